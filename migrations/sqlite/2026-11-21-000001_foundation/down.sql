@@ -1,0 +1,9 @@
+DROP TABLE outbox;
+DROP TRIGGER audit_events_no_delete;
+DROP TRIGGER audit_events_no_update;
+DROP TABLE audit_events;
+DROP TABLE audit_head;
+DROP TABLE one_time_tokens;
+DROP TABLE login_throttles;
+DROP TABLE sessions;
+DROP TABLE users;

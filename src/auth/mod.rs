@@ -1,0 +1,4 @@
+//! Credentials: argon2id password hashes and random secret tokens (sessions, links).
+
+pub mod password;
+pub mod token;

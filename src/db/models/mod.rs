@@ -1,0 +1,9 @@
+//! Rows and the queries on them, one file per table. Insert and read structs are
+//! separate; every function takes the connection so the caller owns the transaction.
+
+pub mod audit;
+pub mod login_throttle;
+pub mod one_time_token;
+pub mod outbox;
+pub mod session;
+pub mod user;

@@ -1,0 +1,16 @@
+//! Typed values and rules, no I/O. Input becomes one of these types before it reaches a
+//! service ("parse, don't validate"); a failed parse is a [`FieldErrors`] entry that the
+//! web layer shows next to the field (HTML) or returns as a 422 (JSON).
+
+mod email;
+mod field_errors;
+mod ids;
+pub mod password_policy;
+mod role;
+mod staff_name;
+
+pub use email::EmailAddress;
+pub use field_errors::FieldErrors;
+pub use ids::{SessionId, UserId, new_id};
+pub use role::Role;
+pub use staff_name::StaffName;

@@ -1,0 +1,200 @@
+//! Writing and verifying the audit trail. `record` must be called inside a
+//! [`crate::db::write_transaction`], which holds the lock the chain needs.
+
+use chrono::NaiveDateTime;
+
+use super::Actor;
+use crate::db::DbConnection;
+use crate::db::models::audit::{self, AuditRow, GENESIS_HASH};
+
+/// What happened. The string forms are stored and shown in the audit browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    LoginSucceeded,
+    LoginFailed,
+    LoginLocked,
+    Logout,
+    SetupCompleted,
+    UserCreated,
+    UserDisabled,
+    UserEnabled,
+    PasswordChanged,
+    PasswordResetSent,
+    PasswordResetCompleted,
+    AuditViewed,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 12] = [
+        AuditAction::LoginSucceeded,
+        AuditAction::LoginFailed,
+        AuditAction::LoginLocked,
+        AuditAction::Logout,
+        AuditAction::SetupCompleted,
+        AuditAction::UserCreated,
+        AuditAction::UserDisabled,
+        AuditAction::UserEnabled,
+        AuditAction::PasswordChanged,
+        AuditAction::PasswordResetSent,
+        AuditAction::PasswordResetCompleted,
+        AuditAction::AuditViewed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::LoginSucceeded => "login.succeeded",
+            AuditAction::LoginFailed => "login.failed",
+            AuditAction::LoginLocked => "login.locked",
+            AuditAction::Logout => "logout",
+            AuditAction::SetupCompleted => "setup.completed",
+            AuditAction::UserCreated => "user.created",
+            AuditAction::UserDisabled => "user.disabled",
+            AuditAction::UserEnabled => "user.enabled",
+            AuditAction::PasswordChanged => "password.changed",
+            AuditAction::PasswordResetSent => "password_reset.sent",
+            AuditAction::PasswordResetCompleted => "password_reset.completed",
+            AuditAction::AuditViewed => "audit.viewed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == raw)
+    }
+
+    fn entity(self) -> &'static str {
+        match self {
+            AuditAction::LoginSucceeded
+            | AuditAction::LoginFailed
+            | AuditAction::LoginLocked
+            | AuditAction::Logout => "session",
+            AuditAction::AuditViewed => "audit_trail",
+            _ => "user",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Failure,
+    Denied,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+            Outcome::Denied => "denied",
+        }
+    }
+}
+
+/// One audit row to write. `detail` must never hold patient data or secrets.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub action: AuditAction,
+    pub outcome: Outcome,
+    pub entity_id: Option<String>,
+    pub patient_id: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl AuditEntry {
+    pub fn new(action: AuditAction, outcome: Outcome) -> Self {
+        Self { action, outcome, entity_id: None, patient_id: None, detail: None }
+    }
+
+    pub fn entity(mut self, id: impl Into<String>) -> Self {
+        self.entity_id = Some(id.into());
+        self
+    }
+
+    pub fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+}
+
+pub fn record(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    entry: AuditEntry,
+) -> Result<(), diesel::result::Error> {
+    let (seq, prev_hash) = audit::head(conn)?;
+    let mut row = AuditRow {
+        seq: seq + 1,
+        at: now,
+        actor_id: actor.user.as_ref().map(|(id, _)| id.to_string()),
+        actor_role: actor.user.as_ref().map(|(_, r)| r.as_str().to_owned()),
+        action: entry.action.as_str().to_owned(),
+        entity: entry.action.entity().to_owned(),
+        entity_id: entry.entity_id,
+        patient_id: entry.patient_id,
+        outcome: entry.outcome.as_str().to_owned(),
+        ip: actor.ip.clone(),
+        detail: entry.detail,
+        prev_hash: prev_hash.clone(),
+        hash: String::new(),
+    };
+    row.hash = row.compute_hash(&prev_hash);
+    audit::append(conn, &row)
+}
+
+/// The result of checking the whole chain.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChainCheck {
+    Intact { rows: i64 },
+    Broken { seq: i64, reason: String },
+}
+
+/// Walks every row in order and recomputes the chain. Detects changed, removed,
+/// inserted and reordered rows, whether or not the database's triggers were in place.
+pub fn verify_chain(conn: &mut DbConnection) -> Result<ChainCheck, diesel::result::Error> {
+    const BATCH: i64 = 2_000;
+    let mut expected_seq = 1_i64;
+    let mut prev_hash = GENESIS_HASH.to_owned();
+    loop {
+        let rows = audit::batch_after(conn, expected_seq - 1, BATCH)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            if row.seq != expected_seq {
+                return Ok(ChainCheck::Broken {
+                    seq: expected_seq,
+                    reason: format!("row {expected_seq} is missing (next row is {})", row.seq),
+                });
+            }
+            if row.prev_hash != prev_hash {
+                return Ok(ChainCheck::Broken {
+                    seq: row.seq,
+                    reason: "its link to the previous row does not match (a row before it was removed, \
+                             changed or reordered)"
+                        .into(),
+                });
+            }
+            let hash = row.compute_hash(&prev_hash);
+            if hash != row.hash {
+                return Ok(ChainCheck::Broken {
+                    seq: row.seq,
+                    reason: "its content does not match its hash (the row was changed)".into(),
+                });
+            }
+            prev_hash = hash;
+            expected_seq += 1;
+        }
+    }
+    let last = expected_seq - 1;
+    let (head_seq, head_hash) = audit::head(conn)?;
+    if head_seq != last || head_hash != prev_hash {
+        return Ok(ChainCheck::Broken {
+            seq: last + 1,
+            reason: format!(
+                "the chain ends at row {last} but the recorded head is row {head_seq} (newest rows removed)"
+            ),
+        });
+    }
+    Ok(ChainCheck::Intact { rows: last })
+}

@@ -1,0 +1,84 @@
+//! Use cases. Each function checks what it must, runs one transaction, writes the audit
+//! row in that transaction and queues any mail there too. They are synchronous (diesel
+//! is); the web layer calls them inside `web::block`, the command line directly.
+//!
+//! Errors: [`ServiceError`]. Domain parse failures arrive as `Invalid(FieldErrors)`,
+//! database failures keep their cause for the log and become a generic 500 for the user.
+
+pub mod accounts;
+pub mod audit;
+pub mod login;
+pub mod password_reset;
+pub mod sessions;
+pub mod setup;
+
+use crate::domain::{FieldErrors, Role, UserId};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("the input is not valid")]
+    Invalid(FieldErrors),
+    #[error("not found")]
+    NotFound,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("wrong email or password")]
+    BadCredentials,
+    #[error("too many failed attempts; try again in {retry_after_secs} s")]
+    Locked { retry_after_secs: i64 },
+    #[error("this link is no longer valid")]
+    Gone,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database error")]
+    Database(#[from] diesel::result::Error),
+    #[error("unexpected error")]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<FieldErrors> for ServiceError {
+    fn from(e: FieldErrors) -> Self {
+        ServiceError::Invalid(e)
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// Who is acting, and from where: written to every audit row.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user: Option<(UserId, Role)>,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn anonymous(ip: Option<String>) -> Self {
+        Self { user: None, ip }
+    }
+
+    pub fn staff(id: UserId, role: Role, ip: Option<String>) -> Self {
+        Self { user: Some((id, role)), ip }
+    }
+
+    /// The command line acts as nobody in particular; the audit row says "cli".
+    pub fn command_line() -> Self {
+        Self { user: None, ip: Some("cli".into()) }
+    }
+
+    pub fn user_id(&self) -> Option<&UserId> {
+        self.user.as_ref().map(|(id, _)| id)
+    }
+}
+
+/// Session limits (NIST SP 800-63B: idle and absolute).
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub idle: chrono::TimeDelta,
+    pub absolute: chrono::TimeDelta,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self { idle: chrono::TimeDelta::minutes(15), absolute: chrono::TimeDelta::hours(12) }
+    }
+}

@@ -1,0 +1,167 @@
+//! Builds the running service: pool, migrations, the first-run setup link, the mail
+//! sender and the HTTP server. Tests start it exactly as `clinic serve` does, on port 0.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::error::{InternalError, JsonPayloadError};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use serde_json::json;
+use tokio::sync::{Notify, Semaphore};
+
+use crate::clock::Clock;
+use crate::config::ServeArgs;
+use crate::db::{self, DatabaseUrl, DbPool};
+use crate::mail::sender::Sender;
+use crate::mail::{MailContext, MailTransport};
+use crate::services::setup;
+use crate::web::access::{self, BODY_LIMIT};
+use crate::web::error::error_page;
+use crate::web::state::AppState;
+use crate::web::{headers, logging, routes};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    sender: Sender,
+    setup_link: Option<String>,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates, binds. Nothing is served until [`Application::run_until_stopped`].
+    pub async fn build(database_url: &DatabaseUrl, args: &ServeArgs, clock: Clock) -> anyhow::Result<Self> {
+        let url = database_url.clone();
+        let setup_clock = clock.clone();
+        let (pool, setup_token) = tokio::task::spawn_blocking(move || -> anyhow::Result<(DbPool, Option<String>)> {
+            let pool_size = match url.backend() {
+                db::Backend::Sqlite => 8,
+                db::Backend::Postgres => 16,
+            };
+            let pool = db::connect_pool(&url, pool_size)?;
+            let mut conn = pool.get()?;
+            let applied = db::run_migrations(&mut conn)?;
+            for m in &applied {
+                tracing::info!(migration = %m, "applied migration");
+            }
+            let token = setup::setup_token_if_needed(&mut conn, setup_clock.now())
+                .map_err(|e| anyhow::anyhow!("could not create the setup link: {e}"))?;
+            Ok((pool, token))
+        })
+        .await??;
+
+        let listener = TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
+        let port = listener.local_addr()?.port();
+        let bound = format!("{}:{port}", listener.local_addr()?.ip());
+        let mail = MailContext { clinic_name: args.clinic_name.clone(), public_url: args.public_base(&bound) };
+        let transport = match &args.smtp_url {
+            Some(url) if !url.trim().is_empty() => MailTransport::smtp(url)?,
+            _ => MailTransport::files(&args.mail_dir)?,
+        };
+        tracing::info!(transport = %transport.describe(), "mail");
+        let from = args.mail_from.parse().with_context(|| format!("CLINIC_MAIL_FROM is not an address: {}", args.mail_from))?;
+        let wakeup = Arc::new(Notify::new());
+        let hash_permits = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
+        let state = AppState {
+            pool: pool.clone(),
+            clock: clock.clone(),
+            policy: args.session_policy(),
+            mail: mail.clone(),
+            mail_wakeup: wakeup.clone(),
+            hash_permits: Arc::new(Semaphore::new(hash_permits)),
+            secure_cookies: args.secure_cookies,
+            trust_proxy_headers: args.trust_proxy_headers,
+        };
+        let sender = Sender {
+            pool,
+            clock,
+            transport,
+            from,
+            wakeup,
+            poll_every: Duration::from_millis(args.mail_poll_ms.max(50)),
+        };
+        let setup_link = setup_token.map(|t| mail.link(&format!("/setup/{t}")));
+        let server = build_server(listener, state.clone(), args)?;
+        Ok(Application { port, server, sender, setup_link, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The one-time link that creates the first admin, when the clinic has no user yet.
+    pub fn setup_link(&self) -> Option<&str> {
+        self.setup_link.as_deref()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT/SIGTERM (graceful) and runs the mail sender beside it.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let sender = tokio::spawn(self.sender.run());
+        let result = self.server.await;
+        sender.abort();
+        result
+    }
+}
+
+fn build_server(listener: TcpListener, state: AppState, args: &ServeArgs) -> anyhow::Result<Server> {
+    let tls = args.secure_cookies;
+    let data = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(json_config())
+            .app_data(web::FormConfig::default().limit(BODY_LIMIT).error_handler(|err, _req| {
+                let resp = error_page(
+                    actix_web::http::StatusCode::BAD_REQUEST,
+                    "Please check the form",
+                    "The form could not be read. Go back, reload the page and try again.",
+                );
+                InternalError::from_response(err, resp).into()
+            }))
+            .app_data(web::PayloadConfig::default().limit(BODY_LIMIT))
+            .wrap(from_fn(access::guard))
+            .wrap(from_fn(logging::log_request))
+            .wrap(headers::security_headers(tls))
+            .configure(routes::configure)
+            .default_service(web::to(not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(10);
+    if let Some(w) = args.workers {
+        server = server.workers(w.max(1));
+    }
+    Ok(server.run())
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default().limit(BODY_LIMIT).error_handler(|err, _req| {
+        let resp = match &err {
+            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+                HttpResponse::PayloadTooLarge().json(json!({ "error": "The request body is larger than 64 KiB." }))
+            }
+            JsonPayloadError::ContentType => HttpResponse::UnsupportedMediaType()
+                .json(json!({ "error": "Send the body as JSON with Content-Type: application/json." })),
+            JsonPayloadError::Deserialize(e) => {
+                HttpResponse::BadRequest().json(json!({ "error": format!("The body is not valid JSON for this request: {e}") }))
+            }
+            _ => HttpResponse::BadRequest().json(json!({ "error": "The request body could not be read." })),
+        };
+        InternalError::from_response(err, resp).into()
+    })
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    if req.path().starts_with("/api/") {
+        HttpResponse::NotFound().json(json!({ "error": "No such endpoint." }))
+    } else {
+        error_page(actix_web::http::StatusCode::NOT_FOUND, "Not found", "There is no page at this address.")
+    }
+}

@@ -1,0 +1,9 @@
+//! Logging. `RUST_LOG` filters (default `info`). Request logs name the route pattern,
+//! never the concrete path, so tokens in links never reach a log.
+
+use tracing_subscriber::EnvFilter;
+
+pub fn init() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}

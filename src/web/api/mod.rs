@@ -1,0 +1,26 @@
+//! The JSON API under `/api/v1`. Bearer tokens only; errors as
+//! `{"error": "...", "errors": {"field": "..."}}`.
+
+pub mod auth;
+pub mod users;
+
+use serde::Serialize;
+
+use crate::db::models::user::UserRow;
+
+/// A staff account as the API shows it (never the hash).
+#[derive(Debug, Serialize)]
+pub struct UserJson {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub licence_number: Option<String>,
+    pub active: bool,
+}
+
+impl From<UserRow> for UserJson {
+    fn from(u: UserRow) -> Self {
+        UserJson { id: u.id, email: u.email, name: u.name, role: u.role, licence_number: u.licence_number, active: u.active }
+    }
+}

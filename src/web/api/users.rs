@@ -1,0 +1,32 @@
+//! `GET /api/v1/users`, `POST /api/v1/users` (admins only).
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use super::UserJson;
+use crate::services::accounts::{self, NewStaff, NewStaffInput};
+use crate::services::sessions::Principal;
+use crate::web::error::ApiError;
+use crate::web::extract::ClientIp;
+use crate::web::state::AppState;
+
+pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let rows = state.db(accounts::list).await?;
+    let items: Vec<UserJson> = rows.into_iter().map(UserJson::from).collect();
+    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+}
+
+/// Unknown fields (an `id`, `active`, `password_hash`…) are ignored: only the fields of
+/// [`NewStaffInput`] are read, so a body cannot set anything else.
+pub async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    body: web::Json<NewStaffInput>,
+) -> Result<HttpResponse, ApiError> {
+    let staff = NewStaff::parse(&body)?;
+    let clock = state.clock.clone();
+    let actor = ip.actor(Some(&principal));
+    let row = state.db_with_hashing(move |conn| accounts::create_user(conn, || clock.now(), &actor, &staff)).await?;
+    Ok(HttpResponse::Created().json(UserJson::from(row)))
+}

@@ -1,0 +1,170 @@
+//! Errors as responses. API handlers return [`ApiError`] (JSON
+//! `{"error": "...", "errors": {"field": "..."}}`); page handlers return [`PageError`]
+//! (a friendly HTML page). Unexpected errors are logged with their cause chain and
+//! answered with a generic message: no SQL, stack traces or tokens leave the server.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+use serde_json::json;
+
+use crate::domain::FieldErrors;
+use crate::services::ServiceError;
+
+fn status_of(e: &ServiceError) -> StatusCode {
+    match e {
+        ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ServiceError::NotFound => StatusCode::NOT_FOUND,
+        ServiceError::Forbidden => StatusCode::FORBIDDEN,
+        ServiceError::BadCredentials => StatusCode::UNAUTHORIZED,
+        ServiceError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        ServiceError::Gone => StatusCode::GONE,
+        ServiceError::Conflict(_) => StatusCode::CONFLICT,
+        ServiceError::Database(_) | ServiceError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn message_of(e: &ServiceError) -> String {
+    match e {
+        ServiceError::Invalid(_) => "Some fields need attention.".into(),
+        ServiceError::NotFound => "Not found.".into(),
+        ServiceError::Forbidden => "Your role does not allow this.".into(),
+        ServiceError::BadCredentials => "Wrong email or password.".into(),
+        ServiceError::Locked { retry_after_secs } => format!(
+            "Too many failed sign-in attempts. Try again in {} minute(s).",
+            (retry_after_secs + 59) / 60
+        ),
+        ServiceError::Gone => "This link is no longer valid. Ask for a new one.".into(),
+        ServiceError::Conflict(m) => m.clone(),
+        ServiceError::Database(_) | ServiceError::Unexpected(_) => {
+            "Something went wrong on our side. Nothing was saved; please try again.".into()
+        }
+    }
+}
+
+fn log_if_unexpected(e: &ServiceError) {
+    match e {
+        ServiceError::Database(cause) => tracing::error!(error = %cause, "database error"),
+        ServiceError::Unexpected(cause) => tracing::error!(error = format!("{cause:#}"), "unexpected error"),
+        _ => {}
+    }
+}
+
+fn retry_after(e: &ServiceError) -> Option<i64> {
+    match e {
+        ServiceError::Locked { retry_after_secs } => Some(*retry_after_secs),
+        _ => None,
+    }
+}
+
+/// A JSON error answer.
+#[derive(Debug)]
+pub struct ApiError(pub ServiceError);
+
+impl ApiError {
+    pub fn bad_request(message: &str) -> HttpResponse {
+        HttpResponse::BadRequest().json(json!({ "error": message }))
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(e: FieldErrors) -> Self {
+        ApiError(ServiceError::Invalid(e))
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&message_of(&self.0))
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        status_of(&self.0)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        log_if_unexpected(&self.0);
+        let mut r = HttpResponse::build(self.status_code());
+        if let Some(secs) = retry_after(&self.0) {
+            r.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        let body = match &self.0 {
+            ServiceError::Invalid(errors) => json!({ "error": message_of(&self.0), "errors": errors }),
+            other => json!({ "error": message_of(other) }),
+        };
+        r.json(body)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+/// An HTML error page.
+#[derive(Debug)]
+pub struct PageError(pub ServiceError);
+
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<askama::Error> for PageError {
+    fn from(e: askama::Error) -> Self {
+        PageError(ServiceError::Unexpected(e.into()))
+    }
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&message_of(&self.0))
+    }
+}
+
+/// Renders the error page for a status and message; used by the access layer too.
+pub fn error_page(status: StatusCode, title: &str, message: &str) -> HttpResponse {
+    let body = ErrorPage { title, message }
+        .render()
+        .unwrap_or_else(|_| format!("<!doctype html><title>{}</title><p>{}</p>", status.as_u16(), status.as_str()));
+    HttpResponse::build(status).content_type(ContentType::html()).body(body)
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        status_of(&self.0)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        log_if_unexpected(&self.0);
+        let status = self.status_code();
+        let title = match status {
+            StatusCode::NOT_FOUND => "Not found",
+            StatusCode::FORBIDDEN => "Not allowed",
+            StatusCode::GONE => "Link no longer valid",
+            StatusCode::TOO_MANY_REQUESTS => "Please wait",
+            StatusCode::CONFLICT => "Cannot do that now",
+            StatusCode::UNPROCESSABLE_ENTITY => "Please check the form",
+            _ => "Something went wrong",
+        };
+        let mut resp = error_page(status, title, &message_of(&self.0));
+        if let Some(secs) = retry_after(&self.0) {
+            if let Ok(v) = header::HeaderValue::from_str(&secs.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        resp
+    }
+}

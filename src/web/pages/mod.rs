@@ -1,0 +1,65 @@
+//! HTML pages for staff. Each template gets a [`Page`] with what the layout needs.
+
+pub mod account;
+pub mod admin_users;
+pub mod audit_log;
+pub mod home;
+pub mod login;
+pub mod password_reset;
+pub mod setup;
+
+use actix_web::HttpResponse;
+use actix_web::http::{StatusCode, header};
+use askama::Template;
+
+use super::error::PageError;
+use super::extract::CsrfToken;
+use super::state::AppState;
+use crate::domain::{FieldErrors, Role};
+use crate::services::sessions::Principal;
+
+pub struct NavUser {
+    pub name: String,
+    pub role_label: &'static str,
+    pub is_admin: bool,
+}
+
+/// What the layout needs on every page.
+pub struct Page {
+    pub title: String,
+    pub clinic: String,
+    pub user: Option<NavUser>,
+    pub csrf: String,
+}
+
+impl Page {
+    pub fn new(title: &str, state: &AppState, principal: Option<&Principal>, csrf: &CsrfToken) -> Self {
+        Page {
+            title: title.to_owned(),
+            clinic: state.mail.clinic_name.clone(),
+            user: principal.map(|p| NavUser {
+                name: p.name.clone(),
+                role_label: p.role.label(),
+                is_admin: p.role == Role::Admin,
+            }),
+            csrf: csrf.0.clone(),
+        }
+    }
+}
+
+pub fn render(t: &impl Template) -> Result<HttpResponse, PageError> {
+    render_with(StatusCode::OK, t)
+}
+
+pub fn render_with(status: StatusCode, t: &impl Template) -> Result<HttpResponse, PageError> {
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(t.render()?))
+}
+
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish()
+}
+
+/// Errors for a form: empty when the form is first shown.
+pub fn no_errors() -> FieldErrors {
+    FieldErrors::new()
+}

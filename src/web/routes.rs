@@ -1,0 +1,142 @@
+//! The route table: every route, the surface it belongs to and the roles that may call
+//! it. The app is built from this table and [`super::access`] enforces it, so a route
+//! cannot exist without an access rule. The authorization-matrix test walks this table
+//! and fails on any route it has no expectation for.
+
+use actix_web::{Route, web};
+
+use super::{api, assets, health, pages};
+use crate::domain::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Verb {
+    pub fn method(self) -> actix_web::http::Method {
+        use actix_web::http::Method;
+        match self {
+            Verb::Get => Method::GET,
+            Verb::Post => Method::POST,
+            Verb::Put => Method::PUT,
+            Verb::Delete => Method::DELETE,
+        }
+    }
+
+    pub fn is_safe(self) -> bool {
+        matches!(self, Verb::Get)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Post => "POST",
+            Verb::Put => "PUT",
+            Verb::Delete => "DELETE",
+        }
+    }
+}
+
+/// Who gets in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (sign-in, links from emails, probes, assets).
+    Public,
+    /// Signed-in staff with one of these roles.
+    Staff(&'static [Role]),
+}
+
+/// How a route answers, and how it authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// HTML for browsers: session cookie, CSRF token and Origin check on every POST.
+    Page,
+    /// JSON under /api/v1: bearer tokens only (cookies are ignored, so no CSRF).
+    Api,
+    /// Probes and static assets: no session at all.
+    Infra,
+}
+
+pub struct RouteSpec {
+    pub verb: Verb,
+    pub path: &'static str,
+    pub surface: Surface,
+    pub access: Access,
+    handler: fn() -> Route,
+}
+
+pub const ALL_STAFF: &[Role] = &[Role::Admin, Role::Practitioner, Role::FrontDesk];
+pub const ADMIN: &[Role] = &[Role::Admin];
+
+macro_rules! route {
+    ($verb:ident $path:literal, $surface:ident, $access:expr, $handler:path) => {
+        RouteSpec {
+            verb: Verb::$verb,
+            path: $path,
+            surface: Surface::$surface,
+            access: $access,
+            handler: || web::route().to($handler),
+        }
+    };
+}
+
+use Access::{Public, Staff};
+
+pub static ROUTES: &[RouteSpec] = &[
+    // Probes and assets.
+    route!(Get "/healthz", Infra, Public, health::healthz),
+    route!(Get "/readyz", Infra, Public, health::readyz),
+    route!(Get "/static/app.css", Infra, Public, assets::stylesheet),
+    // Signing in and out, first run, password reset links.
+    route!(Get "/login", Page, Public, pages::login::show),
+    route!(Post "/login", Page, Public, pages::login::submit),
+    route!(Post "/logout", Page, Staff(ALL_STAFF), pages::login::logout),
+    route!(Get "/setup/{token}", Page, Public, pages::setup::show),
+    route!(Post "/setup/{token}", Page, Public, pages::setup::submit),
+    route!(Get "/password-reset/{token}", Page, Public, pages::password_reset::show),
+    route!(Post "/password-reset/{token}", Page, Public, pages::password_reset::submit),
+    // Every signed-in user.
+    route!(Get "/", Page, Staff(ALL_STAFF), pages::home::show),
+    route!(Get "/account/password", Page, Staff(ALL_STAFF), pages::account::show_password),
+    route!(Post "/account/password", Page, Staff(ALL_STAFF), pages::account::change_password),
+    // Administration.
+    route!(Get "/admin/users", Page, Staff(ADMIN), pages::admin_users::list),
+    route!(Get "/admin/users/new", Page, Staff(ADMIN), pages::admin_users::new_form),
+    route!(Post "/admin/users", Page, Staff(ADMIN), pages::admin_users::create),
+    route!(Post "/admin/users/{id}/disable", Page, Staff(ADMIN), pages::admin_users::disable),
+    route!(Post "/admin/users/{id}/enable", Page, Staff(ADMIN), pages::admin_users::enable),
+    route!(Post "/admin/users/{id}/password-reset", Page, Staff(ADMIN), pages::admin_users::send_reset),
+    route!(Get "/admin/audit", Page, Staff(ADMIN), pages::audit_log::show),
+    // JSON API.
+    route!(Post "/api/v1/auth/login", Api, Public, api::auth::login),
+    route!(Post "/api/v1/auth/logout", Api, Staff(ALL_STAFF), api::auth::logout),
+    route!(Get "/api/v1/me", Api, Staff(ALL_STAFF), api::auth::me),
+    route!(Get "/api/v1/users", Api, Staff(ADMIN), api::users::list),
+    route!(Post "/api/v1/users", Api, Staff(ADMIN), api::users::create),
+];
+
+/// The spec for a matched route pattern and method.
+pub fn find(method: &actix_web::http::Method, pattern: &str) -> Option<&'static RouteSpec> {
+    ROUTES.iter().find(|r| r.path == pattern && r.verb.method() == *method)
+}
+
+/// Registers every route of the table, one resource per path.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let mut paths: Vec<&'static str> = Vec::new();
+    for r in ROUTES {
+        if !paths.contains(&r.path) {
+            paths.push(r.path);
+        }
+    }
+    for path in paths {
+        let mut resource = web::resource(path);
+        for r in ROUTES.iter().filter(|r| r.path == path) {
+            resource = resource.route((r.handler)().method(r.verb.method()));
+        }
+        cfg.service(resource);
+    }
+}
