@@ -1,1 +1,15 @@
+//! The black-box test suite: one binary, a real server on port 0 per test, each test on
+//! SQLite and (when `TEST_DATABASE_URL` names a server) on PostgreSQL, each with its own
+//! database. Outside components that are missing skip with a printed reason, unless
+//! `CLINIC_REQUIRE_ALL_COMPONENTS=1` (set by `.ci/run`) turns that into a failure.
 
+#[macro_use]
+mod helpers;
+
+mod api_auth;
+mod audit;
+mod cli;
+mod crash;
+mod health;
+mod mail;
+mod schema;

@@ -1,0 +1,164 @@
+//! Mail through a real SMTP server: the password-reset journey, delivery after an SMTP
+//! outage, and the development outbox folder.
+
+use std::time::Duration;
+
+use clinic::domain::Role;
+use serde_json::json;
+
+use crate::helpers::{Backend, Options, TestApp, read_dir_files};
+
+/// Undoes quoted-printable soft breaks and `=3D`, enough to read a link.
+fn decode_qp(raw: &str) -> String {
+    raw.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
+}
+
+fn reset_path(message: &str) -> String {
+    let body = decode_qp(message);
+    let start = body.find("/password-reset/").expect("a reset link in the mail");
+    let token: String = body[start + "/password-reset/".len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    format!("/password-reset/{token}")
+}
+
+async fn send_reset(app: &TestApp, admin_browser: &crate::helpers::Browser, target: &str) {
+    let r = admin_browser.post_form(&format!("/admin/users/{target}/password-reset"), "/admin/users", &[]).await;
+    assert_eq!(r.status(), 303);
+    let _ = app;
+}
+
+async fn password_reset_by_email(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, Options { smtp: true }).await else { return };
+    let admin = app.create_user(Role::Admin).await;
+    let staff = app.create_user(Role::Practitioner).await;
+    let browser = app.signed_in(&admin).await;
+    let old_token = app.api_token(&staff).await;
+    send_reset(&app, &browser, &staff.id).await;
+
+    let smtp = app.smtp.as_ref().unwrap();
+    let messages = smtp.wait_for(1, Duration::from_secs(15)).await;
+    assert_eq!(messages.len(), 1, "one email arrived");
+    let m = &messages[0];
+    assert!(m.contains(&format!("To: {}", staff.email)), "{m}");
+    assert!(m.contains("Subject: Test Clinic: set a new password"), "{m}");
+    assert!(m.contains("text/plain") && m.contains("text/html"), "text and HTML parts");
+    let path = reset_path(m);
+
+    let visitor = app.browser();
+    let (status, html) = visitor.get_html(&path).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&staff.name));
+    // Opening the link does not spend it; a weak password is refused next to the field.
+    let r = visitor.post_form(&path, &path, &[("new_password", "short"), ("confirm_password", "short")]).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert_eq!(crate::helpers::texts(&html, ".field-error").len(), 1, "{html}");
+    let r = visitor
+        .post_form(&path, &path, &[("new_password", "lilac summit ferry"), ("confirm_password", "lilac summit ferry")])
+        .await;
+    assert_eq!(r.status(), 200);
+
+    // The new password works, the old one and the old sessions do not, the link is spent.
+    let (s, _) = app.post_json("/api/v1/auth/login", None, &json!({"email": staff.email, "password": "lilac summit ferry"})).await;
+    assert_eq!(s, 200);
+    let (s, _) = app.post_json("/api/v1/auth/login", None, &json!({"email": staff.email, "password": staff.password})).await;
+    assert_eq!(s, 401);
+    let (s, _) = app.get_json("/api/v1/me", &old_token).await;
+    assert_eq!(s, 401, "a password reset ends existing sessions");
+    let (s, _) = visitor.get_html(&path).await;
+    assert_eq!(s, 410, "the link works once");
+
+    // The outbox keeps no copy of the link once sent.
+    let bodies: Vec<String> = app
+        .with_db(|conn| {
+            use clinic::schema::outbox::dsl::*;
+            use diesel::prelude::*;
+            outbox.select(body_text).load(conn).unwrap()
+        })
+        .await;
+    assert!(bodies.iter().all(|b| b.is_empty()), "sent bodies are wiped");
+}
+
+async fn an_smtp_outage_delays_mail_but_loses_none(backend: Backend) {
+    let Some(mut app) = TestApp::spawn_with(backend, Options { smtp: true }).await else { return };
+    let admin = app.create_user(Role::Admin).await;
+    let staff = app.create_user(Role::FrontDesk).await;
+    let browser = app.signed_in(&admin).await;
+    app.smtp.as_mut().unwrap().stop();
+    send_reset(&app, &browser, &staff.id).await;
+
+    // The sender tries, fails and schedules a retry.
+    let started = std::time::Instant::now();
+    loop {
+        let attempts: Vec<i32> = app
+            .with_db(|conn| {
+                use clinic::schema::outbox::dsl::*;
+                use diesel::prelude::*;
+                outbox.select(attempts).load(conn).unwrap()
+            })
+            .await;
+        if attempts.first().is_some_and(|a| *a >= 1) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the sender tried while SMTP was down");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.smtp.as_mut().unwrap().restart();
+    app.clock.advance(chrono::TimeDelta::minutes(5));
+    let messages = app.smtp.as_ref().unwrap().wait_for(1, Duration::from_secs(20)).await;
+    assert_eq!(messages.len(), 1, "delivered after SMTP came back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_reset_by_email_on_sqlite() {
+    password_reset_by_email(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_reset_by_email_on_postgres() {
+    password_reset_by_email(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_smtp_outage_delays_mail_but_loses_none_on_sqlite() {
+    an_smtp_outage_delays_mail_but_loses_none(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_smtp_outage_delays_mail_but_loses_none_on_postgres() {
+    an_smtp_outage_delays_mail_but_loses_none(Backend::Postgres).await;
+}
+
+/// Without SMTP_URL, each message lands as an .eml file in the mail folder.
+async fn without_smtp_mail_is_written_to_the_outbox_folder(app: TestApp) {
+    let admin = app.create_user(Role::Admin).await;
+    let staff = app.create_user(Role::FrontDesk).await;
+    let browser = app.signed_in(&admin).await;
+    send_reset(&app, &browser, &staff.id).await;
+    let started = std::time::Instant::now();
+    let files = loop {
+        let f = read_dir_files(app.mail_dir.path());
+        if !f.is_empty() || started.elapsed() > Duration::from_secs(15) {
+            break f;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(files.len(), 1);
+    assert!(decode_qp(&files[0]).contains("/password-reset/"));
+}
+
+/// Names and addresses with line breaks never reach a mail header.
+async fn header_injection_is_impossible(app: TestApp) {
+    let admin = app.create_user(Role::Admin).await;
+    let token = app.api_token(&admin).await;
+    for (name, email) in [("Ann\r\nBcc: evil@example.org", "ann@clinic.example"), ("Ann", "ann@clinic.example\r\nBcc: evil@example.org")] {
+        let (s, body) = app
+            .post_json("/api/v1/users", Some(&token), &json!({"email": email, "name": name, "role": "front_desk", "password": "lilac summit ferry"}))
+            .await;
+        assert_eq!(s, 422, "{body}");
+    }
+}
+
+on_both_backends!(without_smtp_mail_is_written_to_the_outbox_folder, header_injection_is_impossible);
