@@ -17,9 +17,13 @@ use crate::services::{Actor, ServiceError};
 use crate::startup::Application;
 
 #[derive(Debug, Parser)]
-#[command(name = "clinic", version, about = "Intake and first-visit assessment records for a chiropractic clinic.",
-          long_about = "Intake and first-visit assessment records for a chiropractic or manual-therapy clinic.\n\
-                        Without a command, `clinic` runs `clinic serve`.")]
+#[command(
+    name = "clinic",
+    version,
+    about = "Intake and first-visit assessment records for a chiropractic clinic.",
+    long_about = "Intake and first-visit assessment records for a chiropractic or manual-therapy clinic.\n\
+                        Without a command, `clinic` runs `clinic serve`."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub database: DatabaseArgs,
@@ -91,7 +95,9 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            // 2 = could not do it (bad settings, database unreachable…); 1 is kept for
+            // "the audit trail is broken" so monitoring can tell the two apart.
+            ExitCode::from(2)
         }
     }
 }
@@ -103,7 +109,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => anyhow::bail!("no command given; see clinic --help"),
         Some(Command::Serve(args)) => serve(&url, &args),
         Some(Command::Migrate) => {
-            let mut conn = open(&url)?;
+            let mut conn = open_as_is(&url)?;
             let applied = db::run_migrations(&mut conn)?;
             if applied.is_empty() {
                 println!("The database is up to date.");
@@ -115,7 +121,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::User(cmd)) => user(&url, cmd),
         Some(Command::Audit(AuditCommand::Verify)) => {
-            let mut conn = open(&url)?;
+            let mut conn = open_as_is(&url)?;
             match audit::verify_chain(&mut conn)? {
                 ChainCheck::Intact { rows } => {
                     println!("audit trail intact: {rows} events verified");
@@ -131,14 +137,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Opens the database and applies pending migrations (commands that write).
 fn open(url: &DatabaseUrl) -> anyhow::Result<DbConnection> {
     let mut conn = db::connect_once(url)?;
     db::run_migrations(&mut conn)?;
     Ok(conn)
 }
 
+/// Opens the database without changing its schema (read-only commands: a backup or an
+/// integrity check must not migrate the live database of an older running service, nor
+/// a forensic copy).
+fn open_as_is(url: &DatabaseUrl) -> anyhow::Result<DbConnection> {
+    Ok(db::connect_once(url)?)
+}
+
 fn serve(url: &DatabaseUrl, args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         tracing::info!(database = %url.redacted(), "starting");
         let app = Application::build(url, args, Clock::system()).await?;
@@ -177,9 +193,21 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
 fn user(url: &DatabaseUrl, cmd: UserCommand) -> anyhow::Result<ExitCode> {
     let clock = Clock::system();
     match cmd {
-        UserCommand::Add { email, name, role, licence_number, password_stdin } => {
+        UserCommand::Add {
+            email,
+            name,
+            role,
+            licence_number,
+            password_stdin,
+        } => {
             let password = read_password(password_stdin)?;
-            let input = NewStaffInput { email, name, role, licence_number, password };
+            let input = NewStaffInput {
+                email,
+                name,
+                role,
+                licence_number,
+                password,
+            };
             let staff = match NewStaff::parse(&input) {
                 Ok(s) => s,
                 Err(errors) => {
@@ -205,9 +233,12 @@ fn user(url: &DatabaseUrl, cmd: UserCommand) -> anyhow::Result<ExitCode> {
             }
         }
         UserCommand::List => {
-            let mut conn = open(url)?;
+            let mut conn = open_as_is(url)?;
             let users = accounts::list(&mut conn).map_err(service_error)?;
-            println!("{:<36}  {:<32}  {:<13}  {:<8}  NAME", "ID", "EMAIL", "ROLE", "ACTIVE");
+            println!(
+                "{:<36}  {:<32}  {:<13}  {:<8}  NAME",
+                "ID", "EMAIL", "ROLE", "ACTIVE"
+            );
             for u in users {
                 println!(
                     "{:<36}  {:<32}  {:<13}  {:<8}  {}",
@@ -230,8 +261,14 @@ fn user(url: &DatabaseUrl, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => return Err(service_error(e)),
             };
-            accounts::set_active(&mut conn, clock.now(), &Actor::command_line(), &UserId::from_db(u.id), false)
-                .map_err(service_error)?;
+            accounts::set_active(
+                &mut conn,
+                clock.now(),
+                &Actor::command_line(),
+                &UserId::from_db(u.id),
+                false,
+            )
+            .map_err(service_error)?;
             println!("disabled {}; its sessions have ended", u.email);
             Ok(ExitCode::SUCCESS)
         }
@@ -252,8 +289,10 @@ fn backup(url: &DatabaseUrl, file: &std::path::Path) -> anyhow::Result<ExitCode>
     }
     match url.backend() {
         Backend::Sqlite => {
-            let mut conn = open(url)?;
-            let path = file.to_str().ok_or_else(|| anyhow::anyhow!("the backup path is not valid UTF-8"))?;
+            let mut conn = open_as_is(url)?;
+            let path = file
+                .to_str()
+                .ok_or_else(|| anyhow::anyhow!("the backup path is not valid UTF-8"))?;
             // VACUUM INTO makes a consistent, compacted copy while the service runs.
             let sql = format!("VACUUM INTO '{}'", path.replace('\'', "''"));
             diesel::connection::SimpleConnection::batch_execute(&mut conn, &sql)?;
@@ -265,7 +304,11 @@ fn backup(url: &DatabaseUrl, file: &std::path::Path) -> anyhow::Result<ExitCode>
                 .arg(file)
                 .arg(url.target())
                 .status()
-                .map_err(|e| anyhow::anyhow!("could not run pg_dump (install the PostgreSQL client tools): {e}"))?;
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "could not run pg_dump (install the PostgreSQL client tools): {e}"
+                    )
+                })?;
             if !status.success() {
                 anyhow::bail!("pg_dump failed ({status})");
             }

@@ -26,7 +26,8 @@ impl Clock {
 
     /// Moves this clock (and every clone of it) forward; for tests.
     pub fn advance(&self, by: TimeDelta) {
-        self.offset_seconds.fetch_add(by.num_seconds(), Ordering::Relaxed);
+        self.offset_seconds
+            .fetch_add(by.num_seconds(), Ordering::Relaxed);
     }
 }
 

@@ -12,7 +12,13 @@ use crate::services::SessionPolicy;
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
     /// Database: sqlite://FILE (embedded, the default) or postgres://USER@HOST/DB.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://clinic.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://clinic.db",
+        global = true,
+        hide_env_values = true
+    )]
     pub database_url: String,
 }
 
@@ -35,7 +41,7 @@ pub struct ServeArgs {
     /// SMTP server for outgoing mail: smtp://HOST:PORT (plain, for a local relay),
     /// smtp://USER:PASS@HOST:587?tls=required (STARTTLS) or smtps://USER:PASS@HOST (TLS).
     /// Unset: each message is written as an .eml file under --mail-dir.
-    #[arg(long, env = "SMTP_URL")]
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
 
     /// Folder for .eml files when no SMTP server is set.
@@ -65,8 +71,9 @@ pub struct ServeArgs {
     #[arg(long, env = "CLINIC_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
-    /// Take the client address from X-Forwarded-For / Forwarded. Only behind a reverse
-    /// proxy that sets them; otherwise anyone could pick the address the lockout counts.
+    /// Take the client address from the last X-Forwarded-For entry (the one the proxy
+    /// appends). Only behind a reverse proxy; otherwise anyone could pick the address
+    /// the sign-in limit counts.
     #[arg(long, env = "CLINIC_TRUST_PROXY_HEADERS", default_value_t = false)]
     pub trust_proxy_headers: bool,
 

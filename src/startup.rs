@@ -34,38 +34,53 @@ pub struct Application {
 
 impl Application {
     /// Connects, migrates, binds. Nothing is served until [`Application::run_until_stopped`].
-    pub async fn build(database_url: &DatabaseUrl, args: &ServeArgs, clock: Clock) -> anyhow::Result<Self> {
+    pub async fn build(
+        database_url: &DatabaseUrl,
+        args: &ServeArgs,
+        clock: Clock,
+    ) -> anyhow::Result<Self> {
         let url = database_url.clone();
         let setup_clock = clock.clone();
-        let (pool, setup_token) = tokio::task::spawn_blocking(move || -> anyhow::Result<(DbPool, Option<String>)> {
-            let pool_size = match url.backend() {
-                db::Backend::Sqlite => 8,
-                db::Backend::Postgres => 16,
-            };
-            let pool = db::connect_pool(&url, pool_size)?;
-            let mut conn = pool.get()?;
-            let applied = db::run_migrations(&mut conn)?;
-            for m in &applied {
-                tracing::info!(migration = %m, "applied migration");
-            }
-            let token = setup::setup_token_if_needed(&mut conn, setup_clock.now())
-                .map_err(|e| anyhow::anyhow!("could not create the setup link: {e}"))?;
-            Ok((pool, token))
-        })
-        .await??;
+        let (pool, setup_token) =
+            tokio::task::spawn_blocking(move || -> anyhow::Result<(DbPool, Option<String>)> {
+                let pool_size = match url.backend() {
+                    db::Backend::Sqlite => 8,
+                    db::Backend::Postgres => 16,
+                };
+                let pool = db::connect_pool(&url, pool_size)?;
+                let mut conn = pool.get()?;
+                let applied = db::run_migrations(&mut conn)?;
+                for m in &applied {
+                    tracing::info!(migration = %m, "applied migration");
+                }
+                let token = setup::setup_token_if_needed(&mut conn, setup_clock.now())
+                    .map_err(|e| anyhow::anyhow!("could not create the setup link: {e}"))?;
+                Ok((pool, token))
+            })
+            .await??;
 
-        let listener = TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
+        let listener = TcpListener::bind(&args.bind)
+            .with_context(|| format!("cannot listen on {}", args.bind))?;
         let port = listener.local_addr()?.port();
         let bound = format!("{}:{port}", listener.local_addr()?.ip());
-        let mail = MailContext { clinic_name: args.clinic_name.clone(), public_url: args.public_base(&bound) };
+        let mail = MailContext {
+            clinic_name: args.clinic_name.clone(),
+            public_url: args.public_base(&bound),
+        };
         let transport = match &args.smtp_url {
             Some(url) if !url.trim().is_empty() => MailTransport::smtp(url)?,
             _ => MailTransport::files(&args.mail_dir)?,
         };
         tracing::info!(transport = %transport.describe(), "mail");
-        let from = args.mail_from.parse().with_context(|| format!("CLINIC_MAIL_FROM is not an address: {}", args.mail_from))?;
+        let from = args
+            .mail_from
+            .parse()
+            .with_context(|| format!("CLINIC_MAIL_FROM is not an address: {}", args.mail_from))?;
         let wakeup = Arc::new(Notify::new());
-        let hash_permits = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
+        let hash_permits = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .max(2);
         let state = AppState {
             pool: pool.clone(),
             clock: clock.clone(),
@@ -86,7 +101,13 @@ impl Application {
         };
         let setup_link = setup_token.map(|t| mail.link(&format!("/setup/{t}")));
         let server = build_server(listener, state.clone(), args)?;
-        Ok(Application { port, server, sender, setup_link, state })
+        Ok(Application {
+            port,
+            server,
+            sender,
+            setup_link,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -105,36 +126,65 @@ impl Application {
     /// Serves until SIGINT/SIGTERM (graceful) and runs the mail sender beside it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sender = tokio::spawn(self.sender.run());
+        let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
         let result = self.server.await;
         sender.abort();
+        housekeeping.abort();
         result
     }
 }
 
-fn build_server(listener: TcpListener, state: AppState, args: &ServeArgs) -> anyhow::Result<Server> {
+/// Every ten minutes: delete expired sessions.
+async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = state.clock.now();
+        let policy = state.policy;
+        match state
+            .db(move |conn| {
+                crate::services::housekeeping::purge_expired_sessions(conn, now, &policy)
+            })
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "expired sessions removed"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
+}
+
+fn build_server(
+    listener: TcpListener,
+    state: AppState,
+    args: &ServeArgs,
+) -> anyhow::Result<Server> {
     let tls = args.secure_cookies;
     let data = web::Data::new(state);
-    let mut server = HttpServer::new(move || {
-        App::new()
-            .app_data(data.clone())
-            .app_data(json_config())
-            .app_data(web::FormConfig::default().limit(BODY_LIMIT).error_handler(|err, _req| {
-                let resp = error_page(
-                    actix_web::http::StatusCode::BAD_REQUEST,
-                    "Please check the form",
-                    "The form could not be read. Go back, reload the page and try again.",
-                );
-                InternalError::from_response(err, resp).into()
-            }))
-            .app_data(web::PayloadConfig::default().limit(BODY_LIMIT))
-            .wrap(from_fn(access::guard))
-            .wrap(from_fn(logging::log_request))
-            .wrap(headers::security_headers(tls))
-            .configure(routes::configure)
-            .default_service(web::to(not_found))
-    })
-    .listen(listener)?
-    .shutdown_timeout(10);
+    let mut server =
+        HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .app_data(json_config())
+                .app_data(web::FormConfig::default().limit(BODY_LIMIT).error_handler(
+                    |err, _req| {
+                        let resp = error_page(
+                            actix_web::http::StatusCode::BAD_REQUEST,
+                            "Please check the form",
+                            "The form could not be read. Go back, reload the page and try again.",
+                        );
+                        InternalError::from_response(err, resp).into()
+                    },
+                ))
+                .app_data(web::PayloadConfig::default().limit(BODY_LIMIT))
+                .wrap(from_fn(access::guard))
+                .wrap(from_fn(logging::log_request))
+                .wrap(headers::security_headers(tls))
+                .configure(routes::configure)
+                .default_service(web::to(not_found))
+        })
+        .listen(listener)?
+        .shutdown_timeout(10);
     if let Some(w) = args.workers {
         server = server.workers(w.max(1));
     }
@@ -162,6 +212,10 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
     if req.path().starts_with("/api/") {
         HttpResponse::NotFound().json(json!({ "error": "No such endpoint." }))
     } else {
-        error_page(actix_web::http::StatusCode::NOT_FOUND, "Not found", "There is no page at this address.")
+        error_page(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no page at this address.",
+        )
     }
 }

@@ -42,8 +42,12 @@ impl r2d2::ManageConnection for Manager {
 pub(super) fn establish(url: &DatabaseUrl) -> Result<DbConnection, DbSetupError> {
     match url.backend() {
         Backend::Sqlite => {
-            let mut conn = diesel::SqliteConnection::establish(url.target())
-                .map_err(|source| DbSetupError::Connect { backend: Backend::Sqlite, source })?;
+            let mut conn = diesel::SqliteConnection::establish(url.target()).map_err(|source| {
+                DbSetupError::Connect {
+                    backend: Backend::Sqlite,
+                    source,
+                }
+            })?;
             // busy_timeout first: switching to WAL may itself wait for a lock.
             diesel::connection::SimpleConnection::batch_execute(
                 &mut conn,
@@ -54,8 +58,12 @@ pub(super) fn establish(url: &DatabaseUrl) -> Result<DbConnection, DbSetupError>
             Ok(DbConnection::Sqlite(conn))
         }
         Backend::Postgres => {
-            let conn = diesel::PgConnection::establish(url.target())
-                .map_err(|source| DbSetupError::Connect { backend: Backend::Postgres, source })?;
+            let conn = diesel::PgConnection::establish(url.target()).map_err(|source| {
+                DbSetupError::Connect {
+                    backend: Backend::Postgres,
+                    source,
+                }
+            })?;
             Ok(DbConnection::Pg(conn))
         }
     }

@@ -36,18 +36,28 @@ impl DatabaseUrl {
                     "sqlite:// needs a file path, for example sqlite://clinic.db".into(),
                 ));
             }
-            return Ok(Self { backend: Backend::Sqlite, target: rest.to_owned() });
+            return Ok(Self {
+                backend: Backend::Sqlite,
+                target: rest.to_owned(),
+            });
         }
         if let Some(rest) = raw.strip_prefix("sqlite:") {
             if rest.is_empty() {
                 return Err(DbSetupError::Url("sqlite: needs a file path".into()));
             }
-            return Ok(Self { backend: Backend::Sqlite, target: rest.to_owned() });
+            return Ok(Self {
+                backend: Backend::Sqlite,
+                target: rest.to_owned(),
+            });
         }
         if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
-            url::Url::parse(raw)
-                .map_err(|e| DbSetupError::Url(format!("the PostgreSQL URL does not parse: {e}")))?;
-            return Ok(Self { backend: Backend::Postgres, target: raw.to_owned() });
+            url::Url::parse(raw).map_err(|e| {
+                DbSetupError::Url(format!("the PostgreSQL URL does not parse: {e}"))
+            })?;
+            return Ok(Self {
+                backend: Backend::Postgres,
+                target: raw.to_owned(),
+            });
         }
         Err(DbSetupError::Url(
             "it must start with sqlite:// (for example sqlite://clinic.db) or postgres:// \

@@ -15,7 +15,9 @@ impl EmailAddress {
         if s.len() > 254 {
             return Err("This email address is too long.".into());
         }
-        if s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',') {
+        if s.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
+        {
             return Err("An email address cannot contain spaces or commas.".into());
         }
         let Some((local, domain)) = s.split_once('@') else {
@@ -53,12 +55,26 @@ mod tests {
 
     #[test]
     fn accepts_and_normalises() {
-        assert_eq!(EmailAddress::parse(" Ann@Clinic.Example ").unwrap().as_str(), "ann@clinic.example");
+        assert_eq!(
+            EmailAddress::parse(" Ann@Clinic.Example ")
+                .unwrap()
+                .as_str(),
+            "ann@clinic.example"
+        );
     }
 
     #[test]
     fn refuses_malformed_and_injection() {
-        for bad in ["", "ann", "ann@", "@x.org", "a@b", "a b@c.org", "a@c.org\r\nBcc: x@y.org", "a@@c.org"] {
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@x.org",
+            "a@b",
+            "a b@c.org",
+            "a@c.org\r\nBcc: x@y.org",
+            "a@@c.org",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?}");
         }
     }

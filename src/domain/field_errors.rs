@@ -21,7 +21,9 @@ impl FieldErrors {
 
     /// Keeps the first message per field: it is usually the most basic problem.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_owned()).or_insert_with(|| message.into());
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| message.into());
     }
 
     /// Records the error of a parse, if any, and returns the value otherwise.

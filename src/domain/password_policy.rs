@@ -10,7 +10,9 @@ pub const MAX_LEN: usize = 128;
 pub fn check(password: &str, context: &[&str]) -> Result<(), String> {
     let len = password.chars().count();
     if len < MIN_LEN {
-        return Err(format!("Use at least {MIN_LEN} characters. A short sentence works well."));
+        return Err(format!(
+            "Use at least {MIN_LEN} characters. A short sentence works well."
+        ));
     }
     if len > MAX_LEN {
         return Err(format!("Use at most {MAX_LEN} characters."));
@@ -18,12 +20,11 @@ pub fn check(password: &str, context: &[&str]) -> Result<(), String> {
     let lower = password.to_lowercase();
     let mut words: Vec<String> = Vec::new();
     for item in context {
+        // Only the part before the @: the clinic's domain ("com", "clinic") says nothing
+        // about the person.
         let item = item.to_lowercase();
-        let local = item.split('@').next().unwrap_or_default().to_owned();
-        for part in local
-            .split(|c: char| !c.is_alphanumeric())
-            .chain(item.split(|c: char| !c.is_alphanumeric()))
-        {
+        let personal = item.split('@').next().unwrap_or_default().to_owned();
+        for part in personal.split(|c: char| !c.is_alphanumeric()) {
             if part.chars().count() >= 3 {
                 words.push(part.to_owned());
             }
@@ -32,8 +33,15 @@ pub fn check(password: &str, context: &[&str]) -> Result<(), String> {
     if words.iter().any(|w| lower.contains(w.as_str())) {
         return Err("Do not use your name or email address in your password.".into());
     }
-    if ["clinic", "password", "chiro"].iter().any(|w| lower.contains(w)) && len < 20 {
-        return Err("This password is too easy to guess. Avoid words like \"clinic\" or \"password\".".into());
+    if ["clinic", "password", "chiro"]
+        .iter()
+        .any(|w| lower.contains(w))
+        && len < 20
+    {
+        return Err(
+            "This password is too easy to guess. Avoid words like \"clinic\" or \"password\"."
+                .into(),
+        );
     }
     let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
     let estimate = zxcvbn::zxcvbn(password, &inputs);
@@ -43,7 +51,9 @@ pub fn check(password: &str, context: &[&str]) -> Result<(), String> {
             .and_then(|f| f.warning().map(|w| w.to_string()))
             .filter(|w| !w.is_empty());
         return Err(match hint {
-            Some(w) => format!("This password is too easy to guess: {w} Try a few unrelated words."),
+            Some(w) => {
+                format!("This password is too easy to guess: {w} Try a few unrelated words.")
+            }
             None => "This password is too easy to guess. Try a few unrelated words.".into(),
         });
     }

@@ -75,7 +75,9 @@ impl Sender {
                     match path {
                         // Development only: the file holds the link; the link itself
                         // is not logged because it carries a secret token.
-                        Some(p) => tracing::info!(template = %row.template, file = %p, "mail written"),
+                        Some(p) => {
+                            tracing::info!(template = %row.template, file = %p, "mail written")
+                        }
                         None => tracing::info!(template = %row.template, "mail sent"),
                     }
                     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {

@@ -34,7 +34,19 @@ pub fn password_reset(
     Ok(ComposedMessage {
         template: "password_reset",
         subject: format!("{clinic}: set a new password"),
-        text: PasswordResetText { clinic, name, link, minutes }.render()?,
-        html: PasswordResetHtml { clinic, name, link, minutes }.render()?,
+        text: PasswordResetText {
+            clinic,
+            name,
+            link,
+            minutes,
+        }
+        .render()?,
+        html: PasswordResetHtml {
+            clinic,
+            name,
+            link,
+            minutes,
+        }
+        .render()?,
     })
 }

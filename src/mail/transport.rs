@@ -11,7 +11,10 @@ use crate::db::models::outbox::OutboxRow;
 #[derive(Clone)]
 pub enum MailTransport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    File { dir: PathBuf, transport: AsyncFileTransport<Tokio1Executor> },
+    File {
+        dir: PathBuf,
+        transport: AsyncFileTransport<Tokio1Executor>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,9 +38,14 @@ impl MailTransport {
     }
 
     pub fn files(dir: &Path) -> Result<Self, TransportError> {
-        std::fs::create_dir_all(dir)
-            .map_err(|source| TransportError::MailDir { dir: dir.display().to_string(), source })?;
-        Ok(MailTransport::File { dir: dir.to_owned(), transport: AsyncFileTransport::new(dir) })
+        std::fs::create_dir_all(dir).map_err(|source| TransportError::MailDir {
+            dir: dir.display().to_string(),
+            source,
+        })?;
+        Ok(MailTransport::File {
+            dir: dir.to_owned(),
+            transport: AsyncFileTransport::new(dir),
+        })
     }
 
     pub fn describe(&self) -> String {
@@ -48,23 +56,36 @@ impl MailTransport {
     }
 
     /// Sends one outbox row; returns where it went (a file path in development).
-    pub async fn send(&self, from: &Mailbox, row: &OutboxRow) -> Result<Option<String>, TransportError> {
-        let to: Mailbox = row.to_address.parse().map_err(|e: lettre::address::AddressError| {
-            TransportError::Message(e.to_string())
-        })?;
+    pub async fn send(
+        &self,
+        from: &Mailbox,
+        row: &OutboxRow,
+    ) -> Result<Option<String>, TransportError> {
+        let to: Mailbox = row
+            .to_address
+            .parse()
+            .map_err(|e: lettre::address::AddressError| TransportError::Message(e.to_string()))?;
         let message = Message::builder()
             .from(from.clone())
             .to(to)
             .subject(row.subject.clone())
-            .multipart(MultiPart::alternative_plain_html(row.body_text.clone(), row.body_html.clone()))
+            .multipart(MultiPart::alternative_plain_html(
+                row.body_text.clone(),
+                row.body_html.clone(),
+            ))
             .map_err(|e| TransportError::Message(e.to_string()))?;
         match self {
             MailTransport::Smtp(t) => {
-                t.send(message).await.map_err(|e| TransportError::Delivery(e.to_string()))?;
+                t.send(message)
+                    .await
+                    .map_err(|e| TransportError::Delivery(e.to_string()))?;
                 Ok(None)
             }
             MailTransport::File { dir, transport } => {
-                let id = transport.send(message).await.map_err(|e| TransportError::Delivery(e.to_string()))?;
+                let id = transport
+                    .send(message)
+                    .await
+                    .map_err(|e| TransportError::Delivery(e.to_string()))?;
                 Ok(Some(dir.join(format!("{id}.eml")).display().to_string()))
             }
         }

@@ -49,22 +49,38 @@ impl NewStaff {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
-        if licence_number.as_ref().is_some_and(|l| l.chars().count() > 50) {
-            errors.add("licence_number", "A licence number can be at most 50 characters.");
+        if licence_number
+            .as_ref()
+            .is_some_and(|l| l.chars().count() > 50)
+        {
+            errors.add(
+                "licence_number",
+                "A licence number can be at most 50 characters.",
+            );
         }
         let context = [input.email.as_str(), input.name.as_str()];
-        errors.check("password", password_policy::check(&input.password, &context));
+        errors.check(
+            "password",
+            password_policy::check(&input.password, &context),
+        );
         match (email, name, role, errors.is_empty()) {
-            (Some(email), Some(name), Some(role), true) => {
-                Ok(NewStaff { email, name, role, licence_number, password: input.password.clone() })
-            }
+            (Some(email), Some(name), Some(role), true) => Ok(NewStaff {
+                email,
+                name,
+                role,
+                licence_number,
+                password: input.password.clone(),
+            }),
             _ => Err(errors),
         }
     }
 }
 
 fn email_taken() -> ServiceError {
-    ServiceError::Invalid(FieldErrors::single("email", "This email address already has an account."))
+    ServiceError::Invalid(FieldErrors::single(
+        "email",
+        "This email address already has an account.",
+    ))
 }
 
 /// Creates an account. Hashes the password (slow): call on a blocking thread.
@@ -79,8 +95,20 @@ pub fn create_user(
     }
     let hash = password::hash(&staff.password).map_err(|e| ServiceError::Unexpected(e.into()))?;
     let now = now();
+    write_transaction(conn, |conn| insert_user(conn, now, actor, staff, &hash))
+}
+
+/// Inserts an account whose password is already hashed and audits it; call inside a
+/// write transaction (setup uses it in the same transaction that spends its link).
+pub fn insert_user(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    staff: &NewStaff,
+    hash: &str,
+) -> ServiceResult<UserRow> {
     let id = new_id();
-    write_transaction(conn, |conn| {
+    {
         if user::email_taken(conn, staff.email.as_str())? {
             return Err(email_taken());
         }
@@ -92,7 +120,7 @@ pub fn create_user(
                 name: staff.name.as_str(),
                 role: staff.role.as_str(),
                 licence_number: staff.licence_number.as_deref(),
-                password_hash: &hash,
+                password_hash: hash,
                 active: true,
                 created_at: now,
                 updated_at: now,
@@ -103,10 +131,12 @@ pub fn create_user(
             conn,
             now,
             actor,
-            AuditEntry::new(AuditAction::UserCreated, Outcome::Success).entity(&id).detail(staff.role.as_str()),
+            AuditEntry::new(AuditAction::UserCreated, Outcome::Success)
+                .entity(&id)
+                .detail(staff.role.as_str()),
         )?;
         user::find(conn, &id)?.ok_or(ServiceError::NotFound)
-    })
+    }
 }
 
 /// Disables an account and ends all of its sessions at once.
@@ -118,7 +148,9 @@ pub fn set_active(
     active: bool,
 ) -> ServiceResult<UserRow> {
     if !active && actor.user_id() == Some(target) {
-        return Err(ServiceError::Conflict("You cannot disable your own account.".into()));
+        return Err(ServiceError::Conflict(
+            "You cannot disable your own account.".into(),
+        ));
     }
     write_transaction(conn, |conn| {
         if user::set_active(conn, target.as_str(), active, now)? == 0 {
@@ -127,8 +159,17 @@ pub fn set_active(
         if !active {
             session::delete_for_user(conn, target.as_str())?;
         }
-        let action = if active { AuditAction::UserEnabled } else { AuditAction::UserDisabled };
-        audit::record(conn, now, actor, AuditEntry::new(action, Outcome::Success).entity(target.as_str()))?;
+        let action = if active {
+            AuditAction::UserEnabled
+        } else {
+            AuditAction::UserDisabled
+        };
+        audit::record(
+            conn,
+            now,
+            actor,
+            AuditEntry::new(action, Outcome::Success).entity(target.as_str()),
+        )?;
         user::find(conn, target.as_str())?.ok_or(ServiceError::NotFound)
     })
 }
@@ -154,12 +195,21 @@ pub fn change_own_password(
     if !password::verify(&me.password_hash, change.current) {
         errors.add("current_password", "This is not your current password.");
     }
-    errors.check("new_password", password_policy::check(change.new, &[&me.email, &me.name]));
+    errors.check(
+        "new_password",
+        password_policy::check(change.new, &[&me.email, &me.name]),
+    );
     if change.new != change.confirm {
-        errors.add("confirm_password", "The two new passwords are not the same.");
+        errors.add(
+            "confirm_password",
+            "The two new passwords are not the same.",
+        );
     }
     if change.new == change.current {
-        errors.add("new_password", "Choose a password different from the current one.");
+        errors.add(
+            "new_password",
+            "Choose a password different from the current one.",
+        );
     }
     errors.into_result()?;
     let hash = password::hash(change.new).map_err(|e| ServiceError::Unexpected(e.into()))?;
@@ -167,8 +217,20 @@ pub fn change_own_password(
     write_transaction(conn, |conn| {
         user::set_password(conn, &me.id, &hash, now)?;
         session::delete_for_user(conn, &me.id)?;
-        audit::record(conn, now, actor, AuditEntry::new(AuditAction::PasswordChanged, Outcome::Success).entity(&me.id))?;
-        Ok(sessions::issue(conn, now, &me, SessionKind::Browser, actor.ip.as_deref(), policy)?)
+        audit::record(
+            conn,
+            now,
+            actor,
+            AuditEntry::new(AuditAction::PasswordChanged, Outcome::Success).entity(&me.id),
+        )?;
+        Ok(sessions::issue(
+            conn,
+            now,
+            &me,
+            SessionKind::Browser,
+            actor.ip.as_deref(),
+            policy,
+        )?)
     })
 }
 

@@ -102,7 +102,13 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     pub fn new(action: AuditAction, outcome: Outcome) -> Self {
-        Self { action, outcome, entity_id: None, patient_id: None, detail: None }
+        Self {
+            action,
+            outcome,
+            entity_id: None,
+            patient_id: None,
+            detail: None,
+        }
     }
 
     pub fn entity(mut self, id: impl Into<String>) -> Self {
@@ -170,9 +176,10 @@ pub fn verify_chain(conn: &mut DbConnection) -> Result<ChainCheck, diesel::resul
             if row.prev_hash != prev_hash {
                 return Ok(ChainCheck::Broken {
                     seq: row.seq,
-                    reason: "its link to the previous row does not match (a row before it was removed, \
+                    reason:
+                        "its link to the previous row does not match (a row before it was removed, \
                              changed or reordered)"
-                        .into(),
+                            .into(),
                 });
             }
             let hash = row.compute_hash(&prev_hash);

@@ -23,7 +23,10 @@ pub const ADDRESS_LIMIT: i32 = 30;
 const FAILURE_WINDOW: TimeDelta = TimeDelta::hours(1);
 
 fn account_key(email: &str) -> String {
-    format!("account:{}", token::hash_token(&email.trim().to_lowercase()))
+    format!(
+        "account:{}",
+        token::hash_token(&email.trim().to_lowercase())
+    )
 }
 
 fn address_key(ip: &str) -> String {
@@ -71,7 +74,9 @@ pub fn login(
     })?;
     let actor_for = |u: &Option<UserRow>| match u {
         Some(u) => Actor {
-            user: Role::parse(&u.role).ok().map(|r| (UserId::from_db(u.id.clone()), r)),
+            user: Role::parse(&u.role)
+                .ok()
+                .map(|r| (UserId::from_db(u.id.clone()), r)),
             ip: attempt.ip.map(str::to_owned),
         },
         None => Actor::anonymous(attempt.ip.map(str::to_owned)),
@@ -85,10 +90,13 @@ pub fn login(
                 conn,
                 started,
                 &actor_for(&found),
-                AuditEntry::new(AuditAction::LoginLocked, Outcome::Denied).detail("attempt while locked"),
+                AuditEntry::new(AuditAction::LoginLocked, Outcome::Denied)
+                    .detail("attempt while locked"),
             )
         })?;
-        return Err(ServiceError::Locked { retry_after_secs: secs });
+        return Err(ServiceError::Locked {
+            retry_after_secs: secs,
+        });
     }
 
     let ok = match &found {
@@ -100,6 +108,13 @@ pub fn login(
     if ok {
         let user = found.clone().ok_or(ServiceError::BadCredentials)?;
         return write_transaction(conn, |conn| {
+            // Parallel guesses may have locked the account since we looked: a correct
+            // password does not get through a lock set meanwhile.
+            if let Some(secs) = retry_after(&login_throttle::find(conn, &acct_key)?, now) {
+                return Err(ServiceError::Locked {
+                    retry_after_secs: secs,
+                });
+            }
             login_throttle::clear(conn, &acct_key)?;
             let issued = sessions::issue(conn, now, &user, attempt.kind, attempt.ip, policy)?;
             audit::record(
@@ -116,7 +131,10 @@ pub fn login(
 
     write_transaction(conn, |conn| -> ServiceResult<()> {
         let mut newly_locked = false;
-        for (key, limit) in [(Some(acct_key.clone()), ACCOUNT_LIMIT), (addr_key.clone(), ADDRESS_LIMIT)] {
+        for (key, limit) in [
+            (Some(acct_key.clone()), ACCOUNT_LIMIT),
+            (addr_key.clone(), ADDRESS_LIMIT),
+        ] {
             let Some(key) = key else { continue };
             let prev = login_throttle::find(conn, &key)?;
             let failures = match &prev {
@@ -127,7 +145,12 @@ pub fn login(
             newly_locked |= locked_until.is_some();
             login_throttle::save(
                 conn,
-                &ThrottleRow { throttle_key: key, failures, last_failure_at: now, locked_until },
+                &ThrottleRow {
+                    throttle_key: key,
+                    failures,
+                    last_failure_at: now,
+                    locked_until,
+                },
             )?;
         }
         let detail = match &found {
@@ -146,7 +169,8 @@ pub fn login(
                 conn,
                 now,
                 &actor_for(&found),
-                AuditEntry::new(AuditAction::LoginLocked, Outcome::Denied).detail("lockout started"),
+                AuditEntry::new(AuditAction::LoginLocked, Outcome::Denied)
+                    .detail("lockout started"),
             )?;
         }
         Ok(())

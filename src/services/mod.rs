@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod housekeeping;
 pub mod login;
 pub mod password_reset;
 pub mod sessions;
@@ -57,12 +58,18 @@ impl Actor {
     }
 
     pub fn staff(id: UserId, role: Role, ip: Option<String>) -> Self {
-        Self { user: Some((id, role)), ip }
+        Self {
+            user: Some((id, role)),
+            ip,
+        }
     }
 
     /// The command line acts as nobody in particular; the audit row says "cli".
     pub fn command_line() -> Self {
-        Self { user: None, ip: Some("cli".into()) }
+        Self {
+            user: None,
+            ip: Some("cli".into()),
+        }
     }
 
     pub fn user_id(&self) -> Option<&UserId> {
@@ -79,6 +86,9 @@ pub struct SessionPolicy {
 
 impl Default for SessionPolicy {
     fn default() -> Self {
-        Self { idle: chrono::TimeDelta::minutes(15), absolute: chrono::TimeDelta::hours(12) }
+        Self {
+            idle: chrono::TimeDelta::minutes(15),
+            absolute: chrono::TimeDelta::hours(12),
+        }
     }
 }

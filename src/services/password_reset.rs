@@ -25,7 +25,9 @@ pub fn send_reset_link(
 ) -> ServiceResult<()> {
     let user = user::find(conn, target.as_str())?.ok_or(ServiceError::NotFound)?;
     if !user.active {
-        return Err(ServiceError::Conflict("This account is disabled; enable it first.".into()));
+        return Err(ServiceError::Conflict(
+            "This account is disabled; enable it first.".into(),
+        ));
     }
     let (token, hash) = token::new_token();
     let link = mail.link(&format!("/password-reset/{token}"));
@@ -44,16 +46,31 @@ pub fn send_reset_link(
             },
         )?;
         mail::enqueue(conn, now, &user.email, &message)?;
-        audit::record(conn, now, actor, AuditEntry::new(AuditAction::PasswordResetSent, Outcome::Success).entity(&user.id))?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            AuditEntry::new(AuditAction::PasswordResetSent, Outcome::Success).entity(&user.id),
+        )?;
         Ok(())
     })
 }
 
 /// The first name of the account behind a usable link, for the form's greeting.
-pub fn link_owner(conn: &mut DbConnection, now: NaiveDateTime, token: &str) -> ServiceResult<String> {
-    let row = one_time_token::find_usable(conn, &token::hash_token(token), TokenPurpose::PasswordReset, now)?
-        .ok_or(ServiceError::Gone)?;
-    let user = user::find(conn, row.user_id.as_deref().unwrap_or_default())?.ok_or(ServiceError::Gone)?;
+pub fn link_owner(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    token: &str,
+) -> ServiceResult<String> {
+    let row = one_time_token::find_usable(
+        conn,
+        &token::hash_token(token),
+        TokenPurpose::PasswordReset,
+        now,
+    )?
+    .ok_or(ServiceError::Gone)?;
+    let user =
+        user::find(conn, row.user_id.as_deref().unwrap_or_default())?.ok_or(ServiceError::Gone)?;
     Ok(user.name)
 }
 
@@ -67,11 +84,16 @@ pub fn complete(
     confirm: &str,
 ) -> ServiceResult<()> {
     let hash_of_token = token::hash_token(token);
-    let row = one_time_token::find_usable(conn, &hash_of_token, TokenPurpose::PasswordReset, now())?
-        .ok_or(ServiceError::Gone)?;
-    let user = user::find(conn, row.user_id.as_deref().unwrap_or_default())?.ok_or(ServiceError::Gone)?;
+    let row =
+        one_time_token::find_usable(conn, &hash_of_token, TokenPurpose::PasswordReset, now())?
+            .ok_or(ServiceError::Gone)?;
+    let user =
+        user::find(conn, row.user_id.as_deref().unwrap_or_default())?.ok_or(ServiceError::Gone)?;
     let mut errors = FieldErrors::new();
-    errors.check("new_password", password_policy::check(new_password, &[&user.email, &user.name]));
+    errors.check(
+        "new_password",
+        password_policy::check(new_password, &[&user.email, &user.name]),
+    );
     if new_password != confirm {
         errors.add("confirm_password", "The two passwords are not the same.");
     }
@@ -84,7 +106,10 @@ pub fn complete(
         }
         user::set_password(conn, &user.id, &hash, now)?;
         session::delete_for_user(conn, &user.id)?;
-        let actor = Actor { user: None, ip: actor.ip.clone() };
+        let actor = Actor {
+            user: None,
+            ip: actor.ip.clone(),
+        };
         audit::record(
             conn,
             now,

@@ -71,7 +71,11 @@ pub fn issue(
             ip,
         },
     )?;
-    Ok(IssuedSession { token, csrf_token, user: user.clone() })
+    Ok(IssuedSession {
+        token,
+        csrf_token,
+        user: user.clone(),
+    })
 }
 
 /// Looks a token up. An expired or idle session is deleted and treated as absent.
@@ -110,10 +114,20 @@ pub fn resolve(
     }))
 }
 
-pub fn logout(conn: &mut DbConnection, now: NaiveDateTime, principal: &Principal, actor: &Actor) -> ServiceResult<()> {
+pub fn logout(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    principal: &Principal,
+    actor: &Actor,
+) -> ServiceResult<()> {
     write_transaction(conn, |conn| {
         session::delete(conn, principal.session_id.as_str())?;
-        audit::record(conn, now, actor, AuditEntry::new(AuditAction::Logout, Outcome::Success))?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            AuditEntry::new(AuditAction::Logout, Outcome::Success),
+        )?;
         Ok(())
     })
 }

@@ -7,7 +7,7 @@ use super::accounts::{self, NewStaff};
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
 use super::sessions::{self, IssuedSession, SessionKind};
 use super::{Actor, ServiceError, ServiceResult, SessionPolicy};
-use crate::auth::token;
+use crate::auth::{password, token};
 use crate::db::models::one_time_token::{self, NewOneTimeToken, TokenPurpose};
 use crate::db::models::user;
 use crate::db::{DbConnection, write_transaction};
@@ -16,7 +16,10 @@ use crate::domain::{Role, new_id};
 pub const SETUP_LINK_VALID: TimeDelta = TimeDelta::hours(1);
 
 /// A fresh setup token when the clinic has no user yet, else `None`.
-pub fn setup_token_if_needed(conn: &mut DbConnection, now: NaiveDateTime) -> ServiceResult<Option<String>> {
+pub fn setup_token_if_needed(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> ServiceResult<Option<String>> {
     if user::count(conn)? > 0 {
         return Ok(None);
     }
@@ -38,9 +41,14 @@ pub fn setup_token_if_needed(conn: &mut DbConnection, now: NaiveDateTime) -> Ser
 }
 
 /// True when the link may still be used (shown before the form).
-pub fn link_is_usable(conn: &mut DbConnection, now: NaiveDateTime, token: &str) -> ServiceResult<bool> {
+pub fn link_is_usable(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    token: &str,
+) -> ServiceResult<bool> {
     Ok(user::count(conn)? == 0
-        && one_time_token::find_usable(conn, &token::hash_token(token), TokenPurpose::Setup, now)?.is_some())
+        && one_time_token::find_usable(conn, &token::hash_token(token), TokenPurpose::Setup, now)?
+            .is_some())
 }
 
 /// Creates the first administrator and signs them in. The role is forced to admin.
@@ -55,19 +63,38 @@ pub fn complete(
     if !link_is_usable(conn, now(), token)? {
         return Err(ServiceError::Gone);
     }
-    let staff = NewStaff { role: Role::Admin, ..staff.clone() };
-    let created = accounts::create_user(conn, &now, actor, &staff)?;
+    let staff = NewStaff {
+        role: Role::Admin,
+        ..staff.clone()
+    };
+    let hash = password::hash(&staff.password).map_err(|e| ServiceError::Unexpected(e.into()))?;
     let now = now();
+    // Link check, spending and the insert in one transaction: two simultaneous submits
+    // cannot both create an administrator.
     write_transaction(conn, |conn| {
-        let row = one_time_token::find_usable(conn, &token::hash_token(token), TokenPurpose::Setup, now)?
-            .ok_or(ServiceError::Gone)?;
-        one_time_token::spend(conn, &row.id, now)?;
+        if user::count(conn)? > 0 {
+            return Err(ServiceError::Gone);
+        }
+        let row =
+            one_time_token::find_usable(conn, &token::hash_token(token), TokenPurpose::Setup, now)?
+                .ok_or(ServiceError::Gone)?;
+        if !one_time_token::spend(conn, &row.id, now)? {
+            return Err(ServiceError::Gone);
+        }
+        let created = accounts::insert_user(conn, now, actor, &staff, &hash)?;
         audit::record(
             conn,
             now,
             actor,
             AuditEntry::new(AuditAction::SetupCompleted, Outcome::Success).entity(&created.id),
         )?;
-        Ok(sessions::issue(conn, now, &created, SessionKind::Browser, actor.ip.as_deref(), policy)?)
+        Ok(sessions::issue(
+            conn,
+            now,
+            &created,
+            SessionKind::Browser,
+            actor.ip.as_deref(),
+            policy,
+        )?)
     })
 }

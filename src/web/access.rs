@@ -39,7 +39,9 @@ pub async fn guard(
     let ip = client_ip(&req, state.trust_proxy_headers);
     req.extensions_mut().insert(ClientIp(ip));
 
-    let spec = req.match_pattern().and_then(|p| routes::find(req.method(), &p));
+    let spec = req
+        .match_pattern()
+        .and_then(|p| routes::find(req.method(), &p));
     let Some(spec) = spec else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
@@ -47,7 +49,9 @@ pub async fn guard(
     // Who is calling?
     let presented = match spec.surface {
         Surface::Api => bearer_token(&req).map(|t| (t, SessionKind::Api)),
-        Surface::Page => req.cookie(SESSION_COOKIE).map(|c| (c.value().to_owned(), SessionKind::Browser)),
+        Surface::Page => req
+            .cookie(SESSION_COOKIE)
+            .map(|c| (c.value().to_owned(), SessionKind::Browser)),
         Surface::Infra => None,
     };
     let had_cookie = matches!(presented, Some((_, SessionKind::Browser)));
@@ -55,7 +59,10 @@ pub async fn guard(
         Some((tok, kind)) => {
             let policy = state.policy;
             let now = state.clock.now();
-            match state.db(move |conn| sessions::resolve(conn, now, &tok, kind, &policy)).await {
+            match state
+                .db(move |conn| sessions::resolve(conn, now, &tok, kind, &policy))
+                .await
+            {
                 Ok(p) => p,
                 Err(e) => {
                     tracing::error!(error = %e, "session lookup failed");
@@ -72,7 +79,8 @@ pub async fn guard(
             None => {
                 let mut resp = unauthenticated(&req, spec.surface);
                 if had_cookie {
-                    resp.add_removal_cookie(&session_cookie("", state.secure_cookies)).ok();
+                    resp.add_removal_cookie(&session_cookie("", state.secure_cookies))
+                        .ok();
                 }
                 return Ok(req.into_response(resp));
             }
@@ -88,7 +96,11 @@ pub async fn guard(
     if spec.surface == Surface::Page {
         let expected = match &principal {
             Some(p) => p.csrf_token.clone(),
-            None => match req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() >= 32) {
+            None => match req
+                .cookie(CSRF_COOKIE)
+                .map(|c| c.value().to_owned())
+                .filter(|v| v.len() >= 32)
+            {
                 Some(v) => v,
                 None => {
                     let (fresh, _) = token::new_token();
@@ -130,7 +142,9 @@ pub async fn guard(
         res.response_mut().add_cookie(&c).ok();
     }
     if stale_cookie && res.response().cookies().all(|c| c.name() != SESSION_COOKIE) {
-        res.response_mut().add_removal_cookie(&session_cookie("", state.secure_cookies)).ok();
+        res.response_mut()
+            .add_removal_cookie(&session_cookie("", state.secure_cookies))
+            .ok();
     }
     Ok(res)
 }
@@ -149,34 +163,58 @@ pub fn session_cookie(value: &str, secure: bool) -> Cookie<'static> {
 fn bearer_token(req: &ServiceRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
 }
 
+/// The peer address; behind a trusted proxy, the *last* `X-Forwarded-For` entry, which
+/// is the one our proxy appended. Earlier entries (and `Forwarded`) come from the client
+/// and could be chosen to dodge the per-address sign-in limit.
 fn client_ip(req: &ServiceRequest, trust_proxy: bool) -> Option<String> {
-    let info = req.connection_info();
-    let addr = if trust_proxy { info.realip_remote_addr() } else { info.peer_addr() };
-    addr.map(|a| match a.parse::<std::net::SocketAddr>() {
-        Ok(sa) => sa.ip().to_string(),
-        Err(_) => a.to_owned(),
-    })
+    if trust_proxy {
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .last()
+            .map(str::to_owned);
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    req.peer_addr().map(|a| a.ip().to_string())
 }
 
 /// `Origin` must be this server's own; without it, `Sec-Fetch-Site` must not say
 /// cross-site. Clients that send neither (not a browser) still need the token.
 fn same_origin(req: &ServiceRequest) -> bool {
-    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+    if let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    {
         let info = req.connection_info();
         let ours = format!("{}://{}", info.scheme(), info.host());
         let public = req
             .app_data::<web::Data<AppState>>()
             .map(|s| s.mail.public_url.trim_end_matches('/').to_owned())
             .unwrap_or_default();
-        return origin == ours || (!public.is_empty() && public.starts_with(origin) && {
-            let rest = &public[origin.len()..];
-            rest.is_empty() || rest.starts_with('/')
-        });
+        return origin == ours
+            || (!public.is_empty() && public.starts_with(origin) && {
+                let rest = &public[origin.len()..];
+                rest.is_empty() || rest.starts_with('/')
+            });
     }
-    match req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+    match req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+    {
         Some(site) => site == "same-origin" || site == "none",
         None => true,
     }
@@ -224,23 +262,43 @@ fn unauthenticated(req: &ServiceRequest, surface: Surface) -> HttpResponse {
             .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
             .json(json!({ "error": "Sign in first: send Authorization: Bearer <token>." })),
         _ => {
-            let next = if req.method() == actix_web::http::Method::GET { req.path() } else { "/" };
-            let target = format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
-            HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish()
+            let next = if req.method() == actix_web::http::Method::GET {
+                req.path()
+            } else {
+                "/"
+            };
+            let target = format!(
+                "/login?next={}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
+            HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, target))
+                .finish()
         }
     }
 }
 
 fn forbidden(surface: Surface) -> HttpResponse {
     match surface {
-        Surface::Api => HttpResponse::Forbidden().json(json!({ "error": "Your role does not allow this." })),
-        _ => error_page(StatusCode::FORBIDDEN, "Not allowed", "Your role does not allow this page."),
+        Surface::Api => {
+            HttpResponse::Forbidden().json(json!({ "error": "Your role does not allow this." }))
+        }
+        _ => error_page(
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            "Your role does not allow this page.",
+        ),
     }
 }
 
 fn unavailable(surface: Surface) -> HttpResponse {
     match surface {
-        Surface::Api => HttpResponse::ServiceUnavailable().json(json!({ "error": "The service is unavailable; try again shortly." })),
-        _ => error_page(StatusCode::SERVICE_UNAVAILABLE, "Unavailable", "The service is unavailable; try again shortly."),
+        Surface::Api => HttpResponse::ServiceUnavailable()
+            .json(json!({ "error": "The service is unavailable; try again shortly." })),
+        _ => error_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Unavailable",
+            "The service is unavailable; try again shortly.",
+        ),
     }
 }

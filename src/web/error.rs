@@ -21,7 +21,9 @@ fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
         ServiceError::Gone => StatusCode::GONE,
         ServiceError::Conflict(_) => StatusCode::CONFLICT,
-        ServiceError::Database(_) | ServiceError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        ServiceError::Database(_) | ServiceError::Unexpected(_) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
     }
 }
 
@@ -46,7 +48,9 @@ fn message_of(e: &ServiceError) -> String {
 fn log_if_unexpected(e: &ServiceError) {
     match e {
         ServiceError::Database(cause) => tracing::error!(error = %cause, "database error"),
-        ServiceError::Unexpected(cause) => tracing::error!(error = format!("{cause:#}"), "unexpected error"),
+        ServiceError::Unexpected(cause) => {
+            tracing::error!(error = format!("{cause:#}"), "unexpected error")
+        }
         _ => {}
     }
 }
@@ -98,7 +102,9 @@ impl ResponseError for ApiError {
             r.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
         let body = match &self.0 {
-            ServiceError::Invalid(errors) => json!({ "error": message_of(&self.0), "errors": errors }),
+            ServiceError::Invalid(errors) => {
+                json!({ "error": message_of(&self.0), "errors": errors })
+            }
             other => json!({ "error": message_of(other) }),
         };
         r.json(body)
@@ -136,10 +142,16 @@ impl std::fmt::Display for PageError {
 
 /// Renders the error page for a status and message; used by the access layer too.
 pub fn error_page(status: StatusCode, title: &str, message: &str) -> HttpResponse {
-    let body = ErrorPage { title, message }
-        .render()
-        .unwrap_or_else(|_| format!("<!doctype html><title>{}</title><p>{}</p>", status.as_u16(), status.as_str()));
-    HttpResponse::build(status).content_type(ContentType::html()).body(body)
+    let body = ErrorPage { title, message }.render().unwrap_or_else(|_| {
+        format!(
+            "<!doctype html><title>{}</title><p>{}</p>",
+            status.as_u16(),
+            status.as_str()
+        )
+    });
+    HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .body(body)
 }
 
 impl ResponseError for PageError {
@@ -160,10 +172,10 @@ impl ResponseError for PageError {
             _ => "Something went wrong",
         };
         let mut resp = error_page(status, title, &message_of(&self.0));
-        if let Some(secs) = retry_after(&self.0) {
-            if let Ok(v) = header::HeaderValue::from_str(&secs.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let Some(v) =
+            retry_after(&self.0).and_then(|s| header::HeaderValue::from_str(&s.to_string()).ok())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
         resp
     }

@@ -19,7 +19,12 @@ impl FromRequest for Principal {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(req.extensions().get::<Principal>().cloned().ok_or(ApiError(ServiceError::BadCredentials)))
+        ready(
+            req.extensions()
+                .get::<Principal>()
+                .cloned()
+                .ok_or(ApiError(ServiceError::BadCredentials)),
+        )
     }
 }
 
@@ -32,7 +37,9 @@ impl FromRequest for MaybePrincipal {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(MaybePrincipal(req.extensions().get::<Principal>().cloned())))
+        ready(Ok(MaybePrincipal(
+            req.extensions().get::<Principal>().cloned(),
+        )))
     }
 }
 
@@ -45,7 +52,11 @@ impl FromRequest for CsrfToken {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(req.extensions().get::<CsrfToken>().cloned().unwrap_or_default()))
+        ready(Ok(req
+            .extensions()
+            .get::<CsrfToken>()
+            .cloned()
+            .unwrap_or_default()))
     }
 }
 
@@ -59,7 +70,11 @@ impl FromRequest for ClientIp {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(req.extensions().get::<ClientIp>().cloned().unwrap_or_default()))
+        ready(Ok(req
+            .extensions()
+            .get::<ClientIp>()
+            .cloned()
+            .unwrap_or_default()))
     }
 }
 

@@ -14,10 +14,16 @@ pub fn security_headers(tls: bool) -> DefaultHeaders {
         .add(("Referrer-Policy", "no-referrer"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
-        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ))
         .add(("Cache-Control", "no-store"));
     if tls {
-        h = h.add(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"));
+        h = h.add((
+            "Strict-Transport-Security",
+            "max-age=63072000; includeSubDomains",
+        ));
     }
     h
 }

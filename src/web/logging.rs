@@ -26,7 +26,8 @@ pub async fn log_request(
         tracing::info!(%method, route = %pattern, status, ms = format!("{ms:.1}"), request_id, "request");
     }
     if let Ok(v) = HeaderValue::from_str(&request_id) {
-        res.headers_mut().insert(HeaderName::from_static("x-request-id"), v);
+        res.headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), v);
     }
     Ok(res)
 }

@@ -121,7 +121,23 @@ pub static ROUTES: &[RouteSpec] = &[
 
 /// The spec for a matched route pattern and method.
 pub fn find(method: &actix_web::http::Method, pattern: &str) -> Option<&'static RouteSpec> {
-    ROUTES.iter().find(|r| r.path == pattern && r.verb.method() == *method)
+    ROUTES
+        .iter()
+        .find(|r| r.path == pattern && r.verb.method() == *method)
+}
+
+/// A known path with a method it does not take: 405, in the surface's own format.
+async fn method_not_allowed(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    if req.path().starts_with("/api/") {
+        actix_web::HttpResponse::MethodNotAllowed()
+            .json(serde_json::json!({ "error": "This endpoint does not take that method." }))
+    } else {
+        super::error::error_page(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            "Not allowed",
+            "This page cannot be used that way.",
+        )
+    }
 }
 
 /// Registers every route of the table, one resource per path.
@@ -133,7 +149,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         }
     }
     for path in paths {
-        let mut resource = web::resource(path);
+        let mut resource = web::resource(path).default_service(web::to(method_not_allowed));
         for r in ROUTES.iter().filter(|r| r.path == path) {
             resource = resource.route((r.handler)().method(r.verb.method()));
         }

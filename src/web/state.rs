@@ -47,11 +47,10 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ServiceError> + Send + 'static,
         T: Send + 'static,
     {
-        let _permit = self
-            .hash_permits
-            .acquire()
-            .await
-            .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("hash limiter closed: {e}")))?;
+        let _permit =
+            self.hash_permits.acquire().await.map_err(|e| {
+                ServiceError::Unexpected(anyhow::anyhow!("hash limiter closed: {e}"))
+            })?;
         self.db(f).await
     }
 

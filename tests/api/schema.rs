@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Nullable, Text};
+use diesel::sql_types::{Integer, Nullable, Text};
 
 use crate::helpers::{Backend, TestDatabase};
 
@@ -45,9 +45,16 @@ fn render(tables: &BTreeMap<String, Table>) -> String {
         "// @generated from the migrations; `cargo test schema_rs_matches_migrations` checks it on both backends.\n",
     );
     for (name, t) in tables {
-        out.push_str(&format!("\ndiesel::table! {{\n    {name} ({}) {{\n", t.primary_key.join(", ")));
+        out.push_str(&format!(
+            "\ndiesel::table! {{\n    {name} ({}) {{\n",
+            t.primary_key.join(", ")
+        ));
         for c in &t.columns {
-            let ty = if c.nullable { format!("Nullable<{}>", c.sql_type) } else { c.sql_type.clone() };
+            let ty = if c.nullable {
+                format!("Nullable<{}>", c.sql_type)
+            } else {
+                c.sql_type.clone()
+            };
             out.push_str(&format!("        {} -> {ty},\n", c.name));
         }
         out.push_str("    }\n}\n");
@@ -63,7 +70,9 @@ fn render(tables: &BTreeMap<String, Table>) -> String {
         out.push('\n');
     }
     for (child, parent, col) in joins {
-        out.push_str(&format!("diesel::joinable!({child} -> {parent} ({col}));\n"));
+        out.push_str(&format!(
+            "diesel::joinable!({child} -> {parent} ({col}));\n"
+        ));
     }
     out.push_str("\ndiesel::allow_tables_to_appear_in_same_query!(\n");
     for name in tables.keys() {
@@ -119,7 +128,11 @@ fn sqlite_tables(path: &str) -> BTreeMap<String, Table> {
             diesel::sql_query(format!("SELECT \"table\" AS \"table\", \"from\" AS \"from\" FROM pragma_foreign_key_list('{name}')"))
                 .load(&mut c)
                 .unwrap();
-        let mut pk: Vec<(i32, String)> = cols.iter().filter(|c| c.pk > 0).map(|c| (c.pk, c.name.clone())).collect();
+        let mut pk: Vec<(i32, String)> = cols
+            .iter()
+            .filter(|c| c.pk > 0)
+            .map(|c| (c.pk, c.name.clone()))
+            .collect();
         pk.sort();
         tables.insert(
             name,
@@ -127,7 +140,11 @@ fn sqlite_tables(path: &str) -> BTreeMap<String, Table> {
                 primary_key: pk.into_iter().map(|(_, n)| n).collect(),
                 columns: cols
                     .iter()
-                    .map(|c| Column { name: c.name.clone(), sql_type: diesel_type(&c.r#type), nullable: c.not_null == 0 && c.pk == 0 })
+                    .map(|c| Column {
+                        name: c.name.clone(),
+                        sql_type: diesel_type(&c.r#type),
+                        nullable: c.not_null == 0 && c.pk == 0,
+                    })
                     .collect(),
                 foreign_keys: fks.into_iter().map(|f| (f.from, f.table)).collect(),
             },
@@ -152,8 +169,6 @@ struct PgKey {
     column_name: String,
     #[diesel(sql_type = Nullable<Text>)]
     parent: Option<String>,
-    #[diesel(sql_type = BigInt)]
-    position: i64,
 }
 
 fn pg_tables(url: &str) -> BTreeMap<String, Table> {
@@ -174,7 +189,7 @@ fn pg_tables(url: &str) -> BTreeMap<String, Table> {
         .load(&mut c)
         .unwrap();
         let pk: Vec<PgKey> = diesel::sql_query(
-            "SELECT kcu.column_name::text, NULL::text AS parent, kcu.ordinal_position::bigint AS position \
+            "SELECT kcu.column_name::text, NULL::text AS parent \
              FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage kcu \
              ON tc.constraint_name = kcu.constraint_name AND tc.table_schema = kcu.table_schema \
              WHERE tc.table_schema = 'public' AND tc.table_name = $1 AND tc.constraint_type = 'PRIMARY KEY' \
@@ -184,7 +199,7 @@ fn pg_tables(url: &str) -> BTreeMap<String, Table> {
         .load(&mut c)
         .unwrap();
         let fks: Vec<PgKey> = diesel::sql_query(
-            "SELECT kcu.column_name::text, ccu.table_name::text AS parent, kcu.ordinal_position::bigint AS position \
+            "SELECT kcu.column_name::text, ccu.table_name::text AS parent \
              FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage kcu \
              ON tc.constraint_name = kcu.constraint_name AND tc.table_schema = kcu.table_schema \
              JOIN information_schema.constraint_column_usage ccu ON tc.constraint_name = ccu.constraint_name \
@@ -193,7 +208,6 @@ fn pg_tables(url: &str) -> BTreeMap<String, Table> {
         .bind::<Text, _>(&name)
         .load(&mut c)
         .unwrap();
-        let _ = fks.iter().map(|k| k.position).count();
         tables.insert(
             name,
             Table {
@@ -206,7 +220,10 @@ fn pg_tables(url: &str) -> BTreeMap<String, Table> {
                         nullable: c.is_nullable == "YES",
                     })
                     .collect(),
-                foreign_keys: fks.into_iter().map(|k| (k.column_name, k.parent.unwrap_or_default())).collect(),
+                foreign_keys: fks
+                    .into_iter()
+                    .map(|k| (k.column_name, k.parent.unwrap_or_default()))
+                    .collect(),
             },
         );
     }
@@ -214,7 +231,9 @@ fn pg_tables(url: &str) -> BTreeMap<String, Table> {
 }
 
 fn check(backend: Backend) {
-    let Some(db) = TestDatabase::create(backend) else { return };
+    let Some(db) = TestDatabase::create(backend) else {
+        return;
+    };
     clinic::db::run_migrations(&mut db.connect()).unwrap();
     let tables = match backend {
         Backend::Sqlite => sqlite_tables(db.sqlite_path().unwrap().to_str().unwrap()),
@@ -222,7 +241,8 @@ fn check(backend: Backend) {
     };
     let generated = render(&tables);
     if generated != COMMITTED {
-        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("schema.{backend:?}.rs"));
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("schema.{backend:?}.rs"));
         std::fs::write(&out, &generated).unwrap();
         panic!(
             "src/schema.rs differs from what the {backend:?} migrations produce; expected file written to {}:\n{generated}",

@@ -48,7 +48,11 @@ impl AuditRow {
             self.detail.as_deref(),
             None,
         ];
-        canonical.push_str(&format!("seq:{};at:{};", self.seq, self.at.format("%Y-%m-%dT%H:%M:%S%.6f")));
+        canonical.push_str(&format!(
+            "seq:{};at:{};",
+            self.seq,
+            self.at.format("%Y-%m-%dT%H:%M:%S%.6f")
+        ));
         for f in &fields[..9] {
             match f {
                 Some(v) => canonical.push_str(&format!("{}:{};", v.len(), v)),
@@ -72,7 +76,9 @@ pub fn head(conn: &mut DbConnection) -> QueryResult<(i64, String)> {
 }
 
 pub fn append(conn: &mut DbConnection, row: &AuditRow) -> QueryResult<()> {
-    diesel::insert_into(audit_events::table).values(row).execute(conn)?;
+    diesel::insert_into(audit_events::table)
+        .values(row)
+        .execute(conn)?;
     diesel::update(audit_head::table.filter(audit_head::id.eq(1)))
         .set((audit_head::seq.eq(row.seq), audit_head::hash.eq(&row.hash)))
         .execute(conn)?;
@@ -125,5 +131,8 @@ pub fn search(conn: &mut DbConnection, f: &AuditFilter, limit: i64) -> QueryResu
     if let Some(v) = f.before_seq {
         q = q.filter(audit_events::seq.lt(v));
     }
-    q.order(audit_events::seq.desc()).limit(limit).select(AuditRow::as_select()).load(conn)
+    q.order(audit_events::seq.desc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)
 }

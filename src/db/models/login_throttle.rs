@@ -19,14 +19,22 @@ pub struct ThrottleRow {
 }
 
 pub fn find(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThrottleRow>> {
-    login_throttles::table.find(key).select(ThrottleRow::as_select()).first(conn).optional()
+    login_throttles::table
+        .find(key)
+        .select(ThrottleRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Insert or replace; row by row because upserts do not compile on the multi connection.
 pub fn save(conn: &mut DbConnection, row: &ThrottleRow) -> QueryResult<()> {
-    let updated = diesel::update(login_throttles::table.find(&row.throttle_key)).set(row).execute(conn)?;
+    let updated = diesel::update(login_throttles::table.find(&row.throttle_key))
+        .set(row)
+        .execute(conn)?;
     if updated == 0 {
-        diesel::insert_into(login_throttles::table).values(row).execute(conn)?;
+        diesel::insert_into(login_throttles::table)
+            .values(row)
+            .execute(conn)?;
     }
     Ok(())
 }

@@ -46,7 +46,10 @@ pub struct NewOneTimeToken<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewOneTimeToken<'_>) -> QueryResult<()> {
-    diesel::insert_into(one_time_tokens::table).values(new).execute(conn).map(|_| ())
+    diesel::insert_into(one_time_tokens::table)
+        .values(new)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The token if it exists for this purpose, is unused and has not expired.
@@ -69,7 +72,9 @@ pub fn find_usable(
 /// Marks it used; returns false when someone else used it first.
 pub fn spend(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(
-        one_time_tokens::table.filter(one_time_tokens::id.eq(id)).filter(one_time_tokens::used_at.is_null()),
+        one_time_tokens::table
+            .filter(one_time_tokens::id.eq(id))
+            .filter(one_time_tokens::used_at.is_null()),
     )
     .set(one_time_tokens::used_at.eq(now))
     .execute(conn)?;

@@ -41,15 +41,26 @@ pub struct NewOutboxMessage<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewOutboxMessage<'_>) -> QueryResult<()> {
-    diesel::insert_into(outbox::table).values(new).execute(conn).map(|_| ())
+    diesel::insert_into(outbox::table)
+        .values(new)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Ids of unsent messages that are due and not leased by a live sender.
-pub fn due_ids(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<String>> {
+pub fn due_ids(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
     outbox::table
         .filter(outbox::sent_at.is_null())
         .filter(outbox::next_attempt_at.le(now))
-        .filter(outbox::claimed_until.is_null().or(outbox::claimed_until.lt(now)))
+        .filter(
+            outbox::claimed_until
+                .is_null()
+                .or(outbox::claimed_until.lt(now)),
+        )
         .order(outbox::next_attempt_at.asc())
         .limit(limit)
         .select(outbox::id)
@@ -67,14 +78,22 @@ pub fn claim(
         outbox::table
             .filter(outbox::id.eq(id))
             .filter(outbox::sent_at.is_null())
-            .filter(outbox::claimed_until.is_null().or(outbox::claimed_until.lt(now))),
+            .filter(
+                outbox::claimed_until
+                    .is_null()
+                    .or(outbox::claimed_until.lt(now)),
+            ),
     )
     .set(outbox::claimed_until.eq(lease_until))
     .execute(conn)?;
     if claimed != 1 {
         return Ok(None);
     }
-    outbox::table.find(id).select(OutboxRow::as_select()).first(conn).optional()
+    outbox::table
+        .find(id)
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Sent: the bodies (which may hold a link with a token) are wiped, the row is kept.
@@ -108,5 +127,8 @@ pub fn mark_failed(
 }
 
 pub fn pending_count(conn: &mut DbConnection) -> QueryResult<i64> {
-    outbox::table.filter(outbox::sent_at.is_null()).count().get_result(conn)
+    outbox::table
+        .filter(outbox::sent_at.is_null())
+        .count()
+        .get_result(conn)
 }

@@ -36,11 +36,17 @@ pub struct NewSession<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewSession<'_>) -> QueryResult<()> {
-    diesel::insert_into(sessions::table).values(new).execute(conn).map(|_| ())
+    diesel::insert_into(sessions::table)
+        .values(new)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The session and its user, for an active user only.
-pub fn find_active(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<(SessionRow, UserRow)>> {
+pub fn find_active(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> QueryResult<Option<(SessionRow, UserRow)>> {
     sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
@@ -51,7 +57,9 @@ pub fn find_active(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Opt
 }
 
 pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(sessions::table.find(id)).set(sessions::last_seen_at.eq(now)).execute(conn)
+    diesel::update(sessions::table.find(id))
+        .set(sessions::last_seen_at.eq(now))
+        .execute(conn)
 }
 
 pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
@@ -66,9 +74,17 @@ pub fn delete_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<us
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
 }
 
-pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime, idle_cutoff: NaiveDateTime) -> QueryResult<usize> {
+pub fn delete_expired(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    idle_cutoff: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::delete(
-        sessions::table.filter(sessions::expires_at.le(now).or(sessions::last_seen_at.le(idle_cutoff))),
+        sessions::table.filter(
+            sessions::expires_at
+                .le(now)
+                .or(sessions::last_seen_at.le(idle_cutoff)),
+        ),
     )
     .execute(conn)
 }

@@ -37,7 +37,10 @@ pub struct NewUser<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewUser<'_>) -> QueryResult<()> {
-    diesel::insert_into(users::table).values(new).execute(conn).map(|_| ())
+    diesel::insert_into(users::table)
+        .values(new)
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<UserRow>> {
@@ -49,7 +52,11 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
-    users::table.find(id).select(UserRow::as_select()).first(conn).optional()
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<UserRow>> {
@@ -64,16 +71,29 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
 }
 
 pub fn email_taken(conn: &mut DbConnection, email: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(users::table.filter(users::email.eq(email)))).get_result(conn)
+    diesel::select(diesel::dsl::exists(
+        users::table.filter(users::email.eq(email)),
+    ))
+    .get_result(conn)
 }
 
-pub fn set_active(conn: &mut DbConnection, id: &str, active: bool, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_active(
+    conn: &mut DbConnection,
+    id: &str,
+    active: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
         .set((users::active.eq(active), users::updated_at.eq(now)))
         .execute(conn)
 }
 
-pub fn set_password(conn: &mut DbConnection, id: &str, hash: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_password(
+    conn: &mut DbConnection,
+    id: &str,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
         .set((
             users::password_hash.eq(hash),

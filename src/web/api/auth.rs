@@ -19,13 +19,22 @@ pub struct LoginBody {
     password: String,
 }
 
-pub async fn login(state: web::Data<AppState>, ip: ClientIp, body: web::Json<LoginBody>) -> Result<HttpResponse, ApiError> {
+pub async fn login(
+    state: web::Data<AppState>,
+    ip: ClientIp,
+    body: web::Json<LoginBody>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let clock = state.clock.clone();
     let policy = state.policy;
     let issued = state
         .db_with_hashing(move |conn| {
-            let attempt = LoginAttempt { email: &body.email, password: &body.password, kind: SessionKind::Api, ip: ip.0.as_deref() };
+            let attempt = LoginAttempt {
+                email: &body.email,
+                password: &body.password,
+                kind: SessionKind::Api,
+                ip: ip.0.as_deref(),
+            };
             login::login(conn, || clock.now(), &attempt, &policy)
         })
         .await?;
@@ -40,18 +49,28 @@ pub async fn login(state: web::Data<AppState>, ip: ClientIp, body: web::Json<Log
     })))
 }
 
-pub async fn logout(state: web::Data<AppState>, principal: Principal, ip: ClientIp) -> Result<HttpResponse, ApiError> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
-    state.db(move |conn| sessions::logout(conn, now, &principal, &actor)).await?;
+    state
+        .db(move |conn| sessions::logout(conn, now, &principal, &actor))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-pub async fn me(state: web::Data<AppState>, principal: Principal) -> Result<HttpResponse, ApiError> {
+pub async fn me(
+    state: web::Data<AppState>,
+    principal: Principal,
+) -> Result<HttpResponse, ApiError> {
     let id = principal.user_id.clone();
     let row = state
         .db(move |conn| {
-            crate::db::models::user::find(conn, id.as_str())?.ok_or(crate::services::ServiceError::NotFound)
+            crate::db::models::user::find(conn, id.as_str())?
+                .ok_or(crate::services::ServiceError::NotFound)
         })
         .await?;
     Ok(HttpResponse::Ok().json(UserJson::from(row)))

@@ -21,6 +21,13 @@ pub struct UserJson {
 
 impl From<UserRow> for UserJson {
     fn from(u: UserRow) -> Self {
-        UserJson { id: u.id, email: u.email, name: u.name, role: u.role, licence_number: u.licence_number, active: u.active }
+        UserJson {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            role: u.role,
+            licence_number: u.licence_number,
+            active: u.active,
+        }
     }
 }

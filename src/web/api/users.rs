@@ -27,6 +27,8 @@ pub async fn create(
     let staff = NewStaff::parse(&body)?;
     let clock = state.clock.clone();
     let actor = ip.actor(Some(&principal));
-    let row = state.db_with_hashing(move |conn| accounts::create_user(conn, || clock.now(), &actor, &staff)).await?;
+    let row = state
+        .db_with_hashing(move |conn| accounts::create_user(conn, || clock.now(), &actor, &staff))
+        .await?;
     Ok(HttpResponse::Created().json(UserJson::from(row)))
 }

@@ -27,7 +27,11 @@ pub async fn show_password(
     principal: Principal,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    render(&PasswordPage { page: Page::new("Change password", &state, Some(&principal), &csrf), errors: no_errors(), done: false })
+    render(&PasswordPage {
+        page: Page::new("Change password", &state, Some(&principal), &csrf),
+        errors: no_errors(),
+        done: false,
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -67,13 +71,22 @@ pub async fn change_password(
             // CSRF token, so the page is rendered with that.
             let csrf = CsrfToken(issued.csrf_token.clone());
             let page = Page::new("Change password", &state, Some(&principal), &csrf);
-            let mut resp = render(&PasswordPage { page, errors: no_errors(), done: true })?;
-            resp.add_cookie(&session_cookie(&issued.token, state.secure_cookies)).ok();
+            let mut resp = render(&PasswordPage {
+                page,
+                errors: no_errors(),
+                done: true,
+            })?;
+            resp.add_cookie(&session_cookie(&issued.token, state.secure_cookies))
+                .ok();
             Ok(resp)
         }
         Err(ServiceError::Invalid(errors)) => render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &PasswordPage { page: Page::new("Change password", &state, Some(&principal), &csrf), errors, done: false },
+            &PasswordPage {
+                page: Page::new("Change password", &state, Some(&principal), &csrf),
+                errors,
+                done: false,
+            },
         ),
         Err(e) => Err(e.into()),
     }

@@ -71,7 +71,10 @@ pub async fn list(
     q: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, PageError> {
     let rows = state.db(accounts::list).await?;
-    let users = rows.into_iter().map(|u| UserLine::from_row(u, &principal)).collect();
+    let users = rows
+        .into_iter()
+        .map(|u| UserLine::from_row(u, &principal))
+        .collect();
     render(&UsersPage {
         page: Page::new("Staff accounts", &state, Some(&principal), &csrf),
         users,
@@ -92,10 +95,17 @@ fn role_choices() -> Vec<(&'static str, &'static str)> {
     Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect()
 }
 
-pub async fn new_form(state: web::Data<AppState>, principal: Principal, csrf: CsrfToken) -> Result<HttpResponse, PageError> {
+pub async fn new_form(
+    state: web::Data<AppState>,
+    principal: Principal,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
     render(&NewUserPage {
         page: Page::new("New staff account", &state, Some(&principal), &csrf),
-        form: NewStaffInput { role: "front_desk".into(), ..Default::default() },
+        form: NewStaffInput {
+            role: "front_desk".into(),
+            ..Default::default()
+        },
         errors: no_errors(),
         roles: role_choices(),
     })
@@ -113,7 +123,12 @@ pub async fn create(
         Ok(staff) => {
             let clock = state.clock.clone();
             let actor = ip.actor(Some(&principal));
-            state.db_with_hashing(move |conn| accounts::create_user(conn, || clock.now(), &actor, &staff)).await.map(|_| ())
+            state
+                .db_with_hashing(move |conn| {
+                    accounts::create_user(conn, || clock.now(), &actor, &staff)
+                })
+                .await
+                .map(|_| ())
         }
         Err(errors) => Err(ServiceError::Invalid(errors)),
     };
@@ -123,7 +138,10 @@ pub async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
             &NewUserPage {
                 page: Page::new("New staff account", &state, Some(&principal), &csrf),
-                form: NewStaffInput { password: String::new(), ..form },
+                form: NewStaffInput {
+                    password: String::new(),
+                    ..form
+                },
                 errors,
                 roles: role_choices(),
             },
@@ -146,8 +164,14 @@ async fn set_active(
     let target = target(&id)?;
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
-    state.db(move |conn| accounts::set_active(conn, now, &actor, &target, active)).await?;
-    Ok(see_other(if active { "/admin/users?done=enabled" } else { "/admin/users?done=disabled" }))
+    state
+        .db(move |conn| accounts::set_active(conn, now, &actor, &target, active))
+        .await?;
+    Ok(see_other(if active {
+        "/admin/users?done=enabled"
+    } else {
+        "/admin/users?done=disabled"
+    }))
 }
 
 pub async fn disable(
@@ -178,7 +202,9 @@ pub async fn send_reset(
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
     let mail = state.mail.clone();
-    state.db(move |conn| password_reset::send_reset_link(conn, now, &actor, &target, &mail)).await?;
+    state
+        .db(move |conn| password_reset::send_reset_link(conn, now, &actor, &target, &mail))
+        .await?;
     state.wake_mailer();
     Ok(see_other("/admin/users?done=reset"))
 }

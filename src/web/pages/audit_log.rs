@@ -87,19 +87,35 @@ pub async fn show(
             let filter = AuditFilter {
                 actor_id,
                 action: AuditAction::parse(&query.action).map(|a| a.as_str().to_owned()),
-                outcome: ["success", "failure", "denied"].contains(&query.outcome.as_str()).then(|| query.outcome.clone()),
+                outcome: ["success", "failure", "denied"]
+                    .contains(&query.outcome.as_str())
+                    .then(|| query.outcome.clone()),
                 patient_id: None,
                 from: date(&query.from).map(|d| d.and_time(NaiveTime::MIN)),
-                until: date(&query.until).and_then(|d| d.succ_opt()).map(|d| d.and_time(NaiveTime::MIN)),
+                until: date(&query.until)
+                    .and_then(|d| d.succ_opt())
+                    .map(|d| d.and_time(NaiveTime::MIN)),
                 before_seq: query.before,
             };
             let rows = audit::search(conn, &filter, PAGE_SIZE)?;
-            let names: std::collections::HashMap<String, String> =
-                user::list(conn)?.into_iter().map(|u| (u.id, u.email)).collect();
+            let names: std::collections::HashMap<String, String> = user::list(conn)?
+                .into_iter()
+                .map(|u| (u.id, u.email))
+                .collect();
             write_transaction(conn, |conn| {
-                audit_service::record(conn, now, &actor, AuditEntry::new(AuditAction::AuditViewed, Outcome::Success))
+                audit_service::record(
+                    conn,
+                    now,
+                    &actor,
+                    AuditEntry::new(AuditAction::AuditViewed, Outcome::Success),
+                )
             })?;
-            Ok((rows.into_iter().map(|r| line(r, &names)).collect::<Vec<_>>(), note))
+            Ok((
+                rows.into_iter()
+                    .map(|r| line(r, &names))
+                    .collect::<Vec<_>>(),
+                note,
+            ))
         })
         .await?;
     let next_page = (rows.len() as i64 == PAGE_SIZE).then(|| {

@@ -16,6 +16,13 @@ struct HomePage {
     email: String,
 }
 
-pub async fn show(state: web::Data<AppState>, principal: Principal, csrf: CsrfToken) -> Result<HttpResponse, PageError> {
-    render(&HomePage { page: Page::new("Home", &state, Some(&principal), &csrf), email: principal.email.clone() })
+pub async fn show(
+    state: web::Data<AppState>,
+    principal: Principal,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    render(&HomePage {
+        page: Page::new("Home", &state, Some(&principal), &csrf),
+        email: principal.email.clone(),
+    })
 }

@@ -6,9 +6,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{Page, render, render_with, see_other};
+use crate::services::ServiceError;
 use crate::services::login::{self, LoginAttempt};
 use crate::services::sessions::{self, Principal, SessionKind};
-use crate::services::ServiceError;
 use crate::web::access::session_cookie;
 use crate::web::error::PageError;
 use crate::web::extract::{ClientIp, CsrfToken, MaybePrincipal};
@@ -31,7 +31,16 @@ pub struct NextQuery {
 /// Only a local path: never send someone to another site after signing in.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become
+        // "//evil.example": refuse any control character or white space outright.
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -46,7 +55,12 @@ pub async fn show(
     if who.0.is_some() {
         return Ok(see_other(&next));
     }
-    render(&LoginPage { page: Page::new("Sign in", &state, None, &csrf), email: String::new(), next, error: None })
+    render(&LoginPage {
+        page: Page::new("Sign in", &state, None, &csrf),
+        email: String::new(),
+        next,
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -71,19 +85,26 @@ pub async fn submit(
     let policy = state.policy;
     let result = state
         .db_with_hashing(move |conn| {
-            let attempt = LoginAttempt { email: &email, password: &password, kind: SessionKind::Browser, ip: ip.0.as_deref() };
+            let attempt = LoginAttempt {
+                email: &email,
+                password: &password,
+                kind: SessionKind::Browser,
+                ip: ip.0.as_deref(),
+            };
             login::login(conn, || clock.now(), &attempt, &policy)
         })
         .await;
     let (status, message) = match result {
         Ok(issued) => {
             let mut resp = see_other(&next);
-            resp.add_cookie(&session_cookie(&issued.token, state.secure_cookies)).map_err(|e| {
-                PageError(ServiceError::Unexpected(anyhow::anyhow!("cookie: {e}")))
-            })?;
+            resp.add_cookie(&session_cookie(&issued.token, state.secure_cookies))
+                .map_err(|e| PageError(ServiceError::Unexpected(anyhow::anyhow!("cookie: {e}"))))?;
             return Ok(resp);
         }
-        Err(ServiceError::BadCredentials) => (StatusCode::UNAUTHORIZED, "Wrong email or password.".to_owned()),
+        Err(ServiceError::BadCredentials) => (
+            StatusCode::UNAUTHORIZED,
+            "Wrong email or password.".to_owned(),
+        ),
         Err(ServiceError::Locked { retry_after_secs }) => (
             StatusCode::TOO_MANY_REQUESTS,
             format!(
@@ -95,15 +116,27 @@ pub async fn submit(
     };
     render_with(
         status,
-        &LoginPage { page: Page::new("Sign in", &state, None, &csrf), email: form.email, next, error: Some(message) },
+        &LoginPage {
+            page: Page::new("Sign in", &state, None, &csrf),
+            email: form.email,
+            next,
+            error: Some(message),
+        },
     )
 }
 
-pub async fn logout(state: web::Data<AppState>, principal: Principal, ip: ClientIp) -> Result<HttpResponse, PageError> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
-    state.db(move |conn| sessions::logout(conn, now, &principal, &actor)).await?;
+    state
+        .db(move |conn| sessions::logout(conn, now, &principal, &actor))
+        .await?;
     let mut resp = see_other("/login");
-    resp.add_removal_cookie(&session_cookie("", state.secure_cookies)).ok();
+    resp.add_removal_cookie(&session_cookie("", state.secure_cookies))
+        .ok();
     Ok(resp)
 }

@@ -33,7 +33,12 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn new(title: &str, state: &AppState, principal: Option<&Principal>, csrf: &CsrfToken) -> Self {
+    pub fn new(
+        title: &str,
+        state: &AppState,
+        principal: Option<&Principal>,
+        csrf: &CsrfToken,
+    ) -> Self {
         Page {
             title: title.to_owned(),
             clinic: state.mail.clinic_name.clone(),
@@ -52,11 +57,15 @@ pub fn render(t: &impl Template) -> Result<HttpResponse, PageError> {
 }
 
 pub fn render_with(status: StatusCode, t: &impl Template) -> Result<HttpResponse, PageError> {
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(t.render()?))
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(t.render()?))
 }
 
 pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish()
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
 }
 
 /// Errors for a form: empty when the form is first shown.

@@ -20,11 +20,22 @@ struct ResetPage {
     done: bool,
 }
 
-pub async fn show(state: web::Data<AppState>, csrf: CsrfToken, token: web::Path<String>) -> Result<HttpResponse, PageError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    csrf: CsrfToken,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
     let token = token.into_inner();
-    let name = state.db(move |conn| password_reset::link_owner(conn, now, &token)).await?;
-    render(&ResetPage { page: Page::new("Set a new password", &state, None, &csrf), name, errors: no_errors(), done: false })
+    let name = state
+        .db(move |conn| password_reset::link_owner(conn, now, &token))
+        .await?;
+    render(&ResetPage {
+        page: Page::new("Set a new password", &state, None, &csrf),
+        name,
+        errors: no_errors(),
+        done: false,
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -49,16 +60,38 @@ pub async fn submit(
     let t2 = token.clone();
     let result = state
         .db_with_hashing(move |conn| {
-            password_reset::complete(conn, || clock.now(), &actor, &t2, &form.new_password, &form.confirm_password)
+            password_reset::complete(
+                conn,
+                || clock.now(),
+                &actor,
+                &t2,
+                &form.new_password,
+                &form.confirm_password,
+            )
         })
         .await;
     let page = Page::new("Set a new password", &state, None, &csrf);
     match result {
-        Ok(()) => render(&ResetPage { page, name: String::new(), errors: no_errors(), done: true }),
+        Ok(()) => render(&ResetPage {
+            page,
+            name: String::new(),
+            errors: no_errors(),
+            done: true,
+        }),
         Err(ServiceError::Invalid(errors)) => {
             let now = state.clock.now();
-            let name = state.db(move |conn| password_reset::link_owner(conn, now, &token)).await?;
-            render_with(StatusCode::UNPROCESSABLE_ENTITY, &ResetPage { page, name, errors, done: false })
+            let name = state
+                .db(move |conn| password_reset::link_owner(conn, now, &token))
+                .await?;
+            render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ResetPage {
+                    page,
+                    name,
+                    errors,
+                    done: false,
+                },
+            )
         }
         Err(e) => Err(e.into()),
     }

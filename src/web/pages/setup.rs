@@ -22,10 +22,17 @@ struct SetupPage {
     errors: FieldErrors,
 }
 
-pub async fn show(state: web::Data<AppState>, csrf: CsrfToken, token: web::Path<String>) -> Result<HttpResponse, PageError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    csrf: CsrfToken,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
     let token = token.into_inner();
-    if !state.db(move |conn| setup::link_is_usable(conn, now, &token)).await? {
+    if !state
+        .db(move |conn| setup::link_is_usable(conn, now, &token))
+        .await?
+    {
         return Err(ServiceError::Gone.into());
     }
     render(&SetupPage {
@@ -67,7 +74,10 @@ pub async fn submit(
         if form.password == form.confirm_password {
             Ok(s)
         } else {
-            Err(FieldErrors::single("confirm_password", "The two passwords are not the same."))
+            Err(FieldErrors::single(
+                "confirm_password",
+                "The two passwords are not the same.",
+            ))
         }
     });
     let result = match parsed {
@@ -77,7 +87,9 @@ pub async fn submit(
             let actor = ip.actor(None);
             let token = token.into_inner();
             state
-                .db_with_hashing(move |conn| setup::complete(conn, || clock.now(), &actor, &token, &staff, &policy))
+                .db_with_hashing(move |conn| {
+                    setup::complete(conn, || clock.now(), &actor, &token, &staff, &policy)
+                })
                 .await
         }
         Err(errors) => Err(ServiceError::Invalid(errors)),
@@ -85,12 +97,18 @@ pub async fn submit(
     match result {
         Ok(issued) => {
             let mut resp = see_other("/");
-            resp.add_cookie(&session_cookie(&issued.token, state.secure_cookies)).ok();
+            resp.add_cookie(&session_cookie(&issued.token, state.secure_cookies))
+                .ok();
             Ok(resp)
         }
         Err(ServiceError::Invalid(errors)) => render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &SetupPage { page: Page::new("Set up the clinic", &state, None, &csrf), name: form.name, email: form.email, errors },
+            &SetupPage {
+                page: Page::new("Set up the clinic", &state, None, &csrf),
+                name: form.name,
+                email: form.email,
+                errors,
+            },
         ),
         Err(e) => Err(e.into()),
     }
