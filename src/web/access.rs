@@ -192,11 +192,16 @@ fn client_ip(req: &ServiceRequest, trust_proxy: bool) -> Option<String> {
 
 /// `Origin` must be this server's own; without it, `Sec-Fetch-Site` must not say
 /// cross-site. Clients that send neither (not a browser) still need the token.
+///
+/// Browsers send `Origin: null` on form posts from pages served with
+/// `Referrer-Policy: no-referrer` (ours), so "null" counts as absent and
+/// `Sec-Fetch-Site` decides.
 fn same_origin(req: &ServiceRequest) -> bool {
     if let Some(origin) = req
         .headers()
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
     {
         let info = req.connection_info();
         let ours = format!("{}://{}", info.scheme(), info.host());
