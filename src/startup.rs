@@ -123,14 +123,26 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT/SIGTERM (graceful) and runs the mail sender beside it.
+    /// Serves until SIGINT/SIGTERM (graceful) and runs the mail sender and housekeeping
+    /// beside it. They stop with the server, also when this future is dropped.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let sender = tokio::spawn(self.sender.run());
-        let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
-        let result = self.server.await;
-        sender.abort();
-        housekeeping.abort();
-        result
+        let _background = AbortOnDrop(vec![
+            tokio::spawn(self.sender.run()),
+            tokio::spawn(housekeeping(self.state.clone())),
+        ]);
+        self.server.await
+    }
+}
+
+/// Background tasks that must not outlive the server (in tests, a dropped server would
+/// otherwise leave its mail sender polling a database that is gone).
+struct AbortOnDrop(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
     }
 }
 

@@ -19,28 +19,71 @@ pub fn clinic(db_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("run clinic");
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 async fn users_are_managed_from_the_command_line(app: TestApp) {
     let url = app.db.url.clone();
-    let add = ["user", "add", "--email", "Dr.Lee@Clinic.Example", "--name", "Dr Lee", "--role", "practitioner", "--password-stdin"];
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "Dr.Lee@Clinic.Example",
+        "--name",
+        "Dr Lee",
+        "--role",
+        "practitioner",
+        "--password-stdin",
+    ];
     let o = clinic(&url, &add, Some("saffron kettle orbit\n"));
     assert!(o.status.success(), "{}", text(&o));
 
-    let weak = ["user", "add", "--email", "x@clinic.example", "--name", "X", "--role", "front_desk", "--password-stdin"];
+    let weak = [
+        "user",
+        "add",
+        "--email",
+        "x@clinic.example",
+        "--name",
+        "X",
+        "--role",
+        "front_desk",
+        "--password-stdin",
+    ];
     let o = clinic(&url, &weak, Some("short\n"));
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).contains("password: Use at least 12 characters"), "{}", text(&o));
+    assert!(
+        text(&o).contains("password: Use at least 12 characters"),
+        "{}",
+        text(&o)
+    );
 
-    let bad_role = ["user", "add", "--email", "y@clinic.example", "--name", "Y", "--role", "root", "--password-stdin"];
+    let bad_role = [
+        "user",
+        "add",
+        "--email",
+        "y@clinic.example",
+        "--name",
+        "Y",
+        "--role",
+        "root",
+        "--password-stdin",
+    ];
     let o = clinic(&url, &bad_role, Some("saffron kettle orbit\n"));
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("role:"), "{}", text(&o));
@@ -49,11 +92,23 @@ async fn users_are_managed_from_the_command_line(app: TestApp) {
     assert!(o.status.success());
     assert!(text(&o).contains("dr.lee@clinic.example"), "{}", text(&o));
 
-    let (s, _) = app.post_json("/api/v1/auth/login", None, &json!({"email": "dr.lee@clinic.example", "password": "saffron kettle orbit"})).await;
+    let (s, _) = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "dr.lee@clinic.example", "password": "saffron kettle orbit"}),
+        )
+        .await;
     assert_eq!(s, 200);
     let o = clinic(&url, &["user", "disable", "dr.lee@clinic.example"], None);
     assert!(o.status.success(), "{}", text(&o));
-    let (s, _) = app.post_json("/api/v1/auth/login", None, &json!({"email": "dr.lee@clinic.example", "password": "saffron kettle orbit"})).await;
+    let (s, _) = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "dr.lee@clinic.example", "password": "saffron kettle orbit"}),
+        )
+        .await;
     assert_eq!(s, 401, "a disabled account cannot sign in");
 
     let o = clinic(&url, &["user", "disable", "nobody@clinic.example"], None);
@@ -95,10 +150,18 @@ async fn backup_makes_a_copy_that_verifies(app: TestApp) {
 fn a_bad_database_url_gets_a_real_message() {
     let o = clinic("mysql://x", &["migrate"], None);
     assert!(!o.status.success());
-    assert!(text(&o).contains("must start with sqlite://"), "{}", text(&o));
+    assert!(
+        text(&o).contains("must start with sqlite://"),
+        "{}",
+        text(&o)
+    );
     let o = clinic("postgres://nobody@127.0.0.1:1/nothing", &["migrate"], None);
     assert!(!o.status.success());
-    assert!(text(&o).contains("could not connect to the PostgreSQL database"), "{}", text(&o));
+    assert!(
+        text(&o).contains("could not connect to the PostgreSQL database"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -119,4 +182,7 @@ fn help_explains_every_setting() {
     }
 }
 
-on_both_backends!(users_are_managed_from_the_command_line, backup_makes_a_copy_that_verifies);
+on_both_backends!(
+    users_are_managed_from_the_command_line,
+    backup_makes_a_copy_that_verifies
+);

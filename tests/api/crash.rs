@@ -36,14 +36,29 @@ async fn token(http: &reqwest::Client, base: &str) -> String {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    r.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+    r.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 async fn acknowledged_writes_survive_sigkill(backend: Backend) {
-    let Some(db) = TestDatabase::create(backend) else { return };
+    let Some(db) = TestDatabase::create(backend) else {
+        return;
+    };
     let o = clinic(
         &db.url,
-        &["user", "add", "--email", "owner@clinic.example", "--name", "Owner", "--role", "admin", "--password-stdin"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "owner@clinic.example",
+            "--name",
+            "Owner",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
         Some("cobalt harbor willow\n"),
     );
     assert!(o.status.success());
@@ -58,7 +73,12 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
         let tok = token(&http, &base).await;
         let mut writers = Vec::new();
         for w in 0..4 {
-            let (http, base, tok, acked) = (http.clone(), base.clone(), tok.clone(), acknowledged.clone());
+            let (http, base, tok, acked) = (
+                http.clone(),
+                base.clone(),
+                tok.clone(),
+                acknowledged.clone(),
+            );
             writers.push(tokio::spawn(async move {
                 for i in 0..10_000 {
                     let email = format!("r{round}-w{w}-{i}@clinic.example");
@@ -77,7 +97,9 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
         }
         // Let writes flow, then kill mid-stream.
         let started = Instant::now();
-        while acknowledged.lock().unwrap().len() < (round + 1) * 8 && started.elapsed() < Duration::from_secs(60) {
+        while acknowledged.lock().unwrap().len() < (round + 1) * 8
+            && started.elapsed() < Duration::from_secs(60)
+        {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         server.kill().expect("SIGKILL");
@@ -92,14 +114,32 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
     let base = format!("http://127.0.0.1:{port}");
     let mut server = start_server(&db.url, port, mail_dir.path());
     let tok = token(&http, &base).await;
-    let list: serde_json::Value =
-        http.get(format!("{base}/api/v1/users")).bearer_auth(&tok).send().await.unwrap().json().await.unwrap();
-    let present: HashSet<String> =
-        list["items"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap().to_owned()).collect();
+    let list: serde_json::Value = http
+        .get(format!("{base}/api/v1/users"))
+        .bearer_auth(&tok)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let present: HashSet<String> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap().to_owned())
+        .collect();
     let acked = acknowledged.lock().unwrap().clone();
-    assert!(acked.len() >= 24, "enough writes were acknowledged: {}", acked.len());
+    assert!(
+        acked.len() >= 24,
+        "enough writes were acknowledged: {}",
+        acked.len()
+    );
     let lost: Vec<&String> = acked.iter().filter(|e| !present.contains(*e)).collect();
-    assert!(lost.is_empty(), "acknowledged but lost after SIGKILL: {lost:?}");
+    assert!(
+        lost.is_empty(),
+        "acknowledged but lost after SIGKILL: {lost:?}"
+    );
     server.kill().unwrap();
     server.wait().unwrap();
 
@@ -113,7 +153,9 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
             integrity_check: String,
         }
         let mut c = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-        let rows: Vec<Check> = diesel::sql_query("PRAGMA integrity_check").load(&mut c).unwrap();
+        let rows: Vec<Check> = diesel::sql_query("PRAGMA integrity_check")
+            .load(&mut c)
+            .unwrap();
         assert_eq!(rows.first().map(|r| r.integrity_check.as_str()), Some("ok"));
     }
 }

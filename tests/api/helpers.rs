@@ -67,7 +67,12 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("clinic.db").display());
-                Some(TestDatabase { url, backend, _dir: Some(dir), pg_admin: None })
+                Some(TestDatabase {
+                    url,
+                    backend,
+                    _dir: Some(dir),
+                    pg_admin: None,
+                })
             }
             Backend::Postgres => {
                 let Ok(admin) = std::env::var("TEST_DATABASE_URL") else {
@@ -77,15 +82,24 @@ impl TestDatabase {
                 let mut conn = match diesel::PgConnection::establish(&admin) {
                     Ok(c) => c,
                     Err(e) => {
-                        missing("PostgreSQL", &format!("cannot connect to TEST_DATABASE_URL: {e}"));
+                        missing(
+                            "PostgreSQL",
+                            &format!("cannot connect to TEST_DATABASE_URL: {e}"),
+                        );
                         return None;
                     }
                 };
                 let name = format!("clinic_test_{}", uuid::Uuid::new_v4().simple());
-                conn.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+                conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create test database");
                 let mut url = url::Url::parse(&admin).expect("TEST_DATABASE_URL parses");
                 url.set_path(&format!("/{name}"));
-                Some(TestDatabase { url: url.to_string(), backend, _dir: None, pg_admin: Some((admin, name)) })
+                Some(TestDatabase {
+                    url: url.to_string(),
+                    backend,
+                    _dir: None,
+                    pg_admin: Some((admin, name)),
+                })
             }
         }
     }
@@ -102,10 +116,10 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Some((admin, name)) = self.pg_admin.take() {
-            if let Ok(mut conn) = diesel::PgConnection::establish(&admin) {
-                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+        if let Some((admin, name)) = self.pg_admin.take()
+            && let Ok(mut conn) = diesel::PgConnection::establish(&admin)
+        {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
 }
@@ -127,7 +141,12 @@ impl SmtpServer {
             .status()
             .is_ok_and(|s| s.success());
         if !has_aiosmtpd {
-            missing("SMTP server", &format!("{python} cannot import aiosmtpd (pip install aiosmtpd, or set CLINIC_TEST_PYTHON)"));
+            missing(
+                "SMTP server",
+                &format!(
+                    "{python} cannot import aiosmtpd (pip install aiosmtpd, or set CLINIC_TEST_PYTHON)"
+                ),
+            );
             return None;
         }
         let maildir = tempfile::tempdir().expect("maildir");
@@ -136,13 +155,25 @@ impl SmtpServer {
         }
         let port = free_port();
         let child = Command::new(&python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
             .arg(maildir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start aiosmtpd");
-        let server = SmtpServer { port, maildir, child };
+        let server = SmtpServer {
+            port,
+            maildir,
+            child,
+        };
         wait_for_port(port, Duration::from_secs(15));
         Some(server)
     }
@@ -160,7 +191,15 @@ impl SmtpServer {
     pub fn restart(&mut self) {
         let python = std::env::var("CLINIC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
         self.child = Command::new(&python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{}", self.port),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
             .arg(self.maildir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -206,7 +245,11 @@ pub fn read_dir_files(dir: &Path) -> Vec<String> {
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
 pub fn wait_for_port(port: u16, timeout: Duration) {
@@ -252,7 +295,11 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, options: Options) -> Option<TestApp> {
-        let smtp = if options.smtp { Some(SmtpServer::start()?) } else { None };
+        let smtp = if options.smtp {
+            Some(SmtpServer::start()?)
+        } else {
+            None
+        };
         let db = TestDatabase::create(backend)?;
         let mail_dir = tempfile::tempdir().expect("mail dir");
         let args = ServeArgs {
@@ -271,7 +318,9 @@ impl TestApp {
         };
         let clock = Clock::system();
         let url = DatabaseUrl::parse(&db.url).expect("test url");
-        let app = Application::build(&url, &args, clock.clone()).await.expect("application builds");
+        let app = Application::build(&url, &args, clock.clone())
+            .await
+            .expect("application builds");
         let port = app.port();
         let pool = app.state().pool.clone();
         let setup_link = app.setup_link().map(str::to_owned);
@@ -301,7 +350,10 @@ impl TestApp {
     }
 
     /// Runs blocking database work against the test's database.
-    pub async fn with_db<T: Send + 'static>(&self, f: impl FnOnce(&mut DbConnection) -> T + Send + 'static) -> T {
+    pub async fn with_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> T + Send + 'static,
+    ) -> T {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().expect("pooled connection");
@@ -316,7 +368,11 @@ impl TestApp {
         let n = uuid::Uuid::new_v4().simple().to_string();
         let user = TestUser {
             id: String::new(),
-            email: format!("{}-{}@clinic.example", role.as_str().replace('_', "-"), &n[..8]),
+            email: format!(
+                "{}-{}@clinic.example",
+                role.as_str().replace('_', "-"),
+                &n[..8]
+            ),
             name: format!("{} {}", role.label(), &n[..4]),
             password: format!("amber falcon {} river", &n[20..26]),
             role,
@@ -332,7 +388,8 @@ impl TestApp {
         let row = self
             .with_db(move |conn| {
                 let staff = NewStaff::parse(&input).expect("valid test user");
-                accounts::create_user(conn, || clock.now(), &Actor::command_line(), &staff).expect("create user")
+                accounts::create_user(conn, || clock.now(), &Actor::command_line(), &staff)
+                    .expect("create user")
             })
             .await;
         TestUser { id: row.id, ..user }
@@ -353,12 +410,23 @@ impl TestApp {
     }
 
     pub async fn get_json(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        let resp = self.http.get(self.url(path)).bearer_auth(token).send().await.expect("request");
+        let resp = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
         let status = resp.status();
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> (StatusCode, Value) {
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> (StatusCode, Value) {
         let mut req = self.http.post(self.url(path)).json(body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -384,7 +452,12 @@ impl TestApp {
     pub async fn signed_in(&self, user: &TestUser) -> Browser {
         let b = self.browser();
         let resp = b.login(&user.email, &user.password).await;
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "browser sign-in of {}", user.email);
+        assert_eq!(
+            resp.status(),
+            StatusCode::SEE_OTHER,
+            "browser sign-in of {}",
+            user.email
+        );
         b
     }
 
@@ -392,8 +465,14 @@ impl TestApp {
     pub async fn audit_actions(&self) -> Vec<String> {
         use clinic::schema::audit_events::dsl::*;
         use diesel::prelude::*;
-        self.with_db(|conn| audit_events.order(seq.asc()).select(action).load::<String>(conn).expect("audit"))
-            .await
+        self.with_db(|conn| {
+            audit_events
+                .order(seq.asc())
+                .select(action)
+                .load::<String>(conn)
+                .expect("audit")
+        })
+        .await
     }
 }
 
@@ -430,15 +509,30 @@ impl Browser {
     }
 
     /// Posts a form with the given fields plus the CSRF token taken from `form_page`.
-    pub async fn post_form(&self, path: &str, form_page: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form_page: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let token = self.csrf_from(form_page).await;
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
-        self.client.post(self.url(path)).form(&all).send().await.expect("POST")
+        self.client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
     }
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post_form("/login", "/login", &[("email", email), ("password", password)]).await
+        self.post_form(
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
     }
 }
 
@@ -446,12 +540,17 @@ impl Browser {
 pub fn csrf_in(html: &str) -> Option<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(r#"input[name="csrf_token"]"#).ok()?;
-    doc.select(&sel).next().and_then(|e| e.value().attr("value")).map(str::to_owned)
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .map(str::to_owned)
 }
 
 /// The visible text of the elements matching `selector`.
 pub fn texts(html: &str, selector: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(selector).expect("selector");
-    doc.select(&sel).map(|e| e.text().collect::<String>().trim().to_owned()).collect()
+    doc.select(&sel)
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .collect()
 }

@@ -10,12 +10,16 @@ use crate::helpers::{Backend, Options, TestApp, read_dir_files};
 
 /// Undoes quoted-printable soft breaks and `=3D`, enough to read a link.
 fn decode_qp(raw: &str) -> String {
-    raw.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
+    raw.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
 }
 
 fn reset_path(message: &str) -> String {
     let body = decode_qp(message);
-    let start = body.find("/password-reset/").expect("a reset link in the mail");
+    let start = body
+        .find("/password-reset/")
+        .expect("a reset link in the mail");
     let token: String = body[start + "/password-reset/".len()..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
@@ -24,13 +28,21 @@ fn reset_path(message: &str) -> String {
 }
 
 async fn send_reset(app: &TestApp, admin_browser: &crate::helpers::Browser, target: &str) {
-    let r = admin_browser.post_form(&format!("/admin/users/{target}/password-reset"), "/admin/users", &[]).await;
+    let r = admin_browser
+        .post_form(
+            &format!("/admin/users/{target}/password-reset"),
+            "/admin/users",
+            &[],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let _ = app;
 }
 
 async fn password_reset_by_email(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, Options { smtp: true }).await else { return };
+    let Some(app) = TestApp::spawn_with(backend, Options { smtp: true }).await else {
+        return;
+    };
     let admin = app.create_user(Role::Admin).await;
     let staff = app.create_user(Role::Practitioner).await;
     let browser = app.signed_in(&admin).await;
@@ -42,8 +54,14 @@ async fn password_reset_by_email(backend: Backend) {
     assert_eq!(messages.len(), 1, "one email arrived");
     let m = &messages[0];
     assert!(m.contains(&format!("To: {}", staff.email)), "{m}");
-    assert!(m.contains("Subject: Test Clinic: set a new password"), "{m}");
-    assert!(m.contains("text/plain") && m.contains("text/html"), "text and HTML parts");
+    assert!(
+        m.contains("Subject: Test Clinic: set a new password"),
+        "{m}"
+    );
+    assert!(
+        m.contains("text/plain") && m.contains("text/html"),
+        "text and HTML parts"
+    );
     let path = reset_path(m);
 
     let visitor = app.browser();
@@ -51,19 +69,48 @@ async fn password_reset_by_email(backend: Backend) {
     assert_eq!(status, 200);
     assert!(html.contains(&staff.name));
     // Opening the link does not spend it; a weak password is refused next to the field.
-    let r = visitor.post_form(&path, &path, &[("new_password", "short"), ("confirm_password", "short")]).await;
+    let r = visitor
+        .post_form(
+            &path,
+            &path,
+            &[("new_password", "short"), ("confirm_password", "short")],
+        )
+        .await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert_eq!(crate::helpers::texts(&html, ".field-error").len(), 1, "{html}");
+    assert_eq!(
+        crate::helpers::texts(&html, ".field-error").len(),
+        1,
+        "{html}"
+    );
     let r = visitor
-        .post_form(&path, &path, &[("new_password", "lilac summit ferry"), ("confirm_password", "lilac summit ferry")])
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("new_password", "lilac summit ferry"),
+                ("confirm_password", "lilac summit ferry"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 200);
 
     // The new password works, the old one and the old sessions do not, the link is spent.
-    let (s, _) = app.post_json("/api/v1/auth/login", None, &json!({"email": staff.email, "password": "lilac summit ferry"})).await;
+    let (s, _) = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": staff.email, "password": "lilac summit ferry"}),
+        )
+        .await;
     assert_eq!(s, 200);
-    let (s, _) = app.post_json("/api/v1/auth/login", None, &json!({"email": staff.email, "password": staff.password})).await;
+    let (s, _) = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": staff.email, "password": staff.password}),
+        )
+        .await;
     assert_eq!(s, 401);
     let (s, _) = app.get_json("/api/v1/me", &old_token).await;
     assert_eq!(s, 401, "a password reset ends existing sessions");
@@ -82,7 +129,9 @@ async fn password_reset_by_email(backend: Backend) {
 }
 
 async fn an_smtp_outage_delays_mail_but_loses_none(backend: Backend) {
-    let Some(mut app) = TestApp::spawn_with(backend, Options { smtp: true }).await else { return };
+    let Some(mut app) = TestApp::spawn_with(backend, Options { smtp: true }).await else {
+        return;
+    };
     let admin = app.create_user(Role::Admin).await;
     let staff = app.create_user(Role::FrontDesk).await;
     let browser = app.signed_in(&admin).await;
@@ -102,12 +151,20 @@ async fn an_smtp_outage_delays_mail_but_loses_none(backend: Backend) {
         if attempts.first().is_some_and(|a| *a >= 1) {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "the sender tried while SMTP was down");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the sender tried while SMTP was down"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     app.smtp.as_mut().unwrap().restart();
     app.clock.advance(chrono::TimeDelta::minutes(5));
-    let messages = app.smtp.as_ref().unwrap().wait_for(1, Duration::from_secs(20)).await;
+    let messages = app
+        .smtp
+        .as_ref()
+        .unwrap()
+        .wait_for(1, Duration::from_secs(20))
+        .await;
     assert_eq!(messages.len(), 1, "delivered after SMTP came back");
 }
 
@@ -153,7 +210,10 @@ async fn without_smtp_mail_is_written_to_the_outbox_folder(app: TestApp) {
 async fn header_injection_is_impossible(app: TestApp) {
     let admin = app.create_user(Role::Admin).await;
     let token = app.api_token(&admin).await;
-    for (name, email) in [("Ann\r\nBcc: evil@example.org", "ann@clinic.example"), ("Ann", "ann@clinic.example\r\nBcc: evil@example.org")] {
+    for (name, email) in [
+        ("Ann\r\nBcc: evil@example.org", "ann@clinic.example"),
+        ("Ann", "ann@clinic.example\r\nBcc: evil@example.org"),
+    ] {
         let (s, body) = app
             .post_json("/api/v1/users", Some(&token), &json!({"email": email, "name": name, "role": "front_desk", "password": "lilac summit ferry"}))
             .await;
@@ -161,4 +221,7 @@ async fn header_injection_is_impossible(app: TestApp) {
     }
 }
 
-on_both_backends!(without_smtp_mail_is_written_to_the_outbox_folder, header_injection_is_impossible);
+on_both_backends!(
+    without_smtp_mail_is_written_to_the_outbox_folder,
+    header_injection_is_impossible
+);

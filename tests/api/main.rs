@@ -3,13 +3,24 @@
 //! database. Outside components that are missing skip with a printed reason, unless
 //! `CLINIC_REQUIRE_ALL_COMPONENTS=1` (set by `.ci/run`) turns that into a failure.
 
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[macro_use]
 mod helpers;
 
 mod api_auth;
 mod audit;
+mod authz_matrix;
 mod cli;
 mod crash;
+mod csrf;
+mod headers;
 mod health;
+mod lockout;
+mod logs;
 mod mail;
+mod pages;
+mod raw_http;
 mod schema;
+mod sessions;
