@@ -349,13 +349,7 @@ async fn every_route_answers_every_caller_as_expected(app: TestApp) {
     let stale_session = app.raw_session(&disabled).await;
     let stale_token = app.api_token(&disabled).await;
     let admin_browser = app.signed_in(&admin).await;
-    let r = admin_browser
-        .post_form(
-            &format!("/admin/users/{}/disable", disabled.id),
-            "/admin/users",
-            &[],
-        )
-        .await;
+    let r = admin_browser.staff_action(&disabled.id, "disable").await;
     assert_eq!(
         r.status(),
         StatusCode::SEE_OTHER,

@@ -193,21 +193,10 @@ async fn snapshot(app: &TestApp) -> Snapshot {
     }
 }
 
-/// Undoes quoted-printable soft breaks and `=3D`, enough to read a link.
 fn reset_token_in_mail(dir: &std::path::Path) -> Option<String> {
-    let files = read_dir_files(dir);
-    let body = files
-        .first()?
-        .replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=");
-    let start = body.find("/password-reset/")? + "/password-reset/".len();
-    Some(
-        body[start..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect(),
-    )
+    read_dir_files(dir)
+        .first()
+        .and_then(|m| crate::helpers::reset_token_in(m))
 }
 
 fn page_posts() -> Vec<&'static str> {
@@ -303,11 +292,7 @@ async fn forged_page_posts_are_refused_and_change_nothing(app: TestApp) {
     let probe = app.create_user(Role::FrontDesk).await;
     let admin_browser = app.signed_in(&admin).await;
     let r = admin_browser
-        .post_form(
-            &format!("/admin/users/{}/password-reset", victim.id),
-            "/admin/users",
-            &[],
-        )
+        .staff_action(&victim.id, "password-reset")
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let started = std::time::Instant::now();

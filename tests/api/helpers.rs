@@ -554,3 +554,35 @@ pub fn texts(html: &str, selector: &str) -> Vec<String> {
         .map(|e| e.text().collect::<String>().trim().to_owned())
         .collect()
 }
+
+/// Undoes quoted-printable soft breaks and `=3D`, enough to read a link in a raw message.
+pub fn decode_qp(raw: &str) -> String {
+    raw.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
+}
+
+/// The token of the first `/password-reset/<token>` link in a raw message.
+pub fn reset_token_in(message: &str) -> Option<String> {
+    let body = decode_qp(message);
+    let start = body.find("/password-reset/")? + "/password-reset/".len();
+    Some(
+        body[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect(),
+    )
+}
+
+impl Browser {
+    /// Presses one of the buttons on the staff list for `user_id`: `disable`, `enable`
+    /// or `password-reset`.
+    pub async fn staff_action(&self, user_id: &str, action: &str) -> reqwest::Response {
+        self.post_form(
+            &format!("/admin/users/{user_id}/{action}"),
+            "/admin/users",
+            &[],
+        )
+        .await
+    }
+}

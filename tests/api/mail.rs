@@ -6,37 +6,18 @@ use std::time::Duration;
 use clinic::domain::Role;
 use serde_json::json;
 
-use crate::helpers::{Backend, Options, TestApp, read_dir_files};
-
-/// Undoes quoted-printable soft breaks and `=3D`, enough to read a link.
-fn decode_qp(raw: &str) -> String {
-    raw.replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=")
-}
+use crate::helpers::{Backend, Options, TestApp, decode_qp, read_dir_files, reset_token_in};
 
 fn reset_path(message: &str) -> String {
-    let body = decode_qp(message);
-    let start = body
-        .find("/password-reset/")
-        .expect("a reset link in the mail");
-    let token: String = body[start + "/password-reset/".len()..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    format!("/password-reset/{token}")
+    format!(
+        "/password-reset/{}",
+        reset_token_in(message).expect("a reset link in the mail")
+    )
 }
 
-async fn send_reset(app: &TestApp, admin_browser: &crate::helpers::Browser, target: &str) {
-    let r = admin_browser
-        .post_form(
-            &format!("/admin/users/{target}/password-reset"),
-            "/admin/users",
-            &[],
-        )
-        .await;
+async fn send_reset(admin_browser: &crate::helpers::Browser, target: &str) {
+    let r = admin_browser.staff_action(target, "password-reset").await;
     assert_eq!(r.status(), 303);
-    let _ = app;
 }
 
 async fn password_reset_by_email(backend: Backend) {
@@ -47,7 +28,7 @@ async fn password_reset_by_email(backend: Backend) {
     let staff = app.create_user(Role::Practitioner).await;
     let browser = app.signed_in(&admin).await;
     let old_token = app.api_token(&staff).await;
-    send_reset(&app, &browser, &staff.id).await;
+    send_reset(&browser, &staff.id).await;
 
     let smtp = app.smtp.as_ref().unwrap();
     let messages = smtp.wait_for(1, Duration::from_secs(15)).await;
@@ -136,7 +117,7 @@ async fn an_smtp_outage_delays_mail_but_loses_none(backend: Backend) {
     let staff = app.create_user(Role::FrontDesk).await;
     let browser = app.signed_in(&admin).await;
     app.smtp.as_mut().unwrap().stop();
-    send_reset(&app, &browser, &staff.id).await;
+    send_reset(&browser, &staff.id).await;
 
     // The sender tries, fails and schedules a retry.
     let started = std::time::Instant::now();
@@ -193,7 +174,7 @@ async fn without_smtp_mail_is_written_to_the_outbox_folder(app: TestApp) {
     let admin = app.create_user(Role::Admin).await;
     let staff = app.create_user(Role::FrontDesk).await;
     let browser = app.signed_in(&admin).await;
-    send_reset(&app, &browser, &staff.id).await;
+    send_reset(&browser, &staff.id).await;
     let started = std::time::Instant::now();
     let files = loop {
         let f = read_dir_files(app.mail_dir.path());

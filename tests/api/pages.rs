@@ -302,13 +302,7 @@ async fn the_audit_browser_lists_and_filters(app: TestApp) {
     let admin = app.create_user(Role::Admin).await;
     let staff = app.create_user(Role::FrontDesk).await;
     let browser = app.signed_in(&admin).await;
-    let r = browser
-        .post_form(
-            &format!("/admin/users/{}/disable", staff.id),
-            "/admin/users",
-            &[],
-        )
-        .await;
+    let r = browser.staff_action(&staff.id, "disable").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     let (status, html) = browser.get_html("/admin/audit").await;

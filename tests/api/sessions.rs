@@ -169,13 +169,7 @@ async fn sessions_end_for_good_on_sign_out_and_on_disable(app: TestApp) {
     let browser = app.signed_in(&user).await;
     let token = app.api_token(&user).await;
     let admin_browser = app.signed_in(&admin).await;
-    let r = admin_browser
-        .post_form(
-            &format!("/admin/users/{}/disable", user.id),
-            "/admin/users",
-            &[],
-        )
-        .await;
+    let r = admin_browser.staff_action(&user.id, "disable").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(
         !cookie_works(&app, &session.cookie).await,
@@ -205,13 +199,7 @@ async fn sessions_end_for_good_on_sign_out_and_on_disable(app: TestApp) {
     );
     assert_eq!(s1, StatusCode::UNAUTHORIZED);
     // Enabling again does not bring the old sessions back.
-    let r = admin_browser
-        .post_form(
-            &format!("/admin/users/{}/enable", user.id),
-            "/admin/users",
-            &[],
-        )
-        .await;
+    let r = admin_browser.staff_action(&user.id, "enable").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(
         !cookie_works(&app, &session.cookie).await,
