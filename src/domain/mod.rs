@@ -2,6 +2,7 @@
 //! service ("parse, don't validate"); a failed parse is a [`FieldErrors`] entry that the
 //! web layer shows next to the field (HTML) or returns as a 422 (JSON).
 
+pub mod clinical;
 mod email;
 mod field_errors;
 mod ids;

@@ -1,0 +1,176 @@
+//! Code enums. Each maps to its exact text code at the edges (JSON, database) only.
+
+use std::fmt;
+
+/// Declares a vocabulary: the enum, `ALL`, `as_str`, `parse` and serde as the text code.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn parse(raw: &str) -> Option<Self> {
+                match raw { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// Body regions a flag or an intervention applies to.
+    Region {
+        Cervical = "cervical",
+        Thoracic = "thoracic",
+        Lumbar = "lumbar",
+        SacralPelvic = "sacral_pelvic",
+        RibCage = "rib_cage",
+        UpperExtremity = "upper_extremity",
+        LowerExtremity = "lower_extremity",
+    }
+);
+
+impl Region {
+    /// The spinal regions: where a flag of unknown region applies.
+    pub const SPINAL: &'static [Region] = &[
+        Region::Cervical,
+        Region::Thoracic,
+        Region::Lumbar,
+        Region::SacralPelvic,
+        Region::RibCage,
+    ];
+}
+
+vocabulary!(
+    /// Treatment techniques (plan interventions).
+    Technique {
+        Hvla = "hvla",
+        DropTable = "drop_table",
+        Instrument = "instrument",
+        FlexionDistraction = "flexion_distraction",
+        Mobilization = "mobilization",
+        SoftTissue = "soft_tissue",
+        Exercise = "exercise",
+        Modality = "modality",
+    }
+);
+
+impl Technique {
+    /// Thrust techniques (force class "thrust").
+    pub const THRUST: &'static [Technique] = &[Technique::Hvla, Technique::DropTable];
+    /// Mobilization techniques (force class "mobilization").
+    pub const MOBILIZATION: &'static [Technique] =
+        &[Technique::FlexionDistraction, Technique::Mobilization];
+    /// What an urgent red flag forbids everywhere: thrust, mobilization and instrument.
+    pub const FORCE_BASED: &'static [Technique] = &[
+        Technique::Hvla,
+        Technique::DropTable,
+        Technique::Instrument,
+        Technique::FlexionDistraction,
+        Technique::Mobilization,
+    ];
+}
+
+vocabulary!(
+    /// Flag levels, most severe first (the derived `Ord` follows this order).
+    FlagLevel {
+        Emergency = "emergency",
+        Urgent = "urgent",
+        Absolute = "absolute",
+        Relative = "relative",
+        Precaution = "precaution",
+    }
+);
+
+impl FlagLevel {
+    pub fn label(self) -> &'static str {
+        match self {
+            FlagLevel::Emergency => "Emergency: refer now",
+            FlagLevel::Urgent => "Urgent",
+            FlagLevel::Absolute => "Contraindication",
+            FlagLevel::Relative => "Relative contraindication",
+            FlagLevel::Precaution => "Precaution",
+        }
+    }
+}
+
+vocabulary!(
+    FlagKind {
+        RedFlag = "red_flag",
+        Contraindication = "contraindication",
+    }
+);
+
+vocabulary!(
+    /// Conditions asked on the pre-visit form (answer yes / no / unsure).
+    ConditionCode {
+        Osteoporosis = "osteoporosis",
+        RecentFracture = "recent_fracture",
+        DiscHerniation = "disc_herniation",
+        RheumatoidArthritis = "rheumatoid_arthritis",
+        AnkylosingSpondylitis = "ankylosing_spondylitis",
+        SpinalSurgery = "spinal_surgery",
+        Cancer = "cancer",
+        Anticoagulants = "anticoagulants",
+        BleedingDisorder = "bleeding_disorder",
+        LongTermSteroids = "long_term_steroids",
+        StrokeOrTia = "stroke_or_tia",
+        NeckArteryProblem = "neck_artery_problem",
+        Aneurysm = "aneurysm",
+        ConnectiveTissueDisorder = "connective_tissue_disorder",
+        DownSyndrome = "down_syndrome",
+        Pregnancy = "pregnancy",
+        Spondylolisthesis = "spondylolisthesis",
+        Pacemaker = "pacemaker",
+    }
+);
+
+vocabulary!(
+    /// Red-flag questions on the pre-visit form (answer yes / no).
+    RedFlagCode {
+        BladderBowelChange = "bladder_bowel_change",
+        SaddleNumbness = "saddle_numbness",
+        BilateralLegSymptoms = "bilateral_leg_symptoms",
+        ProgressiveWeakness = "progressive_weakness",
+        NeckDizzinessVisionSpeech = "neck_dizziness_vision_speech",
+        SuddenSevereHeadache = "sudden_severe_headache",
+        UnexplainedWeightLoss = "unexplained_weight_loss",
+        FeverChills = "fever_chills",
+        NightPain = "night_pain",
+        RecentTrauma = "recent_trauma",
+        Immunosuppressed = "immunosuppressed",
+    }
+);
+
+vocabulary!(
+    /// An answer to a condition question. `unsure` counts as `yes` for flags (fail safe).
+    Answer {
+        Yes = "yes",
+        No = "no",
+        Unsure = "unsure",
+    }
+);
+
+impl Answer {
+    pub fn counts_as_yes(self) -> bool {
+        !matches!(self, Answer::No)
+    }
+}

@@ -1,0 +1,8 @@
+//! The clinical vocabularies of `clinical-reference.md` part A. The string codes are part
+//! of the API and the database; never rename one.
+
+mod codes;
+pub mod flag_rules;
+pub mod flags_engine;
+
+pub use codes::{Answer, ConditionCode, FlagKind, FlagLevel, RedFlagCode, Region, Technique};
