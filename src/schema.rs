@@ -1,6 +1,21 @@
 // @generated from the migrations; `cargo test schema_rs_matches_migrations` checks it on both backends.
 
 diesel::table! {
+    appointments (id) {
+        id -> Text,
+        patient_id -> Text,
+        practitioner_id -> Text,
+        starts_at -> Timestamp,
+        minutes -> Integer,
+        kind -> Text,
+        status -> Text,
+        arrived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     audit_events (seq) {
         seq -> BigInt,
         at -> Timestamp,
@@ -27,11 +42,130 @@ diesel::table! {
 }
 
 diesel::table! {
+    consents (id) {
+        id -> Text,
+        patient_id -> Text,
+        kind -> Text,
+        text_version -> Text,
+        signed_name -> Text,
+        signed_at -> Timestamp,
+        ip -> Nullable<Text>,
+        intake_id -> Nullable<Text>,
+        witnessed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    counters (name) {
+        name -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    flags (id) {
+        id -> Text,
+        patient_id -> Text,
+        code -> Text,
+        kind -> Text,
+        level -> Text,
+        techniques -> Text,
+        regions -> Text,
+        source -> Text,
+        source_id -> Nullable<Text>,
+        reason -> Text,
+        rule_source -> Text,
+        status -> Text,
+        raised_at -> Timestamp,
+        raised_by -> Nullable<Text>,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<Text>,
+        resolution -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    intake_conditions (intake_id, code) {
+        intake_id -> Text,
+        code -> Text,
+        answer -> Text,
+        details -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    intake_invitations (id) {
+        id -> Text,
+        patient_id -> Text,
+        appointment_id -> Nullable<Text>,
+        token_hash -> Text,
+        sent_to -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_sent_at -> Timestamp,
+        expires_at -> Timestamp,
+        opened_at -> Nullable<Timestamp>,
+        started_at -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    intake_red_flags (intake_id, code) {
+        intake_id -> Text,
+        code -> Text,
+        present -> Bool,
+    }
+}
+
+diesel::table! {
+    intakes (id) {
+        id -> Text,
+        patient_id -> Text,
+        invitation_id -> Nullable<Text>,
+        entered_by -> Nullable<Text>,
+        status -> Text,
+        chief_complaint -> Nullable<Text>,
+        onset -> Nullable<Text>,
+        mechanism -> Nullable<Text>,
+        pain_now -> Nullable<Integer>,
+        pain_worst -> Nullable<Integer>,
+        pain_quality -> Nullable<Text>,
+        pain_pattern -> Nullable<Text>,
+        radiates -> Nullable<Bool>,
+        radiation -> Nullable<Text>,
+        aggravating -> Nullable<Text>,
+        relieving -> Nullable<Text>,
+        earlier_episodes -> Nullable<Bool>,
+        earlier_treatment -> Nullable<Text>,
+        goals -> Nullable<Text>,
+        other_conditions -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     login_throttles (throttle_key) {
         throttle_key -> Text,
         failures -> Integer,
         last_failure_at -> Timestamp,
         locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    medications (id) {
+        id -> Text,
+        intake_id -> Text,
+        name -> Text,
+        dose -> Nullable<Text>,
+        reason -> Nullable<Text>,
     }
 }
 
@@ -65,6 +199,49 @@ diesel::table! {
 }
 
 diesel::table! {
+    pain_regions (intake_id, region) {
+        intake_id -> Text,
+        region -> Text,
+    }
+}
+
+diesel::table! {
+    patient_name_tokens (token, patient_id) {
+        token -> Text,
+        patient_id -> Text,
+    }
+}
+
+diesel::table! {
+    patients (id) {
+        id -> Text,
+        chart_number -> Text,
+        given_name -> Text,
+        family_name -> Text,
+        preferred_name -> Nullable<Text>,
+        date_of_birth -> Date,
+        sex -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        phone_digits -> Nullable<Text>,
+        address_line1 -> Nullable<Text>,
+        address_line2 -> Nullable<Text>,
+        city -> Nullable<Text>,
+        province -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        emergency_contact_name -> Nullable<Text>,
+        emergency_contact_phone -> Nullable<Text>,
+        emergency_contact_relationship -> Nullable<Text>,
+        occupation -> Nullable<Text>,
+        name_key -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Text,
         token_hash -> Text,
@@ -75,6 +252,15 @@ diesel::table! {
         last_seen_at -> Timestamp,
         expires_at -> Timestamp,
         ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    surgeries (id) {
+        id -> Text,
+        intake_id -> Text,
+        procedure_name -> Text,
+        year -> Nullable<Integer>,
     }
 }
 
@@ -93,15 +279,46 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(appointments -> patients (patient_id));
+diesel::joinable!(appointments -> users (practitioner_id));
+diesel::joinable!(consents -> intakes (intake_id));
+diesel::joinable!(consents -> patients (patient_id));
+diesel::joinable!(consents -> users (witnessed_by));
+diesel::joinable!(flags -> patients (patient_id));
+diesel::joinable!(intake_conditions -> intakes (intake_id));
+diesel::joinable!(intake_invitations -> appointments (appointment_id));
+diesel::joinable!(intake_invitations -> patients (patient_id));
+diesel::joinable!(intake_invitations -> users (created_by));
+diesel::joinable!(intake_red_flags -> intakes (intake_id));
+diesel::joinable!(intakes -> intake_invitations (invitation_id));
+diesel::joinable!(intakes -> patients (patient_id));
+diesel::joinable!(intakes -> users (entered_by));
+diesel::joinable!(medications -> intakes (intake_id));
 diesel::joinable!(one_time_tokens -> users (user_id));
+diesel::joinable!(pain_regions -> intakes (intake_id));
+diesel::joinable!(patient_name_tokens -> patients (patient_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(surgeries -> intakes (intake_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    appointments,
     audit_events,
     audit_head,
+    consents,
+    counters,
+    flags,
+    intake_conditions,
+    intake_invitations,
+    intake_red_flags,
+    intakes,
     login_throttles,
+    medications,
     one_time_tokens,
     outbox,
+    pain_regions,
+    patient_name_tokens,
+    patients,
     sessions,
+    surgeries,
     users,
 );

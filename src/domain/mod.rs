@@ -7,11 +7,12 @@ mod email;
 mod field_errors;
 mod ids;
 pub mod password_policy;
+pub mod patient;
 mod role;
 mod staff_name;
 
 pub use email::EmailAddress;
 pub use field_errors::FieldErrors;
-pub use ids::{SessionId, UserId, new_id};
+pub use ids::{PatientId, SessionId, UserId, new_id};
 pub use role::Role;
 pub use staff_name::StaffName;

@@ -22,10 +22,16 @@ pub enum AuditAction {
     PasswordResetSent,
     PasswordResetCompleted,
     AuditViewed,
+    PatientRegistered,
+    PatientViewed,
+    PatientUpdated,
+    PatientArchived,
+    PatientRestored,
+    PatientsSearched,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -38,6 +44,12 @@ impl AuditAction {
         AuditAction::PasswordResetSent,
         AuditAction::PasswordResetCompleted,
         AuditAction::AuditViewed,
+        AuditAction::PatientRegistered,
+        AuditAction::PatientViewed,
+        AuditAction::PatientUpdated,
+        AuditAction::PatientArchived,
+        AuditAction::PatientRestored,
+        AuditAction::PatientsSearched,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +66,12 @@ impl AuditAction {
             AuditAction::PasswordResetSent => "password_reset.sent",
             AuditAction::PasswordResetCompleted => "password_reset.completed",
             AuditAction::AuditViewed => "audit.viewed",
+            AuditAction::PatientRegistered => "patient.registered",
+            AuditAction::PatientViewed => "patient.viewed",
+            AuditAction::PatientUpdated => "patient.updated",
+            AuditAction::PatientArchived => "patient.archived",
+            AuditAction::PatientRestored => "patient.restored",
+            AuditAction::PatientsSearched => "patient.searched",
         }
     }
 
@@ -68,6 +86,12 @@ impl AuditAction {
             | AuditAction::LoginLocked
             | AuditAction::Logout => "session",
             AuditAction::AuditViewed => "audit_trail",
+            AuditAction::PatientRegistered
+            | AuditAction::PatientViewed
+            | AuditAction::PatientUpdated
+            | AuditAction::PatientArchived
+            | AuditAction::PatientRestored
+            | AuditAction::PatientsSearched => "patient",
             _ => "user",
         }
     }
@@ -113,6 +137,12 @@ impl AuditEntry {
 
     pub fn entity(mut self, id: impl Into<String>) -> Self {
         self.entity_id = Some(id.into());
+        self
+    }
+
+    /// The patient whose data this event read or wrote.
+    pub fn patient(mut self, id: impl Into<String>) -> Self {
+        self.patient_id = Some(id.into());
         self
     }
 

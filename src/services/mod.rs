@@ -10,6 +10,7 @@ pub mod audit;
 pub mod housekeeping;
 pub mod login;
 pub mod password_reset;
+pub mod patients;
 pub mod sessions;
 pub mod setup;
 
@@ -31,6 +32,12 @@ pub enum ServiceError {
     Gone,
     #[error("{0}")]
     Conflict(String),
+    /// Someone saved a newer version first; nothing was written.
+    #[error("stale version")]
+    StaleVersion { current: i32 },
+    /// Patients with the same name and birth date exist; nothing was written.
+    #[error("possible duplicate")]
+    PossibleDuplicate(Vec<DuplicateMatch>),
     #[error("database error")]
     Database(#[from] diesel::result::Error),
     #[error("unexpected error")]
@@ -44,6 +51,16 @@ impl From<FieldErrors> for ServiceError {
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// A patient that a new registration may duplicate.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DuplicateMatch {
+    pub id: String,
+    pub chart_number: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: chrono::NaiveDate,
+}
 
 /// Who is acting, and from where: written to every audit row.
 #[derive(Debug, Clone, Default)]

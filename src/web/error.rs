@@ -20,7 +20,9 @@ fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::BadCredentials => StatusCode::UNAUTHORIZED,
         ServiceError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
         ServiceError::Gone => StatusCode::GONE,
-        ServiceError::Conflict(_) => StatusCode::CONFLICT,
+        ServiceError::Conflict(_)
+        | ServiceError::StaleVersion { .. }
+        | ServiceError::PossibleDuplicate(_) => StatusCode::CONFLICT,
         ServiceError::Database(_) | ServiceError::Unexpected(_) => {
             StatusCode::INTERNAL_SERVER_ERROR
         }
@@ -39,6 +41,12 @@ fn message_of(e: &ServiceError) -> String {
         ),
         ServiceError::Gone => "This link is no longer valid. Ask for a new one.".into(),
         ServiceError::Conflict(m) => m.clone(),
+        ServiceError::StaleVersion { .. } => {
+            "Someone else saved this record after you opened it. Nothing was saved: reload it, then make your change again.".into()
+        }
+        ServiceError::PossibleDuplicate(_) => {
+            "A patient with the same name and date of birth is already registered.".into()
+        }
         ServiceError::Database(_) | ServiceError::Unexpected(_) => {
             "Something went wrong on our side. Nothing was saved; please try again.".into()
         }
@@ -105,6 +113,14 @@ impl ResponseError for ApiError {
             ServiceError::Invalid(errors) => {
                 json!({ "error": message_of(&self.0), "errors": errors })
             }
+            ServiceError::StaleVersion { current } => {
+                json!({ "error": message_of(&self.0), "current_version": current })
+            }
+            ServiceError::PossibleDuplicate(matches) => json!({
+                "error": message_of(&self.0),
+                "duplicates": matches,
+                "hint": "Send \"allow_duplicate\": true to register anyway.",
+            }),
             other => json!({ "error": message_of(other) }),
         };
         r.json(body)

@@ -71,6 +71,8 @@ pub struct RouteSpec {
 
 pub const ALL_STAFF: &[Role] = &[Role::Admin, Role::Practitioner, Role::FrontDesk];
 pub const ADMIN: &[Role] = &[Role::Admin];
+/// Archiving a patient is a front-desk (or admin) decision.
+pub const DESK: &[Role] = &[Role::Admin, Role::FrontDesk];
 
 macro_rules! route {
     ($verb:ident $path:literal, $surface:ident, $access:expr, $handler:path) => {
@@ -117,6 +119,11 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/api/v1/me", Api, Staff(ALL_STAFF), api::auth::me),
     route!(Get "/api/v1/users", Api, Staff(ADMIN), api::users::list),
     route!(Post "/api/v1/users", Api, Staff(ADMIN), api::users::create),
+    route!(Post "/api/v1/patients", Api, Staff(ALL_STAFF), api::patients::register),
+    route!(Get "/api/v1/patients", Api, Staff(ALL_STAFF), api::patients::search),
+    route!(Get "/api/v1/patients/{id}", Api, Staff(ALL_STAFF), api::patients::get),
+    route!(Put "/api/v1/patients/{id}", Api, Staff(ALL_STAFF), api::patients::update),
+    route!(Post "/api/v1/patients/{id}/archive", Api, Staff(DESK), api::patients::archive),
 ];
 
 /// The spec for a matched route pattern and method.

@@ -39,6 +39,7 @@ const CALLERS: [&str; 5] = [
 const PUBLIC: [Outcome; 5] = [A, A, A, A, A];
 const STAFF: [Outcome; 5] = [U, A, A, A, U];
 const ADMIN_ONLY: [Outcome; 5] = [U, F, F, A, U];
+const DESK: [Outcome; 5] = [U, A, F, A, U];
 
 /// (verb, path) → expected outcome for each caller of [`CALLERS`].
 const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
@@ -67,6 +68,11 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/api/v1/me", STAFF),
     ("GET", "/api/v1/users", ADMIN_ONLY),
     ("POST", "/api/v1/users", ADMIN_ONLY),
+    ("POST", "/api/v1/patients", STAFF),
+    ("GET", "/api/v1/patients", STAFF),
+    ("GET", "/api/v1/patients/{id}", STAFF),
+    ("PUT", "/api/v1/patients/{id}", STAFF),
+    ("POST", "/api/v1/patients/{id}/archive", DESK),
 ];
 
 /// One caller: how it authenticates on each surface.
@@ -92,8 +98,14 @@ struct Answer {
     body: String,
 }
 
-/// Fills `{id}` and `{token}`; any other parameter needs a decision here.
-fn concrete_path(pattern: &str, id: &str, token: &str) -> String {
+/// Fills `{id}` (a patient's id on patient routes, a staff account's elsewhere) and
+/// `{token}`; any other parameter needs a decision here.
+fn concrete_path(pattern: &str, user_id: &str, patient_id: &str, token: &str) -> String {
+    let id = if pattern.contains("/patients/") {
+        patient_id
+    } else {
+        user_id
+    };
     pattern
         .split('/')
         .map(|seg| match seg {
@@ -324,7 +336,20 @@ async fn every_route_answers_every_caller_as_expected(app: TestApp) {
     let target = app.create_user(Role::FrontDesk).await;
     // The account whose credentials the sign-in routes receive.
     let probe = app.create_user(Role::FrontDesk).await;
+    // A patient: the object of patient routes, whose details must never leak either.
+    let setup_token = app.api_token(&admin).await;
+    let (s, patient) = app
+        .post_json(
+            "/api/v1/patients",
+            Some(&setup_token),
+            &serde_json::json!({"given_name": "Planted", "family_name": "Quillfeather",
+                                "date_of_birth": "1971-03-04", "phone": "555 0199 321"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{patient}");
+    let patient_id = patient["id"].as_str().unwrap().to_owned();
     let planted = vec![
+        "Quillfeather".to_owned(),
         target.email.clone(),
         target.name.clone(),
         probe.email.clone(),
@@ -397,7 +422,7 @@ async fn every_route_answers_every_caller_as_expected(app: TestApp) {
             .iter()
             .find(|(v, p, _)| *v == route.verb.as_str() && *p == route.path)
             .unwrap();
-        let path = concrete_path(route.path, &target.id, &random_token());
+        let path = concrete_path(route.path, &target.id, &patient_id, &random_token());
         for (i, caller) in callers.iter_mut().enumerate() {
             let answer = send(&app, route, caller, &path, &probe).await;
             checks += 1;

@@ -66,6 +66,13 @@ fn render(tables: &BTreeMap<String, Table>) -> String {
         }
     }
     joins.sort();
+    // Like diesel's print-schema: a child with two keys to the same parent gets no
+    // joinable! (it would be ambiguous and does not compile).
+    let pairs: Vec<(String, String)> = joins
+        .iter()
+        .map(|(c, p, _)| (c.clone(), p.clone()))
+        .collect();
+    joins.retain(|(c, p, _)| pairs.iter().filter(|(c2, p2)| c2 == c && p2 == p).count() == 1);
     if !joins.is_empty() {
         out.push('\n');
     }

@@ -5,5 +5,6 @@ pub mod audit;
 pub mod login_throttle;
 pub mod one_time_token;
 pub mod outbox;
+pub mod patient;
 pub mod session;
 pub mod user;

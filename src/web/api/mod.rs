@@ -2,6 +2,7 @@
 //! `{"error": "...", "errors": {"field": "..."}}`.
 
 pub mod auth;
+pub mod patients;
 pub mod users;
 
 use serde::Serialize;

@@ -1,0 +1,13 @@
+DROP TABLE flags;
+DROP TABLE consents;
+DROP TABLE surgeries;
+DROP TABLE medications;
+DROP TABLE pain_regions;
+DROP TABLE intake_red_flags;
+DROP TABLE intake_conditions;
+DROP TABLE intakes;
+DROP TABLE intake_invitations;
+DROP TABLE appointments;
+DROP TABLE patient_name_tokens;
+DROP TABLE patients;
+DROP TABLE counters;

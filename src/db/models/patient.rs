@@ -1,0 +1,236 @@
+//! `patients`, `patient_name_tokens` and the chart-number counter.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::domain::patient::{PatientSearch, chart_number_from_digits, prefix_upper_bound};
+use crate::schema::{counters, patient_name_tokens, patients};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = patients)]
+pub struct PatientRow {
+    pub id: String,
+    pub chart_number: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: Option<String>,
+    pub date_of_birth: NaiveDate,
+    pub sex: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub phone_digits: Option<String>,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub city: Option<String>,
+    pub province: Option<String>,
+    pub postal_code: Option<String>,
+    pub emergency_contact_name: Option<String>,
+    pub emergency_contact_phone: Option<String>,
+    pub emergency_contact_relationship: Option<String>,
+    pub occupation: Option<String>,
+    pub name_key: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub archived_at: Option<NaiveDateTime>,
+}
+
+/// The columns a registration or an edit sets.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = patients)]
+#[diesel(treat_none_as_null = true)]
+pub struct PatientFields {
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: Option<String>,
+    pub date_of_birth: NaiveDate,
+    pub sex: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub phone_digits: Option<String>,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub city: Option<String>,
+    pub province: Option<String>,
+    pub postal_code: Option<String>,
+    pub emergency_contact_name: Option<String>,
+    pub emergency_contact_phone: Option<String>,
+    pub emergency_contact_relationship: Option<String>,
+    pub occupation: Option<String>,
+    pub name_key: String,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = patients)]
+struct NewPatientKeys<'a> {
+    id: &'a str,
+    chart_number: &'a str,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// Takes the next chart number (inside the caller's write transaction).
+pub fn next_chart_number(conn: &mut DbConnection) -> QueryResult<i64> {
+    diesel::update(counters::table.filter(counters::name.eq("chart_number")))
+        .set(counters::value.eq(counters::value + 1))
+        .execute(conn)?;
+    counters::table
+        .filter(counters::name.eq("chart_number"))
+        .select(counters::value)
+        .first(conn)
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    id: &str,
+    chart_number: &str,
+    fields: &PatientFields,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(patients::table)
+        .values((
+            NewPatientKeys {
+                id,
+                chart_number,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+            fields,
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Updates when `version` is still current; returns false when it is stale.
+pub fn update(
+    conn: &mut DbConnection,
+    id: &str,
+    version: i32,
+    fields: &PatientFields,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        patients::table
+            .filter(patients::id.eq(id))
+            .filter(patients::version.eq(version)),
+    )
+    .set((
+        fields,
+        patients::version.eq(version + 1),
+        patients::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn set_archived(
+    conn: &mut DbConnection,
+    id: &str,
+    at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(patients::table.find(id))
+        .set((
+            patients::archived_at.eq(at),
+            patients::version.eq(patients::version + 1),
+            patients::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<PatientRow>> {
+    patients::table
+        .find(id)
+        .select(PatientRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Active patients with the same folded name and birth date.
+pub fn possible_duplicates(
+    conn: &mut DbConnection,
+    name_key: &str,
+    date_of_birth: NaiveDate,
+    except: Option<&str>,
+) -> QueryResult<Vec<PatientRow>> {
+    let mut q = patients::table
+        .filter(patients::name_key.eq(name_key))
+        .filter(patients::date_of_birth.eq(date_of_birth))
+        .filter(patients::archived_at.is_null())
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(patients::id.ne(id.to_owned()));
+    }
+    q.select(PatientRow::as_select()).load(conn)
+}
+
+/// Replaces the search words of a patient.
+pub fn set_name_tokens(
+    conn: &mut DbConnection,
+    patient_id: &str,
+    tokens: &[String],
+) -> QueryResult<()> {
+    diesel::delete(
+        patient_name_tokens::table.filter(patient_name_tokens::patient_id.eq(patient_id)),
+    )
+    .execute(conn)?;
+    for t in tokens {
+        diesel::insert_into(patient_name_tokens::table)
+            .values((
+                patient_name_tokens::token.eq(t),
+                patient_name_tokens::patient_id.eq(patient_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn search(
+    conn: &mut DbConnection,
+    what: &PatientSearch,
+    include_archived: bool,
+    limit: i64,
+) -> QueryResult<Vec<PatientRow>> {
+    let mut q = patients::table.into_boxed();
+    match what {
+        PatientSearch::Name(words) => {
+            for w in words {
+                let upper = prefix_upper_bound(w).unwrap_or_else(|| w.clone());
+                q = q.filter(
+                    patients::id.eq_any(
+                        patient_name_tokens::table
+                            .filter(patient_name_tokens::token.ge(w.clone()))
+                            .filter(patient_name_tokens::token.lt(upper))
+                            .select(patient_name_tokens::patient_id),
+                    ),
+                );
+            }
+        }
+        PatientSearch::BirthDate(d) => q = q.filter(patients::date_of_birth.eq(*d)),
+        PatientSearch::ChartNumber(c) => q = q.filter(patients::chart_number.eq(c.clone())),
+        PatientSearch::Digits(d) => {
+            let upper = prefix_upper_bound(d).unwrap_or_else(|| d.clone());
+            q = q.filter(
+                patients::chart_number
+                    .eq(chart_number_from_digits(d))
+                    .or(patients::phone_digits
+                        .ge(d.clone())
+                        .and(patients::phone_digits.lt(upper))),
+            );
+        }
+    }
+    if !include_archived {
+        q = q.filter(patients::archived_at.is_null());
+    }
+    q.order((
+        patients::family_name.asc(),
+        patients::given_name.asc(),
+        patients::id.asc(),
+    ))
+    .limit(limit)
+    .select(PatientRow::as_select())
+    .load(conn)
+}
