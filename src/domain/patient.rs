@@ -439,10 +439,11 @@ pub fn parse_search(q: &str) -> Option<PatientSearch> {
         return None;
     }
     let upper = q.to_ascii_uppercase();
-    if let Some(rest) = upper.strip_prefix("P-").or_else(|| upper.strip_prefix('P')) {
-        if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
-            return Some(PatientSearch::ChartNumber(chart_number_from_digits(rest)));
-        }
+    if let Some(rest) = upper.strip_prefix("P-").or_else(|| upper.strip_prefix('P'))
+        && !rest.is_empty()
+        && rest.chars().all(|c| c.is_ascii_digit())
+    {
+        return Some(PatientSearch::ChartNumber(chart_number_from_digits(rest)));
     }
     if let Ok(d) = parse_date(q) {
         return Some(PatientSearch::BirthDate(d));
