@@ -463,3 +463,13 @@ pub fn parse_search(q: &str) -> Option<PatientSearch> {
         Some(PatientSearch::Name(w.into_iter().take(4).collect()))
     }
 }
+
+/// Age in whole years on `day`.
+pub fn age_on(born: NaiveDate, day: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let mut age = day.year() - born.year();
+    if (day.month(), day.day()) < (born.month(), born.day()) {
+        age -= 1;
+    }
+    age.max(0)
+}

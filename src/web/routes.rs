@@ -105,6 +105,15 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/", Page, Staff(ALL_STAFF), pages::home::show),
     route!(Get "/account/password", Page, Staff(ALL_STAFF), pages::account::show_password),
     route!(Post "/account/password", Page, Staff(ALL_STAFF), pages::account::change_password),
+    // Patients.
+    route!(Get "/patients", Page, Staff(ALL_STAFF), pages::patients::search),
+    route!(Get "/patients/new", Page, Staff(ALL_STAFF), pages::patients::new_form),
+    route!(Post "/patients", Page, Staff(ALL_STAFF), pages::patients::register),
+    route!(Get "/patients/{id}", Page, Staff(ALL_STAFF), pages::patients::show),
+    route!(Get "/patients/{id}/edit", Page, Staff(ALL_STAFF), pages::patients::edit_form),
+    route!(Post "/patients/{id}", Page, Staff(ALL_STAFF), pages::patients::update),
+    route!(Post "/patients/{id}/archive", Page, Staff(DESK), pages::patients::archive),
+    route!(Post "/patients/{id}/restore", Page, Staff(DESK), pages::patients::restore),
     // Administration.
     route!(Get "/admin/users", Page, Staff(ADMIN), pages::admin_users::list),
     route!(Get "/admin/users/new", Page, Staff(ADMIN), pages::admin_users::new_form),

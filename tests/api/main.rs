@@ -21,6 +21,7 @@ mod lockout;
 mod logs;
 mod mail;
 mod pages;
+mod patient_pages;
 mod patients;
 mod raw_http;
 mod schema;

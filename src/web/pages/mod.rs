@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod home;
 pub mod login;
 pub mod password_reset;
+pub mod patients;
 pub mod setup;
 
 use actix_web::HttpResponse;

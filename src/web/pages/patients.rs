@@ -1,0 +1,374 @@
+//! Patient pages for staff: search, register, view, edit, archive.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{Page, no_errors, render, render_with, see_other};
+use crate::db::models::patient::PatientRow;
+use crate::domain::patient::{PatientDetails, PatientInput, Sex};
+use crate::domain::{FieldErrors, PatientId};
+use crate::services::sessions::Principal;
+use crate::services::{DuplicateMatch, ServiceError, patients};
+use crate::web::error::PageError;
+use crate::web::extract::{ClientIp, CsrfToken};
+use crate::web::state::AppState;
+
+fn patient_id(raw: &str) -> Result<PatientId, PageError> {
+    PatientId::parse(raw).ok_or(PageError(ServiceError::NotFound))
+}
+
+/// One line of a result list.
+pub struct PatientLine {
+    pub id: String,
+    pub chart_number: String,
+    pub name: String,
+    pub date_of_birth: String,
+    pub phone: String,
+    pub archived: bool,
+}
+
+impl From<PatientRow> for PatientLine {
+    fn from(p: PatientRow) -> Self {
+        PatientLine {
+            name: format!("{}, {}", p.family_name, p.given_name),
+            date_of_birth: p.date_of_birth.format("%Y-%m-%d").to_string(),
+            phone: p.phone.unwrap_or_default(),
+            archived: p.archived_at.is_some(),
+            id: p.id,
+            chart_number: p.chart_number,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "patients_search.html")]
+struct SearchPage {
+    page: Page,
+    q: String,
+    include_archived: bool,
+    searched: bool,
+    results: Vec<PatientLine>,
+    limit: i64,
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    archived: Option<String>,
+}
+
+pub async fn search(
+    state: web::Data<AppState>,
+    principal: Principal,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, PageError> {
+    let SearchQuery { q, archived } = query.into_inner();
+    let include_archived = archived.is_some();
+    let searched = !q.trim().is_empty();
+    let results = if searched {
+        let now = state.clock.now();
+        let actor = ip.actor(Some(&principal));
+        let q2 = q.clone();
+        state
+            .db(move |conn| patients::search(conn, now, &actor, &q2, include_archived))
+            .await?
+    } else {
+        Vec::new()
+    };
+    render(&SearchPage {
+        page: Page::new("Patients", &state, Some(&principal), &csrf),
+        q,
+        include_archived,
+        searched,
+        results: results.into_iter().map(PatientLine::from).collect(),
+        limit: patients::SEARCH_LIMIT,
+    })
+}
+
+/// The registration / edit form.
+#[derive(Template)]
+#[template(path = "patient_form.html")]
+struct FormPage {
+    page: Page,
+    /// `None` when registering.
+    patient_id: Option<String>,
+    chart_number: String,
+    version: i32,
+    form: PatientInput,
+    errors: FieldErrors,
+    duplicates: Vec<DuplicateMatch>,
+    conflict: bool,
+    sexes: Vec<(&'static str, &'static str)>,
+}
+
+fn sexes() -> Vec<(&'static str, &'static str)> {
+    Sex::ALL.iter().map(|s| (s.as_str(), s.label())).collect()
+}
+
+pub async fn new_form(
+    state: web::Data<AppState>,
+    principal: Principal,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    render(&FormPage {
+        page: Page::new("Register a patient", &state, Some(&principal), &csrf),
+        patient_id: None,
+        chart_number: String::new(),
+        version: 0,
+        form: PatientInput {
+            sex: "unknown".into(),
+            ..Default::default()
+        },
+        errors: no_errors(),
+        duplicates: Vec::new(),
+        conflict: false,
+        sexes: sexes(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RegisterForm {
+    #[serde(flatten)]
+    patient: PatientInput,
+    allow_duplicate: Option<String>,
+}
+
+pub async fn register(
+    state: web::Data<AppState>,
+    principal: Principal,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    form: web::Form<RegisterForm>,
+) -> Result<HttpResponse, PageError> {
+    let RegisterForm {
+        patient: input,
+        allow_duplicate,
+    } = form.into_inner();
+    let now = state.clock.now();
+    let result = match PatientDetails::parse(&input, now.date()) {
+        Ok(details) => {
+            let actor = ip.actor(Some(&principal));
+            let allow = allow_duplicate.is_some();
+            state
+                .db(move |conn| patients::register(conn, now, &actor, &details, allow))
+                .await
+        }
+        Err(errors) => Err(ServiceError::Invalid(errors)),
+    };
+    let (status, errors, duplicates) = match result {
+        Ok(row) => return Ok(see_other(&format!("/patients/{}", row.id))),
+        Err(ServiceError::Invalid(errors)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, errors, Vec::new())
+        }
+        Err(ServiceError::PossibleDuplicate(d)) => (StatusCode::CONFLICT, no_errors(), d),
+        Err(e) => return Err(e.into()),
+    };
+    render_with(
+        status,
+        &FormPage {
+            page: Page::new("Register a patient", &state, Some(&principal), &csrf),
+            patient_id: None,
+            chart_number: String::new(),
+            version: 0,
+            form: input,
+            errors,
+            duplicates,
+            conflict: false,
+            sexes: sexes(),
+        },
+    )
+}
+
+fn input_of(p: &PatientRow) -> PatientInput {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    PatientInput {
+        given_name: p.given_name.clone(),
+        family_name: p.family_name.clone(),
+        preferred_name: s(&p.preferred_name),
+        date_of_birth: p.date_of_birth.format("%Y-%m-%d").to_string(),
+        sex: p.sex.clone(),
+        email: s(&p.email),
+        phone: s(&p.phone),
+        address_line1: s(&p.address_line1),
+        address_line2: s(&p.address_line2),
+        city: s(&p.city),
+        province: s(&p.province),
+        postal_code: s(&p.postal_code),
+        emergency_contact_name: s(&p.emergency_contact_name),
+        emergency_contact_phone: s(&p.emergency_contact_phone),
+        emergency_contact_relationship: s(&p.emergency_contact_relationship),
+        occupation: s(&p.occupation),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "patient_show.html")]
+struct ShowPage {
+    page: Page,
+    p: PatientRow,
+    age: i32,
+    sex_label: &'static str,
+    can_archive: bool,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    principal: Principal,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    id: web::Path<String>,
+    q: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, PageError> {
+    let id = patient_id(&id)?;
+    let now = state.clock.now();
+    let actor = ip.actor(Some(&principal));
+    let p = state
+        .db(move |conn| patients::get(conn, now, &actor, &id))
+        .await?;
+    let age = crate::domain::patient::age_on(p.date_of_birth, now.date());
+    render(&ShowPage {
+        page: Page::new(
+            &format!("{} {}", p.given_name, p.family_name),
+            &state,
+            Some(&principal),
+            &csrf,
+        ),
+        age,
+        sex_label: Sex::parse(&p.sex).map(Sex::label).unwrap_or("Not stated"),
+        can_archive: crate::web::routes::DESK.contains(&principal.role),
+        notice: q.saved.as_ref().map(|_| "Saved."),
+        p,
+    })
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    principal: Principal,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = patient_id(&id)?;
+    let now = state.clock.now();
+    let actor = ip.actor(Some(&principal));
+    let p = state
+        .db(move |conn| patients::get(conn, now, &actor, &id))
+        .await?;
+    render(&FormPage {
+        page: Page::new("Edit patient", &state, Some(&principal), &csrf),
+        patient_id: Some(p.id.clone()),
+        chart_number: p.chart_number.clone(),
+        version: p.version,
+        form: input_of(&p),
+        errors: no_errors(),
+        duplicates: Vec::new(),
+        conflict: false,
+        sexes: sexes(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct UpdateForm {
+    #[serde(flatten)]
+    patient: PatientInput,
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    principal: Principal,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    id: web::Path<String>,
+    form: web::Form<UpdateForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = patient_id(&id)?;
+    let UpdateForm {
+        patient: input,
+        version,
+    } = form.into_inner();
+    let version: i32 = version.trim().parse().unwrap_or(0);
+    let now = state.clock.now();
+    let id2 = id.clone();
+    let result = match PatientDetails::parse(&input, now.date()) {
+        Ok(details) => {
+            let actor = ip.actor(Some(&principal));
+            state
+                .db(move |conn| patients::update(conn, now, &actor, &id2, version, &details))
+                .await
+        }
+        Err(errors) => Err(ServiceError::Invalid(errors)),
+    };
+    let (status, errors, conflict, version) = match result {
+        Ok(row) => return Ok(see_other(&format!("/patients/{}?saved=1", row.id))),
+        Err(ServiceError::Invalid(errors)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, errors, false, version)
+        }
+        // Keep what was typed; the next save, made knowingly, applies to the current version.
+        Err(ServiceError::StaleVersion { current }) => {
+            (StatusCode::CONFLICT, no_errors(), true, current)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    render_with(
+        status,
+        &FormPage {
+            page: Page::new("Edit patient", &state, Some(&principal), &csrf),
+            patient_id: Some(id.to_string()),
+            chart_number: String::new(),
+            version,
+            form: input,
+            errors,
+            duplicates: Vec::new(),
+            conflict,
+            sexes: sexes(),
+        },
+    )
+}
+
+async fn set_archived(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: String,
+    archived: bool,
+) -> Result<HttpResponse, PageError> {
+    let id = patient_id(&id)?;
+    let now = state.clock.now();
+    let actor = ip.actor(Some(&principal));
+    let row = state
+        .db(move |conn| patients::set_archived(conn, now, &actor, &id, archived))
+        .await?;
+    Ok(see_other(&format!("/patients/{}", row.id)))
+}
+
+pub async fn archive(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    set_archived(state, principal, ip, id.into_inner(), true).await
+}
+
+pub async fn restore(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    set_archived(state, principal, ip, id.into_inner(), false).await
+}

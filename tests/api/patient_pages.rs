@@ -1,0 +1,130 @@
+//! The front desk's patient pages, as a browser uses them.
+
+use clinic::domain::Role;
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, texts};
+
+/// The patient names listed in a search result page.
+fn result_names(html: &str) -> Vec<String> {
+    texts(html, "table.data tbody td a")
+        .into_iter()
+        .filter(|t| t.contains(", "))
+        .collect()
+}
+
+const ELODIE: &[(&str, &str)] = &[
+    ("given_name", "Élodie"),
+    ("family_name", "Dupré"),
+    ("date_of_birth", "1984-06-12"),
+    ("sex", "female"),
+    ("email", "elodie@example.org"),
+    ("phone", "06 12 34 56 78"),
+];
+
+async fn front_desk_registers_finds_and_edits_a_patient(app: TestApp) {
+    let desk = app.create_user(Role::FrontDesk).await;
+    let b = app.signed_in(&desk).await;
+
+    // A mistake is shown next to its field and what was typed stays.
+    let mut bad: Vec<(&str, &str)> = ELODIE.to_vec();
+    bad.retain(|(k, _)| *k != "date_of_birth");
+    bad.push(("date_of_birth", "2999-01-01"));
+    bad.retain(|(k, _)| *k != "email");
+    bad.push(("email", "elodie@"));
+    let r = b.post_form("/patients", "/patients/new", &bad).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    let errors = texts(&html, ".field-error");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(html.contains("id=\"date_of_birth-error\"") && html.contains("id=\"email-error\""));
+    assert!(
+        html.contains("value=\"Dupré\"") || html.contains("Dupr"),
+        "typed values are kept"
+    );
+
+    let r = b.post_form("/patients", "/patients/new", ELODIE).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let (s, html) = b.get_html(&location).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("P-000001"));
+
+    // The same person again: a warning listing the match, nothing written.
+    let twin = [
+        ("given_name", "elodie"),
+        ("family_name", "DUPRE"),
+        ("date_of_birth", "1984-06-12"),
+    ];
+    let r = b.post_form("/patients", "/patients/new", &twin).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Possible duplicate") && html.contains("P-000001"));
+    let mut anyway = twin.to_vec();
+    anyway.push(("allow_duplicate", "1"));
+    let r = b.post_form("/patients", "/patients/new", &anyway).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // Search finds both, accent-insensitively.
+    let (_, html) = b.get_html("/patients?q=elod").await;
+    let names = result_names(&html);
+    assert_eq!(names.len(), 2, "{names:?}");
+
+    // Edit: a stale form keeps what was typed and says so.
+    let edit_page = format!("{location}/edit");
+    let (_, form_html) = b.get_html(&edit_page).await;
+    assert!(form_html.contains("name=\"version\" value=\"1\""));
+    let mut edited: Vec<(&str, &str)> = ELODIE.to_vec();
+    edited.push(("occupation", "Cellist"));
+    edited.push(("version", "1"));
+    let r = b.post_form(&location, &edit_page, &edited).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mut stale: Vec<(&str, &str)> = ELODIE.to_vec();
+    stale.push(("occupation", "Pianist"));
+    stale.push(("version", "1"));
+    let r = b.post_form(&location, &edit_page, &stale).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Someone else saved this patient"));
+    assert!(
+        html.contains("value=\"Pianist\""),
+        "what was typed is still there"
+    );
+    assert!(html.contains("name=\"version\" value=\"2\""));
+    let (_, html) = b.get_html(&location).await;
+    assert!(html.contains("Cellist") && !html.contains("Pianist"));
+
+    // Archive hides the patient from search; restore brings it back.
+    let r = b
+        .post_form(&format!("{location}/archive"), &location, &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_html("/patients?q=cellist").await;
+    assert!(result_names(&html).is_empty());
+    let (_, html) = b.get_html("/patients?q=dupre").await;
+    assert_eq!(result_names(&html).len(), 1, "only the twin is active");
+}
+
+async fn practitioners_cannot_archive(app: TestApp) {
+    let desk = app.create_user(Role::FrontDesk).await;
+    let pr = app.create_user(Role::Practitioner).await;
+    let b = app.signed_in(&desk).await;
+    let r = b.post_form("/patients", "/patients/new", ELODIE).await;
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let pb = app.signed_in(&pr).await;
+    let (s, html) = pb.get_html(&location).await;
+    assert_eq!(s, 200);
+    assert!(
+        !html.contains("Archive patient"),
+        "the button is not offered"
+    );
+    let r = pb
+        .post_form(&format!("{location}/archive"), "/patients", &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+on_both_backends!(
+    front_desk_registers_finds_and_edits_a_patient,
+    practitioners_cannot_archive
+);
