@@ -46,6 +46,7 @@ struct Targets {
     admin: TestUser,
     setup_token: String,
     reset_token: String,
+    patient_id: String,
 }
 
 /// The form each state-changing page takes, filled so that with a valid token the
@@ -102,6 +103,26 @@ fn form_for(pattern: &str, t: &Targets) -> (String, Vec<(&'static str, String)>)
         "/admin/users/{id}/disable"
         | "/admin/users/{id}/enable"
         | "/admin/users/{id}/password-reset" => (pattern.replace("{id}", &t.victim.id), vec![]),
+        "/patients" => (
+            "/patients".into(),
+            vec![
+                ("given_name", "Forged".into()),
+                ("family_name", "Patient".into()),
+                ("date_of_birth", "1970-01-01".into()),
+            ],
+        ),
+        "/patients/{id}" => (
+            pattern.replace("{id}", &t.patient_id),
+            vec![
+                ("given_name", "Forged".into()),
+                ("family_name", "Edit".into()),
+                ("date_of_birth", "1970-01-01".into()),
+                ("version", "1".into()),
+            ],
+        ),
+        "/patients/{id}/archive" | "/patients/{id}/restore" => {
+            (pattern.replace("{id}", &t.patient_id), vec![])
+        }
         other => panic!("no forged-request case for POST {other}: add one to csrf.rs"),
     }
 }
@@ -263,6 +284,7 @@ async fn forged_page_posts_are_refused_and_change_nothing(app: TestApp) {
         admin: placeholder_user(),
         setup_token: setup_token.clone(),
         reset_token: random_token(),
+        patient_id: uuid::Uuid::now_v7().to_string(),
     };
     let visitor = app.browser();
     let visitor_token = visitor.csrf_from("/login").await;
@@ -306,12 +328,22 @@ async fn forged_page_posts_are_refused_and_change_nothing(app: TestApp) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
+    let admin_api = app.api_token(&admin).await;
+    let (s, patient) = app
+        .post_json(
+            "/api/v1/patients",
+            Some(&admin_api),
+            &json!({"given_name": "Real", "family_name": "Patient", "date_of_birth": "1960-05-05"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
     targets = Targets {
         victim,
         probe,
         admin,
         setup_token,
         reset_token: reset_token.clone(),
+        patient_id: patient["id"].as_str().unwrap().to_owned(),
     };
     let admin_token = admin_browser.csrf_from("/").await;
     let front_desk = app.create_user(Role::FrontDesk).await;
