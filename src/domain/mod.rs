@@ -6,6 +6,7 @@ pub mod clinical;
 mod email;
 mod field_errors;
 mod ids;
+pub mod intake;
 pub mod password_policy;
 pub mod patient;
 mod role;

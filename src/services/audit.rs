@@ -28,10 +28,17 @@ pub enum AuditAction {
     PatientArchived,
     PatientRestored,
     PatientsSearched,
+    IntakeSubmitted,
+    IntakeViewed,
+    ConsentRecorded,
+    FlagsViewed,
+    FlagRaised,
+    FlagAcknowledged,
+    FlagResolved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 25] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -50,6 +57,13 @@ impl AuditAction {
         AuditAction::PatientArchived,
         AuditAction::PatientRestored,
         AuditAction::PatientsSearched,
+        AuditAction::IntakeSubmitted,
+        AuditAction::IntakeViewed,
+        AuditAction::ConsentRecorded,
+        AuditAction::FlagsViewed,
+        AuditAction::FlagRaised,
+        AuditAction::FlagAcknowledged,
+        AuditAction::FlagResolved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +86,13 @@ impl AuditAction {
             AuditAction::PatientArchived => "patient.archived",
             AuditAction::PatientRestored => "patient.restored",
             AuditAction::PatientsSearched => "patient.searched",
+            AuditAction::IntakeSubmitted => "intake.submitted",
+            AuditAction::IntakeViewed => "intake.viewed",
+            AuditAction::ConsentRecorded => "consent.recorded",
+            AuditAction::FlagsViewed => "flags.viewed",
+            AuditAction::FlagRaised => "flag.raised",
+            AuditAction::FlagAcknowledged => "flag.acknowledged",
+            AuditAction::FlagResolved => "flag.resolved",
         }
     }
 
@@ -92,6 +113,12 @@ impl AuditAction {
             | AuditAction::PatientArchived
             | AuditAction::PatientRestored
             | AuditAction::PatientsSearched => "patient",
+            AuditAction::IntakeSubmitted | AuditAction::IntakeViewed => "intake",
+            AuditAction::ConsentRecorded => "consent",
+            AuditAction::FlagsViewed
+            | AuditAction::FlagRaised
+            | AuditAction::FlagAcknowledged
+            | AuditAction::FlagResolved => "flag",
             _ => "user",
         }
     }

@@ -7,7 +7,10 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod consents;
+pub mod flags;
 pub mod housekeeping;
+pub mod intakes;
 pub mod login;
 pub mod password_reset;
 pub mod patients;

@@ -73,6 +73,8 @@ pub const ALL_STAFF: &[Role] = &[Role::Admin, Role::Practitioner, Role::FrontDes
 pub const ADMIN: &[Role] = &[Role::Admin];
 /// Archiving a patient is a front-desk (or admin) decision.
 pub const DESK: &[Role] = &[Role::Admin, Role::FrontDesk];
+/// Clinical decisions on flags are the practitioner's.
+pub const PRACTITIONER: &[Role] = &[Role::Practitioner];
 
 macro_rules! route {
     ($verb:ident $path:literal, $surface:ident, $access:expr, $handler:path) => {
@@ -133,6 +135,12 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/api/v1/patients/{id}", Api, Staff(ALL_STAFF), api::patients::get),
     route!(Put "/api/v1/patients/{id}", Api, Staff(ALL_STAFF), api::patients::update),
     route!(Post "/api/v1/patients/{id}/archive", Api, Staff(DESK), api::patients::archive),
+    route!(Post "/api/v1/patients/{id}/intakes", Api, Staff(ALL_STAFF), api::intakes::record_paper_intake),
+    route!(Post "/api/v1/patients/{id}/consents", Api, Staff(ALL_STAFF), api::intakes::record_paper_consent),
+    route!(Get "/api/v1/patients/{id}/flags", Api, Staff(ALL_STAFF), api::flags::list_for_patient),
+    route!(Post "/api/v1/patients/{id}/flags", Api, Staff(PRACTITIONER), api::flags::add_manual),
+    route!(Post "/api/v1/flags/{id}/acknowledge", Api, Staff(PRACTITIONER), api::flags::acknowledge),
+    route!(Post "/api/v1/flags/{id}/resolve", Api, Staff(PRACTITIONER), api::flags::resolve),
 ];
 
 /// The spec for a matched route pattern and method.

@@ -40,6 +40,7 @@ const PUBLIC: [Outcome; 5] = [A, A, A, A, A];
 const STAFF: [Outcome; 5] = [U, A, A, A, U];
 const ADMIN_ONLY: [Outcome; 5] = [U, F, F, A, U];
 const DESK: [Outcome; 5] = [U, A, F, A, U];
+const PRACTITIONER_ONLY: [Outcome; 5] = [U, F, A, F, U];
 
 /// (verb, path) → expected outcome for each caller of [`CALLERS`].
 const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
@@ -81,7 +82,20 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/api/v1/patients/{id}", STAFF),
     ("PUT", "/api/v1/patients/{id}", STAFF),
     ("POST", "/api/v1/patients/{id}/archive", DESK),
+    ("POST", "/api/v1/patients/{id}/intakes", STAFF),
+    ("POST", "/api/v1/patients/{id}/consents", STAFF),
+    ("GET", "/api/v1/patients/{id}/flags", STAFF),
+    ("POST", "/api/v1/patients/{id}/flags", PRACTITIONER_ONLY),
+    ("POST", "/api/v1/flags/{id}/acknowledge", PRACTITIONER_ONLY),
+    ("POST", "/api/v1/flags/{id}/resolve", PRACTITIONER_ONLY),
 ];
+
+/// The objects `{id}` stands for.
+struct ObjectIds {
+    user: String,
+    patient: String,
+    flag: String,
+}
 
 /// One caller: how it authenticates on each surface.
 struct Caller {
@@ -106,13 +120,15 @@ struct Answer {
     body: String,
 }
 
-/// Fills `{id}` (a patient's id on patient routes, a staff account's elsewhere) and
-/// `{token}`; any other parameter needs a decision here.
-fn concrete_path(pattern: &str, user_id: &str, patient_id: &str, token: &str) -> String {
+/// Fills `{id}` (a patient's id on patient routes, a flag's on flag routes, a staff
+/// account's elsewhere) and `{token}`; any other parameter needs a decision here.
+fn concrete_path(pattern: &str, ids: &ObjectIds, token: &str) -> String {
     let id = if pattern.contains("/patients/") {
-        patient_id
+        &ids.patient
+    } else if pattern.contains("/flags/") {
+        &ids.flag
     } else {
-        user_id
+        &ids.user
     };
     pattern
         .split('/')
@@ -356,6 +372,19 @@ async fn every_route_answers_every_caller_as_expected(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{patient}");
     let patient_id = patient["id"].as_str().unwrap().to_owned();
+    let (s, intake) = app
+        .post_json(
+            &format!("/api/v1/patients/{patient_id}/intakes"),
+            Some(&setup_token),
+            &serde_json::json!({"conditions": {"osteoporosis": "yes"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{intake}");
+    let ids = ObjectIds {
+        user: target.id.clone(),
+        patient: patient_id.clone(),
+        flag: intake["flags"][0]["id"].as_str().unwrap().to_owned(),
+    };
     let planted = vec![
         "Quillfeather".to_owned(),
         target.email.clone(),
@@ -430,7 +459,7 @@ async fn every_route_answers_every_caller_as_expected(app: TestApp) {
             .iter()
             .find(|(v, p, _)| *v == route.verb.as_str() && *p == route.path)
             .unwrap();
-        let path = concrete_path(route.path, &target.id, &patient_id, &random_token());
+        let path = concrete_path(route.path, &ids, &random_token());
         for (i, caller) in callers.iter_mut().enumerate() {
             let answer = send(&app, route, caller, &path, &probe).await;
             checks += 1;

@@ -15,6 +15,7 @@ mod authz_matrix;
 mod cli;
 mod crash;
 mod csrf;
+mod flags;
 mod headers;
 mod health;
 mod lockout;

@@ -128,3 +128,44 @@ on_both_backends!(
     front_desk_registers_finds_and_edits_a_patient,
     practitioners_cannot_archive
 );
+
+/// Everyone who opens the patient sees the open flags at once, most severe first, the
+/// emergency ones with an icon and words (not colour alone).
+async fn the_flag_banner_cannot_be_missed(app: TestApp) {
+    let desk = app.create_user(Role::FrontDesk).await;
+    let token = app.api_token(&desk).await;
+    let (_, p) = app
+        .post_json(
+            "/api/v1/patients",
+            Some(&token),
+            &serde_json::json!({"given_name": "Ada", "family_name": "Flagg", "date_of_birth": "1950-01-01"}),
+        )
+        .await;
+    let id = p["id"].as_str().unwrap();
+    let (s, _) = app
+        .post_json(
+            &format!("/api/v1/patients/{id}/intakes"),
+            Some(&token),
+            &serde_json::json!({"conditions": {"anticoagulants": "yes"}, "red_flags": {"saddle_numbness": true}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    for role in [Role::FrontDesk, Role::Practitioner, Role::Admin] {
+        let user = app.create_user(role).await;
+        let b = app.signed_in(&user).await;
+        let (s, html) = b.get_html(&format!("/patients/{id}")).await;
+        assert_eq!(s, 200);
+        let levels = texts(&html, ".flag-banner .flag-level");
+        assert_eq!(levels.len(), 3, "{levels:?}");
+        assert!(
+            levels[0].contains("⛔") && levels[0].contains("Emergency"),
+            "{levels:?}"
+        );
+        assert!(levels[1].contains("Relative"), "{levels:?}");
+        assert!(levels[2].contains("Precaution"), "{levels:?}");
+        let reasons = texts(&html, ".flag-banner .flag-reason");
+        assert!(reasons[0].contains("saddle"), "{reasons:?}");
+    }
+}
+
+on_both_backends!(the_flag_banner_cannot_be_missed);

@@ -2,6 +2,9 @@
 //! separate; every function takes the connection so the caller owns the transaction.
 
 pub mod audit;
+pub mod consent;
+pub mod flag;
+pub mod intake;
 pub mod login_throttle;
 pub mod one_time_token;
 pub mod outbox;

@@ -2,6 +2,8 @@
 //! `{"error": "...", "errors": {"field": "..."}}`.
 
 pub mod auth;
+pub mod flags;
+pub mod intakes;
 pub mod patients;
 pub mod users;
 

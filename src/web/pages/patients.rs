@@ -6,11 +6,13 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{Page, no_errors, render, render_with, see_other};
+use crate::db::models::flag::FlagRow;
 use crate::db::models::patient::PatientRow;
+use crate::domain::clinical::FlagLevel;
 use crate::domain::patient::{PatientDetails, PatientInput, Sex};
 use crate::domain::{FieldErrors, PatientId};
 use crate::services::sessions::Principal;
-use crate::services::{DuplicateMatch, ServiceError, patients};
+use crate::services::{DuplicateMatch, ServiceError, flags, patients};
 use crate::web::error::PageError;
 use crate::web::extract::{ClientIp, CsrfToken};
 use crate::web::state::AppState;
@@ -207,10 +209,36 @@ fn input_of(p: &PatientRow) -> PatientInput {
     }
 }
 
+/// One line of the flag banner: what the front desk may see too.
+pub struct BannerFlag {
+    pub level: String,
+    pub level_label: &'static str,
+    /// Emergency and urgent flags are shown so they cannot be overlooked.
+    pub alarm: bool,
+    pub code: String,
+    pub reason: String,
+    pub acknowledged: bool,
+}
+
+impl From<FlagRow> for BannerFlag {
+    fn from(f: FlagRow) -> Self {
+        let level = FlagLevel::parse(&f.level).unwrap_or(FlagLevel::Precaution);
+        BannerFlag {
+            level_label: level.label(),
+            alarm: matches!(level, FlagLevel::Emergency | FlagLevel::Urgent),
+            level: f.level,
+            code: f.code.replace('_', " "),
+            reason: f.reason,
+            acknowledged: f.status == "acknowledged",
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "patient_show.html")]
 struct ShowPage {
     page: Page,
+    flags: Vec<BannerFlag>,
     p: PatientRow,
     age: i32,
     sex_label: &'static str,
@@ -234,8 +262,12 @@ pub async fn show(
     let id = patient_id(&id)?;
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
-    let p = state
-        .db(move |conn| patients::get(conn, now, &actor, &id))
+    let (p, flags) = state
+        .db(move |conn| {
+            let p = patients::get(conn, now, &actor, &id)?;
+            let flags = flags::unresolved(conn, &p.id)?;
+            Ok((p, flags))
+        })
         .await?;
     let age = crate::domain::patient::age_on(p.date_of_birth, now.date());
     render(&ShowPage {
@@ -249,6 +281,7 @@ pub async fn show(
         sex_label: Sex::parse(&p.sex).map(Sex::label).unwrap_or("Not stated"),
         can_archive: crate::web::routes::DESK.contains(&principal.role),
         notice: q.saved.as_ref().map(|_| "Saved."),
+        flags: flags.into_iter().map(BannerFlag::from).collect(),
         p,
     })
 }

@@ -1,0 +1,130 @@
+//! `flags`: contraindications and red flags raised for a patient.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::schema::flags;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = flags)]
+pub struct FlagRow {
+    pub id: String,
+    pub patient_id: String,
+    pub code: String,
+    pub kind: String,
+    pub level: String,
+    pub techniques: String,
+    pub regions: String,
+    pub source: String,
+    pub source_id: Option<String>,
+    pub reason: String,
+    pub rule_source: String,
+    pub status: String,
+    pub raised_at: NaiveDateTime,
+    pub raised_by: Option<String>,
+    pub acknowledged_at: Option<NaiveDateTime>,
+    pub acknowledged_by: Option<String>,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub resolved_by: Option<String>,
+    pub resolution: Option<String>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = flags)]
+pub struct NewFlag<'a> {
+    pub id: &'a str,
+    pub patient_id: &'a str,
+    pub code: &'a str,
+    pub kind: &'a str,
+    pub level: &'a str,
+    pub techniques: &'a str,
+    pub regions: &'a str,
+    pub source: &'a str,
+    pub source_id: Option<&'a str>,
+    pub reason: &'a str,
+    pub rule_source: &'a str,
+    pub status: &'a str,
+    pub raised_at: NaiveDateTime,
+    pub raised_by: Option<&'a str>,
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewFlag<'_>) -> QueryResult<()> {
+    diesel::insert_into(flags::table)
+        .values(new)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<FlagRow>> {
+    flags::table
+        .find(id)
+        .select(FlagRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn for_patient(conn: &mut DbConnection, patient_id: &str) -> QueryResult<Vec<FlagRow>> {
+    flags::table
+        .filter(flags::patient_id.eq(patient_id))
+        .select(FlagRow::as_select())
+        .load(conn)
+}
+
+/// True when the patient already has this flag from this source record.
+pub fn exists_from_source(
+    conn: &mut DbConnection,
+    patient_id: &str,
+    code: &str,
+    level: &str,
+    source_id: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        flags::table
+            .filter(flags::patient_id.eq(patient_id))
+            .filter(flags::code.eq(code))
+            .filter(flags::level.eq(level))
+            .filter(flags::source_id.eq(source_id)),
+    ))
+    .get_result(conn)
+}
+
+pub fn acknowledge(
+    conn: &mut DbConnection,
+    id: &str,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        flags::table
+            .filter(flags::id.eq(id))
+            .filter(flags::status.eq("open")),
+    )
+    .set((
+        flags::status.eq("acknowledged"),
+        flags::acknowledged_at.eq(now),
+        flags::acknowledged_by.eq(by),
+    ))
+    .execute(conn)
+}
+
+pub fn resolve(
+    conn: &mut DbConnection,
+    id: &str,
+    by: &str,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        flags::table
+            .filter(flags::id.eq(id))
+            .filter(flags::status.ne("resolved")),
+    )
+    .set((
+        flags::status.eq("resolved"),
+        flags::resolved_at.eq(now),
+        flags::resolved_by.eq(by),
+        flags::resolution.eq(reason),
+    ))
+    .execute(conn)
+}

@@ -1,0 +1,231 @@
+//! `intakes` and their answer rows.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::domain::intake::IntakeAnswers;
+use crate::schema::{
+    intake_conditions, intake_red_flags, intakes, medications, pain_regions, surgeries,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = intakes)]
+pub struct IntakeRow {
+    pub id: String,
+    pub patient_id: String,
+    pub invitation_id: Option<String>,
+    pub entered_by: Option<String>,
+    pub status: String,
+    pub chief_complaint: Option<String>,
+    pub onset: Option<String>,
+    pub mechanism: Option<String>,
+    pub pain_now: Option<i32>,
+    pub pain_worst: Option<i32>,
+    pub pain_quality: Option<String>,
+    pub pain_pattern: Option<String>,
+    pub radiates: Option<bool>,
+    pub radiation: Option<String>,
+    pub aggravating: Option<String>,
+    pub relieving: Option<String>,
+    pub earlier_episodes: Option<bool>,
+    pub earlier_treatment: Option<String>,
+    pub goals: Option<String>,
+    pub other_conditions: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+}
+
+/// The answer columns of an intake.
+#[derive(Debug, Clone, AsChangeset, Insertable)]
+#[diesel(table_name = intakes)]
+#[diesel(treat_none_as_null = true)]
+struct AnswerColumns {
+    chief_complaint: Option<String>,
+    onset: Option<String>,
+    mechanism: Option<String>,
+    pain_now: Option<i32>,
+    pain_worst: Option<i32>,
+    pain_quality: Option<String>,
+    pain_pattern: Option<String>,
+    radiates: Option<bool>,
+    radiation: Option<String>,
+    aggravating: Option<String>,
+    relieving: Option<String>,
+    earlier_episodes: Option<bool>,
+    earlier_treatment: Option<String>,
+    goals: Option<String>,
+    other_conditions: Option<String>,
+}
+
+impl From<&IntakeAnswers> for AnswerColumns {
+    fn from(a: &IntakeAnswers) -> Self {
+        let quality: Vec<&str> = a.pain_quality.iter().map(|q| q.as_str()).collect();
+        AnswerColumns {
+            chief_complaint: a.chief_complaint.clone(),
+            onset: a.onset.clone(),
+            mechanism: a.mechanism.clone(),
+            pain_now: a.pain_now,
+            pain_worst: a.pain_worst,
+            pain_quality: (!quality.is_empty()).then(|| quality.join(",")),
+            pain_pattern: a.pain_pattern.map(|p| p.as_str().to_owned()),
+            radiates: a.radiates,
+            radiation: a.radiation.clone(),
+            aggravating: a.aggravating.clone(),
+            relieving: a.relieving.clone(),
+            earlier_episodes: a.earlier_episodes,
+            earlier_treatment: a.earlier_treatment.clone(),
+            goals: a.goals.clone(),
+            other_conditions: a.other_conditions.clone(),
+        }
+    }
+}
+
+pub struct NewIntake<'a> {
+    pub id: &'a str,
+    pub patient_id: &'a str,
+    pub invitation_id: Option<&'a str>,
+    pub entered_by: Option<&'a str>,
+    pub submitted: bool,
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    new: &NewIntake<'_>,
+    answers: &IntakeAnswers,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(intakes::table)
+        .values((
+            intakes::id.eq(new.id),
+            intakes::patient_id.eq(new.patient_id),
+            intakes::invitation_id.eq(new.invitation_id),
+            intakes::entered_by.eq(new.entered_by),
+            intakes::status.eq(if new.submitted { "submitted" } else { "draft" }),
+            AnswerColumns::from(answers),
+            intakes::version.eq(1),
+            intakes::created_at.eq(now),
+            intakes::updated_at.eq(now),
+            intakes::submitted_at.eq(new.submitted.then_some(now)),
+        ))
+        .execute(conn)?;
+    replace_children(conn, new.id, answers)
+}
+
+/// Replaces the answers of a draft (save and resume); returns false when `version` is stale.
+pub fn update_draft(
+    conn: &mut DbConnection,
+    id: &str,
+    version: i32,
+    answers: &IntakeAnswers,
+    submit: bool,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        intakes::table
+            .filter(intakes::id.eq(id))
+            .filter(intakes::version.eq(version))
+            .filter(intakes::status.eq("draft")),
+    )
+    .set((
+        AnswerColumns::from(answers),
+        intakes::version.eq(version + 1),
+        intakes::updated_at.eq(now),
+        intakes::status.eq(if submit { "submitted" } else { "draft" }),
+        intakes::submitted_at.eq(submit.then_some(now)),
+    ))
+    .execute(conn)?;
+    if n == 1 {
+        replace_children(conn, id, answers)?;
+    }
+    Ok(n == 1)
+}
+
+fn replace_children(
+    conn: &mut DbConnection,
+    intake_id: &str,
+    a: &IntakeAnswers,
+) -> QueryResult<()> {
+    diesel::delete(intake_conditions::table.filter(intake_conditions::intake_id.eq(intake_id)))
+        .execute(conn)?;
+    diesel::delete(intake_red_flags::table.filter(intake_red_flags::intake_id.eq(intake_id)))
+        .execute(conn)?;
+    diesel::delete(pain_regions::table.filter(pain_regions::intake_id.eq(intake_id)))
+        .execute(conn)?;
+    diesel::delete(medications::table.filter(medications::intake_id.eq(intake_id)))
+        .execute(conn)?;
+    diesel::delete(surgeries::table.filter(surgeries::intake_id.eq(intake_id))).execute(conn)?;
+    for (code, (answer, details)) in &a.conditions {
+        diesel::insert_into(intake_conditions::table)
+            .values((
+                intake_conditions::intake_id.eq(intake_id),
+                intake_conditions::code.eq(code.as_str()),
+                intake_conditions::answer.eq(answer.as_str()),
+                intake_conditions::details.eq(details.as_deref()),
+            ))
+            .execute(conn)?;
+    }
+    for (code, present) in &a.red_flags {
+        diesel::insert_into(intake_red_flags::table)
+            .values((
+                intake_red_flags::intake_id.eq(intake_id),
+                intake_red_flags::code.eq(code.as_str()),
+                intake_red_flags::present.eq(*present),
+            ))
+            .execute(conn)?;
+    }
+    for area in &a.pain_regions {
+        diesel::insert_into(pain_regions::table)
+            .values((
+                pain_regions::intake_id.eq(intake_id),
+                pain_regions::region.eq(area.as_str()),
+            ))
+            .execute(conn)?;
+    }
+    for m in &a.medications {
+        diesel::insert_into(medications::table)
+            .values((
+                medications::id.eq(crate::domain::new_id()),
+                medications::intake_id.eq(intake_id),
+                medications::name.eq(&m.name),
+                medications::dose.eq(m.dose.as_deref()),
+                medications::reason.eq(m.reason.as_deref()),
+            ))
+            .execute(conn)?;
+    }
+    for s in &a.surgeries {
+        diesel::insert_into(surgeries::table)
+            .values((
+                surgeries::id.eq(crate::domain::new_id()),
+                surgeries::intake_id.eq(intake_id),
+                surgeries::procedure_name.eq(&s.procedure),
+                surgeries::year.eq(s.year),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<IntakeRow>> {
+    intakes::table
+        .find(id)
+        .select(IntakeRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The newest submitted intake of a patient.
+pub fn latest_submitted(
+    conn: &mut DbConnection,
+    patient_id: &str,
+) -> QueryResult<Option<IntakeRow>> {
+    intakes::table
+        .filter(intakes::patient_id.eq(patient_id))
+        .filter(intakes::status.eq("submitted"))
+        .order(intakes::submitted_at.desc())
+        .select(IntakeRow::as_select())
+        .first(conn)
+        .optional()
+}

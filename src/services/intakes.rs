@@ -1,0 +1,92 @@
+//! Intakes: the pre-visit health history. Submitting one runs the flags engine and
+//! records the flags it raises, in the same transaction.
+
+use chrono::{Datelike, NaiveDateTime};
+
+use super::audit::{self, AuditAction, AuditEntry, Outcome};
+use super::flags::{self, FlagOrigin};
+use super::{Actor, ServiceError, ServiceResult};
+use crate::db::models::flag::FlagRow;
+use crate::db::models::intake::{self, IntakeRow, NewIntake};
+use crate::db::models::patient;
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::clinical::flags_engine;
+use crate::domain::intake::IntakeAnswers;
+use crate::domain::patient::age_on;
+use crate::domain::{PatientId, new_id};
+
+/// A submitted intake and the flags it raised.
+#[derive(Debug)]
+pub struct SubmittedIntake {
+    pub intake: IntakeRow,
+    pub flags: Vec<FlagRow>,
+}
+
+/// Records a form the patient filled in on paper, entered by staff, and raises its flags.
+pub fn record_paper_intake(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    patient_id: &PatientId,
+    answers: &IntakeAnswers,
+) -> ServiceResult<SubmittedIntake> {
+    let staff = actor.user_id().map(|u| u.to_string());
+    write_transaction(conn, |conn| {
+        let p = patient::find(conn, patient_id.as_str())?.ok_or(ServiceError::NotFound)?;
+        let id = new_id();
+        intake::insert(
+            conn,
+            &NewIntake {
+                id: &id,
+                patient_id: &p.id,
+                invitation_id: None,
+                entered_by: staff.as_deref(),
+                submitted: true,
+            },
+            answers,
+            now,
+        )?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            AuditEntry::new(AuditAction::IntakeSubmitted, Outcome::Success)
+                .entity(&id)
+                .patient(&p.id)
+                .detail("paper"),
+        )?;
+        let flags = raise_flags(conn, now, actor, &p.id, p.date_of_birth, &id, answers)?;
+        let intake = intake::find(conn, &id)?.ok_or(ServiceError::NotFound)?;
+        Ok(SubmittedIntake { intake, flags })
+    })
+}
+
+/// Runs the rules on a submitted intake and stores what they raise; returns the
+/// patient's unresolved flags.
+pub fn raise_flags(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    patient_id: &str,
+    born: chrono::NaiveDate,
+    intake_id: &str,
+    answers: &IntakeAnswers,
+) -> ServiceResult<Vec<FlagRow>> {
+    let age = u32::try_from(age_on(born, now.date())).ok();
+    let raised = flags_engine::evaluate(&answers.facts(age));
+    flags::raise(
+        conn,
+        now,
+        actor,
+        patient_id,
+        FlagOrigin::Intake,
+        intake_id,
+        &raised,
+    )?;
+    flags::unresolved(conn, patient_id)
+}
+
+/// The year used to bound surgery years in a history.
+pub fn this_year(now: NaiveDateTime) -> i32 {
+    now.date().year()
+}

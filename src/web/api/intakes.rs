@@ -1,0 +1,91 @@
+//! Paper forms entered by staff: `POST /api/v1/patients/{id}/intakes` and
+//! `POST /api/v1/patients/{id}/consents`.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::flags::FlagJson;
+use super::patients::patient_id;
+use crate::domain::FieldErrors;
+use crate::domain::intake::{IntakeAnswers, IntakeInput};
+use crate::services::consents::{self, ConsentKind};
+use crate::services::intakes;
+use crate::services::sessions::Principal;
+use crate::web::error::ApiError;
+use crate::web::extract::ClientIp;
+use crate::web::state::AppState;
+
+pub async fn record_paper_intake(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+    body: web::Json<IntakeInput>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = patient_id(&id)?;
+    let now = state.clock.now();
+    let answers = IntakeAnswers::parse(&body, intakes::this_year(now))?;
+    let actor = ip.actor(Some(&principal));
+    let done = state
+        .db(move |conn| intakes::record_paper_intake(conn, now, &actor, &pid, &answers))
+        .await?;
+    let flags: Vec<FlagJson> = done
+        .flags
+        .into_iter()
+        .map(|f| FlagJson::new(f, principal.role))
+        .collect();
+    Ok(HttpResponse::Created().json(json!({
+        "id": done.intake.id,
+        "status": done.intake.status,
+        "submitted_at": done.intake.submitted_at,
+        "flags": flags,
+    })))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ConsentBody {
+    kind: String,
+    signed_name: String,
+}
+
+pub async fn record_paper_consent(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+    body: web::Json<ConsentBody>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = patient_id(&id)?;
+    let body = body.into_inner();
+    let mut errors = FieldErrors::new();
+    let kind = errors.check(
+        "kind",
+        ConsentKind::parse(&body.kind).ok_or_else(|| "The kind must be treatment.".to_owned()),
+    );
+    let signed = match consents::parse_signature(&body.signed_name) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            for (f, m) in e.iter() {
+                errors.add(f, m);
+            }
+            None
+        }
+    };
+    let (Some(kind), Some(signed)) = (kind, signed) else {
+        return Err(errors.into());
+    };
+    let now = state.clock.now();
+    let actor = ip.actor(Some(&principal));
+    let row = state
+        .db(move |conn| consents::record_paper_consent(conn, now, &actor, &pid, kind, &signed))
+        .await?;
+    Ok(HttpResponse::Created().json(json!({
+        "id": row.id,
+        "kind": row.kind,
+        "text_version": row.text_version,
+        "signed_name": row.signed_name,
+        "signed_at": row.signed_at,
+    })))
+}
