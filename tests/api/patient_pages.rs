@@ -157,9 +157,11 @@ async fn the_flag_banner_cannot_be_missed(app: TestApp) {
         assert_eq!(s, 200);
         let levels = texts(&html, ".flag-banner .flag-level");
         assert_eq!(levels.len(), 3, "{levels:?}");
+        assert!(levels[0].contains("Emergency"), "{levels:?}");
         assert!(
-            levels[0].contains("⛔") && levels[0].contains("Emergency"),
-            "{levels:?}"
+            html.contains(r#"<li class="flag flag-emergency flag-alarm">"#)
+                && html.contains(r#"<svg class="icon""#),
+            "emergency rows carry the alarm style and an icon"
         );
         assert!(levels[1].contains("Relative"), "{levels:?}");
         assert!(levels[2].contains("Precaution"), "{levels:?}");
