@@ -118,6 +118,13 @@ pub struct IntakeInput {
     pub red_flags: BTreeMap<String, bool>,
     pub medications: Vec<MedicationInput>,
     pub surgeries: Vec<SurgeryInput>,
+    pub contact_phone: String,
+    pub contact_email: String,
+    pub contact_address_line1: String,
+    pub contact_city: String,
+    pub contact_postal_code: String,
+    pub contact_emergency_name: String,
+    pub contact_emergency_phone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +163,19 @@ pub struct IntakeAnswers {
     pub red_flags: BTreeMap<RedFlagCode, bool>,
     pub medications: Vec<Medication>,
     pub surgeries: Vec<Surgery>,
+    pub contact: ContactUpdate,
+}
+
+/// Contact details the patient confirmed or corrected; empty fields change nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactUpdate {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address_line1: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    pub emergency_name: Option<String>,
+    pub emergency_phone: Option<String>,
 }
 
 fn opt_text(e: &mut FieldErrors, field: &str, raw: &str, max: usize) -> Option<String> {
@@ -310,6 +330,48 @@ impl IntakeAnswers {
                 None => {}
             }
         }
+        a.contact = ContactUpdate {
+            phone: e
+                .check(
+                    "contact_phone",
+                    super::patient::parse_phone(&input.contact_phone),
+                )
+                .flatten(),
+            email: if input.contact_email.trim().is_empty() {
+                None
+            } else {
+                e.check(
+                    "contact_email",
+                    super::EmailAddress::parse(&input.contact_email),
+                )
+                .map(|m| m.as_str().to_owned())
+            },
+            address_line1: opt_text(
+                &mut e,
+                "contact_address_line1",
+                &input.contact_address_line1,
+                200,
+            ),
+            city: opt_text(&mut e, "contact_city", &input.contact_city, 100),
+            postal_code: opt_text(
+                &mut e,
+                "contact_postal_code",
+                &input.contact_postal_code,
+                20,
+            ),
+            emergency_name: opt_text(
+                &mut e,
+                "contact_emergency_name",
+                &input.contact_emergency_name,
+                100,
+            ),
+            emergency_phone: e
+                .check(
+                    "contact_emergency_phone",
+                    super::patient::parse_phone(&input.contact_emergency_phone),
+                )
+                .flatten(),
+        };
         e.into_result().map(|()| a)
     }
 

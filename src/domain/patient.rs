@@ -105,7 +105,8 @@ fn text(raw: &str, max: usize, required: Option<&str>) -> Result<Option<String>,
     Ok(Some(t.to_owned()))
 }
 
-fn phone(raw: &str) -> Result<Option<String>, String> {
+/// A phone number as typed: digits, spaces and + - ( ) . with 6 to 15 digits.
+pub fn parse_phone(raw: &str) -> Result<Option<String>, String> {
     let Some(t) = text(raw, 30, None)? else {
         return Ok(None);
     };
@@ -182,10 +183,10 @@ impl PatientDetails {
         } else {
             e.check("email", EmailAddress::parse(&input.email).map(Some))
         };
-        let phone_v = e.check("phone", phone(&input.phone));
+        let phone_v = e.check("phone", parse_phone(&input.phone));
         let ec_phone = e.check(
             "emergency_contact_phone",
-            phone(&input.emergency_contact_phone),
+            parse_phone(&input.emergency_contact_phone),
         );
         let mut opt =
             |field: &str, raw: &str, max: usize| e.check(field, text(raw, max, None)).flatten();

@@ -23,6 +23,59 @@ struct PasswordResetHtml<'a> {
     minutes: i64,
 }
 
+#[derive(Template)]
+#[template(path = "email/intake_invitation.txt")]
+struct IntakeInvitationText<'a> {
+    clinic: &'a str,
+    first_name: &'a str,
+    link: &'a str,
+    visit: Option<String>,
+    days: i64,
+}
+
+#[derive(Template)]
+#[template(path = "email/intake_invitation.html")]
+struct IntakeInvitationHtml<'a> {
+    clinic: &'a str,
+    first_name: &'a str,
+    link: &'a str,
+    visit: Option<String>,
+    days: i64,
+}
+
+/// The pre-visit form invitation. It names the clinic and the visit, never the
+/// patient's health; the greeting uses the first name only.
+pub fn intake_invitation(
+    ctx: &MailContext,
+    first_name: &str,
+    link: &str,
+    visit: Option<String>,
+    valid_for: TimeDelta,
+) -> Result<ComposedMessage, anyhow::Error> {
+    let clinic = ctx.clinic_name.as_str();
+    let days = valid_for.num_days();
+    Ok(ComposedMessage {
+        template: "intake_invitation",
+        subject: format!("{clinic}: your pre-visit form"),
+        text: IntakeInvitationText {
+            clinic,
+            first_name,
+            link,
+            visit: visit.clone(),
+            days,
+        }
+        .render()?,
+        html: IntakeInvitationHtml {
+            clinic,
+            first_name,
+            link,
+            visit,
+            days,
+        }
+        .render()?,
+    })
+}
+
 pub fn password_reset(
     ctx: &MailContext,
     name: &str,

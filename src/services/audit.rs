@@ -35,10 +35,17 @@ pub enum AuditAction {
     FlagRaised,
     FlagAcknowledged,
     FlagResolved,
+    InvitationSent,
+    InvitationOpened,
+    InvitationRevoked,
+    IntakeDraftSaved,
+    AppointmentBooked,
+    AppointmentChanged,
+    AppointmentsViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 25] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -64,6 +71,13 @@ impl AuditAction {
         AuditAction::FlagRaised,
         AuditAction::FlagAcknowledged,
         AuditAction::FlagResolved,
+        AuditAction::InvitationSent,
+        AuditAction::InvitationOpened,
+        AuditAction::InvitationRevoked,
+        AuditAction::IntakeDraftSaved,
+        AuditAction::AppointmentBooked,
+        AuditAction::AppointmentChanged,
+        AuditAction::AppointmentsViewed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -93,6 +107,13 @@ impl AuditAction {
             AuditAction::FlagRaised => "flag.raised",
             AuditAction::FlagAcknowledged => "flag.acknowledged",
             AuditAction::FlagResolved => "flag.resolved",
+            AuditAction::InvitationSent => "invitation.sent",
+            AuditAction::InvitationOpened => "invitation.opened",
+            AuditAction::InvitationRevoked => "invitation.revoked",
+            AuditAction::IntakeDraftSaved => "intake.draft_saved",
+            AuditAction::AppointmentBooked => "appointment.booked",
+            AuditAction::AppointmentChanged => "appointment.changed",
+            AuditAction::AppointmentsViewed => "appointments.viewed",
         }
     }
 
@@ -113,7 +134,15 @@ impl AuditAction {
             | AuditAction::PatientArchived
             | AuditAction::PatientRestored
             | AuditAction::PatientsSearched => "patient",
-            AuditAction::IntakeSubmitted | AuditAction::IntakeViewed => "intake",
+            AuditAction::IntakeSubmitted
+            | AuditAction::IntakeViewed
+            | AuditAction::IntakeDraftSaved => "intake",
+            AuditAction::InvitationSent
+            | AuditAction::InvitationOpened
+            | AuditAction::InvitationRevoked => "invitation",
+            AuditAction::AppointmentBooked
+            | AuditAction::AppointmentChanged
+            | AuditAction::AppointmentsViewed => "appointment",
             AuditAction::ConsentRecorded => "consent",
             AuditAction::FlagsViewed
             | AuditAction::FlagRaised

@@ -6,11 +6,14 @@
 //! database failures keep their cause for the log and become a generic 500 for the user.
 
 pub mod accounts;
+pub mod appointments;
 pub mod audit;
 pub mod consents;
 pub mod flags;
 pub mod housekeeping;
+pub mod intake_form;
 pub mod intakes;
+pub mod invitations;
 pub mod login;
 pub mod password_reset;
 pub mod patients;

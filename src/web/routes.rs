@@ -95,6 +95,10 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/healthz", Infra, Public, health::healthz),
     route!(Get "/readyz", Infra, Public, health::readyz),
     route!(Get "/static/app.css", Infra, Public, assets::stylesheet),
+    route!(Get "/static/intake.js", Infra, Public, assets::intake_script),
+    // The patient's pre-visit form: the token in the link is the only key.
+    route!(Get "/intake/{token}", Page, Public, pages::intake_form::show),
+    route!(Post "/intake/{token}", Page, Public, pages::intake_form::save),
     // Signing in and out, first run, password reset links.
     route!(Get "/login", Page, Public, pages::login::show),
     route!(Post "/login", Page, Public, pages::login::submit),
@@ -116,6 +120,15 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/patients/{id}", Page, Staff(ALL_STAFF), pages::patients::update),
     route!(Post "/patients/{id}/archive", Page, Staff(DESK), pages::patients::archive),
     route!(Post "/patients/{id}/restore", Page, Staff(DESK), pages::patients::restore),
+    route!(Get "/patients/{id}/appointments/new", Page, Staff(ALL_STAFF), pages::front_desk::new_booking),
+    route!(Post "/patients/{id}/appointments", Page, Staff(ALL_STAFF), pages::front_desk::book),
+    route!(Post "/patients/{id}/intake-invitations", Page, Staff(ALL_STAFF), pages::front_desk::send_invitation),
+    route!(Post "/intake-invitations/{id}/resend", Page, Staff(ALL_STAFF), pages::front_desk::resend_invitation),
+    route!(Post "/intake-invitations/{id}/revoke", Page, Staff(ALL_STAFF), pages::front_desk::revoke_invitation),
+    route!(Get "/day", Page, Staff(ALL_STAFF), pages::front_desk::day),
+    route!(Post "/appointments/{id}/check-in", Page, Staff(ALL_STAFF), pages::front_desk::check_in),
+    route!(Post "/appointments/{id}/cancel", Page, Staff(ALL_STAFF), pages::front_desk::cancel),
+    route!(Post "/appointments/{id}/no-show", Page, Staff(ALL_STAFF), pages::front_desk::no_show),
     // Administration.
     route!(Get "/admin/users", Page, Staff(ADMIN), pages::admin_users::list),
     route!(Get "/admin/users/new", Page, Staff(ADMIN), pages::admin_users::new_form),
@@ -141,6 +154,12 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/api/v1/patients/{id}/flags", Api, Staff(PRACTITIONER), api::flags::add_manual),
     route!(Post "/api/v1/flags/{id}/acknowledge", Api, Staff(PRACTITIONER), api::flags::acknowledge),
     route!(Post "/api/v1/flags/{id}/resolve", Api, Staff(PRACTITIONER), api::flags::resolve),
+    route!(Post "/api/v1/patients/{id}/intake-invitations", Api, Staff(ALL_STAFF), api::front_desk::send_invitation),
+    route!(Post "/api/v1/intake-invitations/{id}/resend", Api, Staff(ALL_STAFF), api::front_desk::resend_invitation),
+    route!(Delete "/api/v1/intake-invitations/{id}", Api, Staff(ALL_STAFF), api::front_desk::revoke_invitation),
+    route!(Post "/api/v1/patients/{id}/appointments", Api, Staff(ALL_STAFF), api::front_desk::book),
+    route!(Get "/api/v1/appointments", Api, Staff(ALL_STAFF), api::front_desk::day),
+    route!(Post "/api/v1/appointments/{id}/check-in", Api, Staff(ALL_STAFF), api::front_desk::check_in),
 ];
 
 /// The spec for a matched route pattern and method.

@@ -47,6 +47,9 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/healthz", PUBLIC),
     ("GET", "/readyz", PUBLIC),
     ("GET", "/static/app.css", PUBLIC),
+    ("GET", "/static/intake.js", PUBLIC),
+    ("GET", "/intake/{token}", PUBLIC),
+    ("POST", "/intake/{token}", PUBLIC),
     ("GET", "/login", PUBLIC),
     ("POST", "/login", PUBLIC),
     ("POST", "/logout", STAFF),
@@ -65,6 +68,15 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("POST", "/patients/{id}", STAFF),
     ("POST", "/patients/{id}/archive", DESK),
     ("POST", "/patients/{id}/restore", DESK),
+    ("GET", "/patients/{id}/appointments/new", STAFF),
+    ("POST", "/patients/{id}/appointments", STAFF),
+    ("POST", "/patients/{id}/intake-invitations", STAFF),
+    ("POST", "/intake-invitations/{id}/resend", STAFF),
+    ("POST", "/intake-invitations/{id}/revoke", STAFF),
+    ("GET", "/day", STAFF),
+    ("POST", "/appointments/{id}/check-in", STAFF),
+    ("POST", "/appointments/{id}/cancel", STAFF),
+    ("POST", "/appointments/{id}/no-show", STAFF),
     ("GET", "/admin/users", ADMIN_ONLY),
     ("GET", "/admin/users/new", ADMIN_ONLY),
     ("POST", "/admin/users", ADMIN_ONLY),
@@ -88,6 +100,12 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("POST", "/api/v1/patients/{id}/flags", PRACTITIONER_ONLY),
     ("POST", "/api/v1/flags/{id}/acknowledge", PRACTITIONER_ONLY),
     ("POST", "/api/v1/flags/{id}/resolve", PRACTITIONER_ONLY),
+    ("POST", "/api/v1/patients/{id}/intake-invitations", STAFF),
+    ("POST", "/api/v1/intake-invitations/{id}/resend", STAFF),
+    ("DELETE", "/api/v1/intake-invitations/{id}", STAFF),
+    ("POST", "/api/v1/patients/{id}/appointments", STAFF),
+    ("GET", "/api/v1/appointments", STAFF),
+    ("POST", "/api/v1/appointments/{id}/check-in", STAFF),
 ];
 
 /// The objects `{id}` stands for.
@@ -95,6 +113,8 @@ struct ObjectIds {
     user: String,
     patient: String,
     flag: String,
+    invitation: String,
+    appointment: String,
 }
 
 /// One caller: how it authenticates on each surface.
@@ -127,6 +147,10 @@ fn concrete_path(pattern: &str, ids: &ObjectIds, token: &str) -> String {
         &ids.patient
     } else if pattern.contains("/flags/") {
         &ids.flag
+    } else if pattern.contains("/intake-invitations/") {
+        &ids.invitation
+    } else if pattern.contains("/appointments/") {
+        &ids.appointment
     } else {
         &ids.user
     };
@@ -367,7 +391,7 @@ async fn every_route_answers_every_caller_as_expected(app: TestApp) {
             "/api/v1/patients",
             Some(&setup_token),
             &serde_json::json!({"given_name": "Planted", "family_name": "Quillfeather",
-                                "date_of_birth": "1971-03-04", "phone": "555 0199 321"}),
+                                "date_of_birth": "1971-03-04", "phone": "555 0199 321", "email": "planted.quill@example.org"}),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{patient}");
@@ -384,9 +408,33 @@ async fn every_route_answers_every_caller_as_expected(app: TestApp) {
         user: target.id.clone(),
         patient: patient_id.clone(),
         flag: intake["flags"][0]["id"].as_str().unwrap().to_owned(),
+        invitation: {
+            let (s, v) = app
+                .post_json(
+                    &format!("/api/v1/patients/{patient_id}/intake-invitations"),
+                    Some(&setup_token),
+                    &serde_json::json!({}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            v["id"].as_str().unwrap().to_owned()
+        },
+        appointment: {
+            let dr = app.create_user(Role::Practitioner).await;
+            let (s, v) = app
+                .post_json(
+                    &format!("/api/v1/patients/{patient_id}/appointments"),
+                    Some(&setup_token),
+                    &serde_json::json!({"practitioner_id": dr.id, "starts_at": "2099-01-05T09:00", "kind": "first_visit"}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            v["id"].as_str().unwrap().to_owned()
+        },
     };
     let planted = vec![
         "Quillfeather".to_owned(),
+        "planted.quill@example.org".to_owned(),
         target.email.clone(),
         target.name.clone(),
         probe.email.clone(),

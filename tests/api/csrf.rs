@@ -123,6 +123,33 @@ fn form_for(pattern: &str, t: &Targets) -> (String, Vec<(&'static str, String)>)
         "/patients/{id}/archive" | "/patients/{id}/restore" => {
             (pattern.replace("{id}", &t.patient_id), vec![])
         }
+        "/intake/{token}" => (
+            format!("/intake/{}?step=1", random_token()),
+            vec![
+                ("contact_phone", "555 1234 567".into()),
+                ("go", "next".into()),
+            ],
+        ),
+        "/patients/{id}/appointments" => (
+            pattern.replace("{id}", &t.patient_id),
+            vec![
+                ("practitioner_id", t.admin.id.clone()),
+                ("starts_at", "2099-01-01T09:00".into()),
+                ("kind", "follow_up".into()),
+            ],
+        ),
+        "/patients/{id}/intake-invitations" => (
+            pattern.replace("{id}", &t.patient_id),
+            vec![("email", "forged@example.org".into())],
+        ),
+        "/intake-invitations/{id}/resend"
+        | "/intake-invitations/{id}/revoke"
+        | "/appointments/{id}/check-in"
+        | "/appointments/{id}/cancel"
+        | "/appointments/{id}/no-show" => (
+            pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
+            vec![],
+        ),
         other => panic!("no forged-request case for POST {other}: add one to csrf.rs"),
     }
 }

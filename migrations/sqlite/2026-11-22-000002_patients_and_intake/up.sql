@@ -100,6 +100,15 @@ CREATE TABLE intakes (
     earlier_treatment TEXT,
     goals TEXT,
     other_conditions TEXT,
+    -- Contact details the patient confirmed or corrected on the form; applied to the
+    -- patient record when the form is submitted.
+    contact_phone TEXT,
+    contact_email TEXT,
+    contact_address_line1 TEXT,
+    contact_city TEXT,
+    contact_postal_code TEXT,
+    contact_emergency_name TEXT,
+    contact_emergency_phone TEXT,
     version INTEGER NOT NULL,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,

@@ -32,6 +32,13 @@ pub struct IntakeRow {
     pub earlier_treatment: Option<String>,
     pub goals: Option<String>,
     pub other_conditions: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_address_line1: Option<String>,
+    pub contact_city: Option<String>,
+    pub contact_postal_code: Option<String>,
+    pub contact_emergency_name: Option<String>,
+    pub contact_emergency_phone: Option<String>,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -58,6 +65,13 @@ struct AnswerColumns {
     earlier_treatment: Option<String>,
     goals: Option<String>,
     other_conditions: Option<String>,
+    contact_phone: Option<String>,
+    contact_email: Option<String>,
+    contact_address_line1: Option<String>,
+    contact_city: Option<String>,
+    contact_postal_code: Option<String>,
+    contact_emergency_name: Option<String>,
+    contact_emergency_phone: Option<String>,
 }
 
 impl From<&IntakeAnswers> for AnswerColumns {
@@ -79,6 +93,13 @@ impl From<&IntakeAnswers> for AnswerColumns {
             earlier_treatment: a.earlier_treatment.clone(),
             goals: a.goals.clone(),
             other_conditions: a.other_conditions.clone(),
+            contact_phone: a.contact.phone.clone(),
+            contact_email: a.contact.email.clone(),
+            contact_address_line1: a.contact.address_line1.clone(),
+            contact_city: a.contact.city.clone(),
+            contact_postal_code: a.contact.postal_code.clone(),
+            contact_emergency_name: a.contact.emergency_name.clone(),
+            contact_emergency_phone: a.contact.emergency_phone.clone(),
         }
     }
 }
@@ -228,4 +249,117 @@ pub fn latest_submitted(
         .select(IntakeRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// The draft an invitation's patient is filling in, if any.
+pub fn draft_for_invitation(
+    conn: &mut DbConnection,
+    invitation_id: &str,
+) -> QueryResult<Option<IntakeRow>> {
+    intakes::table
+        .filter(intakes::invitation_id.eq(invitation_id))
+        .select(IntakeRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// True when the patient has any submitted intake.
+pub fn has_submitted(conn: &mut DbConnection, patient_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        intakes::table
+            .filter(intakes::patient_id.eq(patient_id))
+            .filter(intakes::status.eq("submitted")),
+    ))
+    .get_result(conn)
+}
+
+/// Reads an intake back into the shape of the form, for resuming a draft.
+pub fn load_input(
+    conn: &mut DbConnection,
+    row: &IntakeRow,
+) -> QueryResult<crate::domain::intake::IntakeInput> {
+    use crate::domain::intake::{IntakeInput, MedicationInput, SurgeryInput};
+    let conditions: Vec<(String, String, Option<String>)> = intake_conditions::table
+        .filter(intake_conditions::intake_id.eq(&row.id))
+        .select((
+            intake_conditions::code,
+            intake_conditions::answer,
+            intake_conditions::details,
+        ))
+        .load(conn)?;
+    let red: Vec<(String, bool)> = intake_red_flags::table
+        .filter(intake_red_flags::intake_id.eq(&row.id))
+        .select((intake_red_flags::code, intake_red_flags::present))
+        .load(conn)?;
+    let regions: Vec<String> = pain_regions::table
+        .filter(pain_regions::intake_id.eq(&row.id))
+        .select(pain_regions::region)
+        .load(conn)?;
+    let meds: Vec<(String, Option<String>, Option<String>)> = medications::table
+        .filter(medications::intake_id.eq(&row.id))
+        .order(medications::id.asc())
+        .select((medications::name, medications::dose, medications::reason))
+        .load(conn)?;
+    let surg: Vec<(String, Option<i32>)> = surgeries::table
+        .filter(surgeries::intake_id.eq(&row.id))
+        .order(surgeries::id.asc())
+        .select((surgeries::procedure_name, surgeries::year))
+        .load(conn)?;
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    Ok(IntakeInput {
+        chief_complaint: s(&row.chief_complaint),
+        onset: s(&row.onset),
+        mechanism: s(&row.mechanism),
+        pain_now: row.pain_now.map(i64::from),
+        pain_worst: row.pain_worst.map(i64::from),
+        pain_quality: row
+            .pain_quality
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter(|x| !x.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        pain_pattern: s(&row.pain_pattern),
+        radiates: row.radiates,
+        radiation: s(&row.radiation),
+        aggravating: s(&row.aggravating),
+        relieving: s(&row.relieving),
+        earlier_episodes: row.earlier_episodes,
+        earlier_treatment: s(&row.earlier_treatment),
+        goals: s(&row.goals),
+        other_conditions: s(&row.other_conditions),
+        pain_regions: regions,
+        conditions: conditions
+            .iter()
+            .map(|(c, a, _)| (c.clone(), a.clone()))
+            .collect(),
+        condition_details: conditions
+            .into_iter()
+            .filter_map(|(c, _, d)| d.map(|d| (c, d)))
+            .collect(),
+        red_flags: red.into_iter().collect(),
+        medications: meds
+            .into_iter()
+            .map(|(name, dose, reason)| MedicationInput {
+                name,
+                dose: dose.unwrap_or_default(),
+                reason: reason.unwrap_or_default(),
+            })
+            .collect(),
+        surgeries: surg
+            .into_iter()
+            .map(|(procedure, year)| SurgeryInput {
+                procedure,
+                year: year.map(i64::from),
+            })
+            .collect(),
+        contact_phone: s(&row.contact_phone),
+        contact_email: s(&row.contact_email),
+        contact_address_line1: s(&row.contact_address_line1),
+        contact_city: s(&row.contact_city),
+        contact_postal_code: s(&row.contact_postal_code),
+        contact_emergency_name: s(&row.contact_emergency_name),
+        contact_emergency_phone: s(&row.contact_emergency_phone),
+    })
 }

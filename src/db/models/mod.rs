@@ -1,10 +1,12 @@
 //! Rows and the queries on them, one file per table. Insert and read structs are
 //! separate; every function takes the connection so the caller owns the transaction.
 
+pub mod appointment;
 pub mod audit;
 pub mod consent;
 pub mod flag;
 pub mod intake;
+pub mod invitation;
 pub mod login_throttle;
 pub mod one_time_token;
 pub mod outbox;

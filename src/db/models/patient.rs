@@ -234,3 +234,34 @@ pub fn search(
     .select(PatientRow::as_select())
     .load(conn)
 }
+
+/// Applies the contact details a patient confirmed on the form (empty ones change
+/// nothing) and bumps the version, so a front-desk edit opened before is seen as stale.
+pub fn apply_contact_update(
+    conn: &mut DbConnection,
+    id: &str,
+    c: &crate::domain::intake::ContactUpdate,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let Some(p) = find(conn, id)? else {
+        return Ok(());
+    };
+    let pick = |new: &Option<String>, old: Option<String>| new.clone().or(old);
+    let phone = pick(&c.phone, p.phone);
+    diesel::update(patients::table.find(id))
+        .set((
+            patients::phone_digits.eq(phone.as_deref().map(crate::domain::patient::phone_digits)),
+            patients::phone.eq(phone),
+            patients::email.eq(pick(&c.email, p.email)),
+            patients::address_line1.eq(pick(&c.address_line1, p.address_line1)),
+            patients::city.eq(pick(&c.city, p.city)),
+            patients::postal_code.eq(pick(&c.postal_code, p.postal_code)),
+            patients::emergency_contact_name.eq(pick(&c.emergency_name, p.emergency_contact_name)),
+            patients::emergency_contact_phone
+                .eq(pick(&c.emergency_phone, p.emergency_contact_phone)),
+            patients::version.eq(p.version + 1),
+            patients::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -4,5 +4,6 @@
 mod codes;
 pub mod flag_rules;
 pub mod flags_engine;
+pub mod questions;
 
 pub use codes::{Answer, ConditionCode, FlagKind, FlagLevel, RedFlagCode, Region, Technique};

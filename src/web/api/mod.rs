@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod flags;
+pub mod front_desk;
 pub mod intakes;
 pub mod patients;
 pub mod users;

@@ -3,7 +3,10 @@
 pub mod account;
 pub mod admin_users;
 pub mod audit_log;
+pub mod body_map;
+pub mod front_desk;
 pub mod home;
+pub mod intake_form;
 pub mod login;
 pub mod password_reset;
 pub mod patients;

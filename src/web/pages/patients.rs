@@ -6,13 +6,16 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{Page, no_errors, render, render_with, see_other};
+use crate::db::models::appointment::AppointmentRow;
 use crate::db::models::flag::FlagRow;
+use crate::db::models::invitation::InvitationRow;
 use crate::db::models::patient::PatientRow;
 use crate::domain::clinical::FlagLevel;
 use crate::domain::patient::{PatientDetails, PatientInput, Sex};
 use crate::domain::{FieldErrors, PatientId};
+use crate::services::invitations::FormStatus;
 use crate::services::sessions::Principal;
-use crate::services::{DuplicateMatch, ServiceError, flags, patients};
+use crate::services::{DuplicateMatch, ServiceError, flags, invitations, patients};
 use crate::web::error::PageError;
 use crate::web::extract::{ClientIp, CsrfToken};
 use crate::web::state::AppState;
@@ -239,6 +242,10 @@ impl From<FlagRow> for BannerFlag {
 struct ShowPage {
     page: Page,
     flags: Vec<BannerFlag>,
+    form_status: FormStatus,
+    open_invitation: Option<InvitationRow>,
+    appointments: Vec<AppointmentRow>,
+    sent: bool,
     p: PatientRow,
     age: i32,
     sex_label: &'static str,
@@ -249,6 +256,7 @@ struct ShowPage {
 #[derive(Deserialize)]
 pub struct NoticeQuery {
     saved: Option<String>,
+    sent: Option<String>,
 }
 
 pub async fn show(
@@ -262,11 +270,16 @@ pub async fn show(
     let id = patient_id(&id)?;
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
-    let (p, flags) = state
+    let (p, (flags, form_status, open_invitation, appointments)) = state
         .db(move |conn| {
             let p = patients::get(conn, now, &actor, &id)?;
             let flags = flags::unresolved(conn, &p.id)?;
-            Ok((p, flags))
+            let status = invitations::form_status(conn, now, &p.id)?;
+            let open = crate::db::models::invitation::for_patient(conn, &p.id)?
+                .into_iter()
+                .find(|i| i.is_usable(now));
+            let appts = crate::db::models::appointment::for_patient(conn, &p.id)?;
+            Ok((p, (flags, status, open, appts)))
         })
         .await?;
     let age = crate::domain::patient::age_on(p.date_of_birth, now.date());
@@ -282,6 +295,10 @@ pub async fn show(
         can_archive: crate::web::routes::DESK.contains(&principal.role),
         notice: q.saved.as_ref().map(|_| "Saved."),
         flags: flags.into_iter().map(BannerFlag::from).collect(),
+        form_status,
+        open_invitation,
+        appointments,
+        sent: q.sent.is_some(),
         p,
     })
 }

@@ -1,0 +1,68 @@
+//! The plain questions the patient's form asks (part A, our wording).
+
+use super::codes::{ConditionCode as C, RedFlagCode as R};
+
+pub fn condition_question(c: C) -> &'static str {
+    match c {
+        C::Osteoporosis => "Have you been told you have osteoporosis or thinning bones?",
+        C::RecentFracture => {
+            "Have you broken a bone in your spine, ribs or pelvis in the last 6 months?"
+        }
+        C::DiscHerniation => {
+            "Have you been told you have a herniated, bulging or \"slipped\" disc?"
+        }
+        C::RheumatoidArthritis => "Do you have rheumatoid arthritis?",
+        C::AnkylosingSpondylitis => {
+            "Do you have ankylosing spondylitis or another inflammatory spine condition?"
+        }
+        C::SpinalSurgery => {
+            "Have you had surgery on your spine (fusion, rods, screws, disc replacement)?"
+        }
+        C::Cancer => "Have you ever had cancer?",
+        C::Anticoagulants => {
+            "Do you take blood thinners (for example warfarin, apixaban, rivaroxaban)?"
+        }
+        C::BleedingDisorder => "Do you have a bleeding or clotting disorder?",
+        C::LongTermSteroids => {
+            "Have you taken steroid tablets (such as prednisone) for more than 3 months?"
+        }
+        C::StrokeOrTia => "Have you had a stroke or a mini-stroke (TIA)?",
+        C::NeckArteryProblem => {
+            "Have you been told you have a problem with the arteries in your neck (such as a tear or dissection)?"
+        }
+        C::Aneurysm => "Have you been told you have an aneurysm?",
+        C::ConnectiveTissueDisorder => {
+            "Do you have Ehlers-Danlos, Marfan syndrome or very loose joints?"
+        }
+        C::DownSyndrome => "Do you have Down syndrome?",
+        C::Pregnancy => "Are you pregnant or could you be?",
+        C::Spondylolisthesis => {
+            "Have you been told a vertebra has slipped forward (spondylolisthesis)?"
+        }
+        C::Pacemaker => "Do you have a pacemaker or other implanted electrical device?",
+    }
+}
+
+pub fn red_flag_question(r: R) -> &'static str {
+    match r {
+        R::BladderBowelChange => {
+            "Since your back problem began, any new trouble passing or controlling urine or stool?"
+        }
+        R::SaddleNumbness => {
+            "Any numbness around your groin, genitals or buttocks (the \"saddle\" area)?"
+        }
+        R::BilateralLegSymptoms => "Pain, numbness or tingling in both legs?",
+        R::ProgressiveWeakness => "Weakness in an arm or leg that is getting worse?",
+        R::NeckDizzinessVisionSpeech => {
+            "With neck pain or headache: dizziness, double vision, trouble speaking or swallowing, or sudden falls?"
+        }
+        R::SuddenSevereHeadache => "A sudden, severe headache unlike any before?",
+        R::UnexplainedWeightLoss => "Lost weight without trying in the last 3 months?",
+        R::FeverChills => "Fever, chills or night sweats with your pain?",
+        R::NightPain => "Pain at night that does not ease when you change position?",
+        R::RecentTrauma => "A fall, accident or blow in the last 6 weeks?",
+        R::Immunosuppressed => {
+            "Do you inject drugs or take medicine that weakens the immune system?"
+        }
+    }
+}

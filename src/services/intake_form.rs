@@ -1,0 +1,227 @@
+//! The patient's pre-visit form behind an emailed link. The link is the only key: its
+//! token is looked up by hash; an unknown token is 404, a spent, expired or revoked one
+//! 410. Until the form is submitted nothing about the patient but the first name is
+//! shown. The draft lives on the server (save and resume); submitting spends the link,
+//! applies the confirmed contact details, records the consent and raises the flags, all
+//! in one transaction.
+
+use chrono::NaiveDateTime;
+
+use super::audit::{self, AuditAction, AuditEntry, Outcome};
+use super::consents::{self, ConsentKind, ConsentSignature};
+use super::{Actor, ServiceError, ServiceResult, intakes};
+use crate::auth::token;
+use crate::db::models::intake::{self, NewIntake};
+use crate::db::models::invitation::{self, InvitationRow};
+use crate::db::models::patient;
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::clinical::{ConditionCode, RedFlagCode};
+use crate::domain::intake::{IntakeAnswers, IntakeInput};
+use crate::domain::{FieldErrors, new_id};
+
+/// What the form page may know.
+#[derive(Debug, Clone)]
+pub struct FormSession {
+    pub invitation_id: String,
+    pub first_name: String,
+    /// The saved draft, as form fields, and its version (0 when nothing is saved yet).
+    pub input: IntakeInput,
+    pub version: i32,
+}
+
+fn usable(conn: &mut DbConnection, now: NaiveDateTime, tok: &str) -> ServiceResult<InvitationRow> {
+    let inv = invitation::find_by_token_hash(conn, &token::hash_token(tok))?
+        .ok_or(ServiceError::NotFound)?;
+    if !inv.is_usable(now) {
+        return Err(ServiceError::Gone);
+    }
+    Ok(inv)
+}
+
+fn patient_actor(ip: Option<String>) -> Actor {
+    Actor::anonymous(ip)
+}
+
+/// Opens the form. Opening does not spend the link (mail scanners open links too).
+pub fn open(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    ip: Option<String>,
+    tok: &str,
+) -> ServiceResult<FormSession> {
+    write_transaction(conn, |conn| {
+        let inv = usable(conn, now, tok)?;
+        let p = patient::find(conn, &inv.patient_id)?.ok_or(ServiceError::Gone)?;
+        if invitation::mark_opened(conn, &inv.id, now)? == 1 {
+            audit::record(
+                conn,
+                now,
+                &patient_actor(ip.clone()),
+                AuditEntry::new(AuditAction::InvitationOpened, Outcome::Success)
+                    .entity(&inv.id)
+                    .patient(&p.id),
+            )?;
+        }
+        let (input, version) = match intake::draft_for_invitation(conn, &inv.id)? {
+            Some(d) => (intake::load_input(conn, &d)?, d.version),
+            None => (IntakeInput::default(), 0),
+        };
+        Ok(FormSession {
+            invitation_id: inv.id,
+            first_name: p.given_name,
+            input,
+            version,
+        })
+    })
+}
+
+fn save_draft(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    inv: &InvitationRow,
+    version: i32,
+    answers: &IntakeAnswers,
+    submit: bool,
+) -> ServiceResult<String> {
+    match intake::draft_for_invitation(conn, &inv.id)? {
+        None if version == 0 => {
+            let id = new_id();
+            intake::insert(
+                conn,
+                &NewIntake {
+                    id: &id,
+                    patient_id: &inv.patient_id,
+                    invitation_id: Some(&inv.id),
+                    entered_by: None,
+                    submitted: submit,
+                },
+                answers,
+                now,
+            )?;
+            Ok(id)
+        }
+        Some(d) if intake::update_draft(conn, &d.id, version, answers, submit, now)? => Ok(d.id),
+        Some(d) => Err(ServiceError::StaleVersion { current: d.version }),
+        None => Err(ServiceError::StaleVersion { current: 0 }),
+    }
+}
+
+/// Saves the draft (every field is validated; errors come back per field). Returns the
+/// new version.
+pub fn save(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    ip: Option<String>,
+    tok: &str,
+    version: i32,
+    input: &IntakeInput,
+) -> ServiceResult<i32> {
+    let answers = IntakeAnswers::parse(input, intakes::this_year(now))?;
+    write_transaction(conn, |conn| {
+        let inv = usable(conn, now, tok)?;
+        let id = save_draft(conn, now, &inv, version, &answers, false)?;
+        invitation::mark_started(conn, &inv.id, now)?;
+        audit::record(
+            conn,
+            now,
+            &patient_actor(ip.clone()),
+            AuditEntry::new(AuditAction::IntakeDraftSaved, Outcome::Success)
+                .entity(&id)
+                .patient(&inv.patient_id),
+        )?;
+        Ok(intake::find(conn, &id)?
+            .map(|r| r.version)
+            .unwrap_or(version + 1))
+    })
+}
+
+/// What must be answered before the form can be submitted.
+pub fn missing_answers(input: &IntakeInput, signed_name: &str, agreed: bool) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    if input.chief_complaint.trim().is_empty() {
+        e.add("chief_complaint", "Tell us what brings you in.");
+    }
+    if input.pain_now.is_none() {
+        e.add("pain_now", "Choose how much it hurts now (0 to 10).");
+    }
+    for c in ConditionCode::ALL {
+        if !input.conditions.contains_key(c.as_str()) {
+            e.add(
+                &format!("conditions.{c}"),
+                "Please answer yes, no or not sure.",
+            );
+        }
+    }
+    for r in RedFlagCode::ALL {
+        if !input.red_flags.contains_key(r.as_str()) {
+            e.add(&format!("red_flags.{r}"), "Please answer yes or no.");
+        }
+    }
+    if signed_name.trim().chars().count() < 2 {
+        e.add("signed_name", "Type your full name to sign.");
+    }
+    if !agreed {
+        e.add(
+            "consent_agree",
+            "Tick the box to agree, or call the clinic if you have questions.",
+        );
+    }
+    e
+}
+
+/// The consent part of the last step.
+#[derive(Debug, Clone, Default)]
+pub struct Signature {
+    /// The full name, typed as a signature.
+    pub name: String,
+    /// The "I agree" box.
+    pub agreed: bool,
+}
+
+/// Submits the form: spends the link, records the consent (typed name, time, address),
+/// applies the contact details the patient gave, and raises the flags.
+pub fn submit(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    ip: Option<String>,
+    tok: &str,
+    version: i32,
+    input: &IntakeInput,
+    signature: &Signature,
+) -> ServiceResult<()> {
+    let answers = IntakeAnswers::parse(input, intakes::this_year(now))?;
+    missing_answers(input, &signature.name, signature.agreed).into_result()?;
+    let signed = consents::parse_signature(&signature.name)?;
+    let actor = patient_actor(ip);
+    write_transaction(conn, |conn| {
+        let inv = usable(conn, now, tok)?;
+        let id = save_draft(conn, now, &inv, version, &answers, true)?;
+        if !invitation::mark_submitted(conn, &inv.id, now)? {
+            return Err(ServiceError::Gone);
+        }
+        let p = patient::find(conn, &inv.patient_id)?.ok_or(ServiceError::Gone)?;
+        patient::apply_contact_update(conn, &p.id, &answers.contact, now)?;
+        consents::record(
+            conn,
+            now,
+            &actor,
+            &p.id,
+            &ConsentSignature {
+                kind: ConsentKind::Treatment,
+                signed_name: &signed,
+                intake_id: Some(&id),
+            },
+        )?;
+        audit::record(
+            conn,
+            now,
+            &actor,
+            AuditEntry::new(AuditAction::IntakeSubmitted, Outcome::Success)
+                .entity(&id)
+                .patient(&p.id)
+                .detail("patient link"),
+        )?;
+        intakes::raise_flags(conn, now, &actor, &p.id, p.date_of_birth, &id, &answers)?;
+        Ok(())
+    })
+}

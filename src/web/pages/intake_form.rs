@@ -1,0 +1,436 @@
+//! The patient's pre-visit form at `/intake/{token}`: seven short steps, phone first,
+//! working without JavaScript. Each step saves the draft on the server; the last one
+//! signs the consent and submits.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::body_map::{self, Shape};
+use super::{Page, no_errors, render_with, see_other};
+use crate::domain::FieldErrors;
+use crate::domain::clinical::questions::{condition_question, red_flag_question};
+use crate::domain::clinical::{ConditionCode, RedFlagCode};
+use crate::domain::intake::{IntakeInput, MedicationInput, PainArea, PainQuality, SurgeryInput};
+use crate::services::intake_form::{self, FormSession, Signature};
+use crate::services::{ServiceError, consents};
+use crate::web::error::PageError;
+use crate::web::extract::{ClientIp, CsrfToken};
+use crate::web::state::AppState;
+
+/// The steps, in order: (number, title).
+pub const STEPS: [(u8, &str); 7] = [
+    (1, "Your contact details"),
+    (2, "What brings you in"),
+    (3, "Where it hurts"),
+    (4, "Health conditions"),
+    (5, "Important symptoms"),
+    (6, "Medicines and operations"),
+    (7, "Consent and submit"),
+];
+const LAST: u8 = 7;
+
+pub struct Question {
+    pub code: &'static str,
+    pub text: &'static str,
+    pub answer: String,
+    pub details: String,
+    pub error: Option<String>,
+}
+
+pub struct Choice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub on: bool,
+}
+
+#[derive(Template)]
+#[template(path = "intake_form.html")]
+struct FormPage {
+    page: Page,
+    token: String,
+    step: u8,
+    title: &'static str,
+    steps: Vec<(u8, &'static str)>,
+    first_name: String,
+    version: i32,
+    f: IntakeInput,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+    conditions: Vec<Question>,
+    red_flags: Vec<Question>,
+    qualities: Vec<Choice>,
+    areas: Vec<Choice>,
+    front: Vec<Shape>,
+    back: Vec<Shape>,
+    medications: Vec<MedicationInput>,
+    surgeries: Vec<SurgeryInput>,
+    scale: Vec<i64>,
+    signed_name: String,
+    consent_version: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "intake_done.html")]
+struct DonePage {
+    page: Page,
+    first_name: String,
+}
+
+#[derive(Deserialize)]
+pub struct StepQuery {
+    step: Option<u8>,
+    saved: Option<String>,
+}
+
+fn page_for(
+    state: &AppState,
+    csrf: &CsrfToken,
+    token: String,
+    step: u8,
+    s: FormSession,
+    errors: FieldErrors,
+    signed_name: String,
+) -> FormPage {
+    let step = step.clamp(1, LAST);
+    let title = STEPS[usize::from(step - 1)].1;
+    let mut page = Page::new(title, state, None, csrf);
+    page.title = format!("{title} · Pre-visit form");
+    let f = s.input;
+    let conditions = ConditionCode::ALL
+        .iter()
+        .map(|c| Question {
+            code: c.as_str(),
+            text: condition_question(*c),
+            answer: f.conditions.get(c.as_str()).cloned().unwrap_or_default(),
+            details: f
+                .condition_details
+                .get(c.as_str())
+                .cloned()
+                .unwrap_or_default(),
+            error: errors.get(&format!("conditions.{c}")).map(str::to_owned),
+        })
+        .collect();
+    let red_flags = RedFlagCode::ALL
+        .iter()
+        .map(|r| Question {
+            code: r.as_str(),
+            text: red_flag_question(*r),
+            answer: match f.red_flags.get(r.as_str()) {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            details: String::new(),
+            error: errors.get(&format!("red_flags.{r}")).map(str::to_owned),
+        })
+        .collect();
+    let qualities = PainQuality::ALL
+        .iter()
+        .map(|q| Choice {
+            code: q.as_str(),
+            label: q.label(),
+            on: f.pain_quality.iter().any(|x| x == q.as_str()),
+        })
+        .collect();
+    let areas = PainArea::ALL
+        .iter()
+        .map(|a| Choice {
+            code: a.as_str(),
+            label: a.label(),
+            on: f.pain_regions.iter().any(|x| x == a.as_str()),
+        })
+        .collect();
+    let mut medications = f.medications.clone();
+    medications.resize(medications.len().max(2) + 2, MedicationInput::default());
+    let mut surgeries = f.surgeries.clone();
+    surgeries.resize(surgeries.len().max(1) + 1, SurgeryInput::default());
+    FormPage {
+        page,
+        token,
+        step,
+        title,
+        steps: STEPS.to_vec(),
+        first_name: s.first_name,
+        version: s.version,
+        front: body_map::front(&f.pain_regions),
+        back: body_map::back(&f.pain_regions),
+        f,
+        errors,
+        notice: None,
+        conditions,
+        red_flags,
+        qualities,
+        areas,
+        medications,
+        surgeries,
+        scale: (0..=10).collect(),
+        signed_name,
+        consent_version: consents::TREATMENT_CONSENT_VERSION,
+    }
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    token: web::Path<String>,
+    q: web::Query<StepQuery>,
+) -> Result<HttpResponse, PageError> {
+    let token = token.into_inner();
+    let now = state.clock.now();
+    let t = token.clone();
+    let session = state
+        .db(move |conn| intake_form::open(conn, now, ip.0, &t))
+        .await?;
+    let notice = q
+        .saved
+        .as_ref()
+        .map(|_| "Saved. You can close this page and come back with the same link.");
+    let mut page = page_for(
+        &state,
+        &csrf,
+        token,
+        q.step.unwrap_or(1),
+        session,
+        no_errors(),
+        String::new(),
+    );
+    page.notice = notice;
+    render_with(StatusCode::OK, &page)
+}
+
+/// Fills the fields of one step from the posted pairs, leaving the other steps as saved.
+fn overlay(step: u8, pairs: &[(String, String)], f: &mut IntakeInput) {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let all = |k: &str| {
+        pairs
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    let yes_no = |k: &str| match get(k).as_str() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    // A number the patient could not have typed wrong: the radios send 0–10; anything
+    // else is kept as out of range so the page says so.
+    let number = |k: &str| {
+        let v = get(k);
+        if v.trim().is_empty() {
+            None
+        } else {
+            Some(v.trim().parse::<i64>().unwrap_or(-1))
+        }
+    };
+    match step {
+        1 => {
+            f.contact_phone = get("contact_phone");
+            f.contact_email = get("contact_email");
+            f.contact_address_line1 = get("contact_address_line1");
+            f.contact_city = get("contact_city");
+            f.contact_postal_code = get("contact_postal_code");
+            f.contact_emergency_name = get("contact_emergency_name");
+            f.contact_emergency_phone = get("contact_emergency_phone");
+        }
+        2 => {
+            f.chief_complaint = get("chief_complaint");
+            f.onset = get("onset");
+            f.mechanism = get("mechanism");
+            f.pain_now = number("pain_now");
+            f.pain_worst = number("pain_worst");
+            f.pain_quality = all("pain_quality");
+            f.pain_pattern = get("pain_pattern");
+            f.radiates = yes_no("radiates");
+            f.radiation = get("radiation");
+            f.aggravating = get("aggravating");
+            f.relieving = get("relieving");
+            f.earlier_episodes = yes_no("earlier_episodes");
+            f.earlier_treatment = get("earlier_treatment");
+            f.goals = get("goals");
+        }
+        3 => f.pain_regions = all("pain_region"),
+        4 => {
+            f.conditions.clear();
+            f.condition_details.clear();
+            for c in ConditionCode::ALL {
+                let a = get(&format!("cond_{c}"));
+                if !a.is_empty() {
+                    f.conditions.insert(c.as_str().to_owned(), a);
+                }
+                let d = get(&format!("cond_{c}_details"));
+                if !d.trim().is_empty() {
+                    f.condition_details.insert(c.as_str().to_owned(), d);
+                }
+            }
+        }
+        5 => {
+            f.red_flags.clear();
+            for r in RedFlagCode::ALL {
+                if let Some(v) = yes_no(&format!("red_{r}")) {
+                    f.red_flags.insert(r.as_str().to_owned(), v);
+                }
+            }
+        }
+        6 => {
+            f.medications = (0..60)
+                .map(|i| MedicationInput {
+                    name: get(&format!("med_{i}_name")),
+                    dose: get(&format!("med_{i}_dose")),
+                    reason: get(&format!("med_{i}_reason")),
+                })
+                .filter(|m| {
+                    !(m.name.trim().is_empty()
+                        && m.dose.trim().is_empty()
+                        && m.reason.trim().is_empty())
+                })
+                .collect();
+            f.surgeries = (0..60)
+                .map(|i| SurgeryInput {
+                    procedure: get(&format!("surg_{i}_procedure")),
+                    year: {
+                        let y = get(&format!("surg_{i}_year"));
+                        if y.trim().is_empty() {
+                            None
+                        } else {
+                            Some(y.trim().parse().unwrap_or(-1))
+                        }
+                    },
+                })
+                .filter(|s| !s.procedure.trim().is_empty() || s.year.is_some())
+                .collect();
+            f.other_conditions = get("other_conditions");
+        }
+        _ => {}
+    }
+}
+
+pub async fn save(
+    state: web::Data<AppState>,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    token: web::Path<String>,
+    q: web::Query<StepQuery>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let token = token.into_inner();
+    let pairs = form.into_inner();
+    let step = q.step.unwrap_or(1).clamp(1, LAST);
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let go = get("go");
+    let version: i32 = get("version").trim().parse().unwrap_or(0);
+    let signature = Signature {
+        name: get("signed_name"),
+        agreed: !get("consent_agree").is_empty(),
+    };
+    let now = state.clock.now();
+    let (ip1, t1) = (ip.0.clone(), token.clone());
+    let mut session = state
+        .db(move |conn| intake_form::open(conn, now, ip1, &t1))
+        .await?;
+    overlay(step, &pairs, &mut session.input);
+    let input = session.input.clone();
+    let (ip2, t2) = (ip.0.clone(), token.clone());
+    let result = if go == "submit" {
+        let sig = signature.clone();
+        state
+            .db(move |conn| {
+                intake_form::submit(conn, now, ip2, &t2, version, &input, &sig).map(|()| version)
+            })
+            .await
+    } else {
+        state
+            .db(move |conn| intake_form::save(conn, now, ip2, &t2, version, &input))
+            .await
+    };
+    match result {
+        Ok(_) if go == "submit" => render_with(
+            StatusCode::OK,
+            &DonePage {
+                page: Page::new("Thank you", &state, None, &csrf),
+                first_name: session.first_name,
+            },
+        ),
+        Ok(_) => {
+            let next = match go.as_str() {
+                "back" => step.saturating_sub(1).max(1),
+                "later" => step,
+                _ => (step + 1).min(LAST),
+            };
+            let saved = if go == "later" { "&saved=1" } else { "" };
+            Ok(see_other(&format!("/intake/{token}?step={next}{saved}")))
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            // On submit, missing answers may be on earlier steps: show the first one.
+            let show_step = if go == "submit" {
+                first_step_with(&errors).unwrap_or(step)
+            } else {
+                step
+            };
+            let mut page = page_for(
+                &state,
+                &csrf,
+                token,
+                show_step,
+                session,
+                errors,
+                signature.name,
+            );
+            page.version = version;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(ServiceError::StaleVersion { current }) => {
+            let mut page = page_for(
+                &state,
+                &csrf,
+                token,
+                step,
+                session,
+                no_errors(),
+                signature.name,
+            );
+            page.version = current;
+            page.notice = Some(
+                "This form was also saved from another window. What you typed here is below and not saved yet: check it and save again.",
+            );
+            render_with(StatusCode::CONFLICT, &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The first step that holds a field with an error.
+fn first_step_with(errors: &FieldErrors) -> Option<u8> {
+    let step_of = |field: &str| -> u8 {
+        match field {
+            f if f.starts_with("contact_") => 1,
+            "pain_regions" => 3,
+            f if f.starts_with("conditions.") || f.starts_with("condition_details.") => 4,
+            f if f.starts_with("red_flags.") => 5,
+            f if f.starts_with("medications")
+                || f.starts_with("surgeries")
+                || f == "other_conditions" =>
+            {
+                6
+            }
+            "signed_name" | "consent_agree" => 7,
+            _ => 2,
+        }
+    };
+    errors.iter().map(|(f, _)| step_of(f)).min()
+}
