@@ -1,5 +1,6 @@
 //! The command line: `clinic serve` (the default), `migrate`, `user add|list|disable`,
-//! `audit verify`, `backup`. Every flag also reads an environment variable.
+//! `audit verify`, `backup`, and the data tools `demo`, `seed`, `import` (see
+//! [`crate::data_tools`]). Every flag also reads an environment variable.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::clock::Clock;
 use crate::config::{DatabaseArgs, ServeArgs};
+use crate::data_tools::commands as data_tools;
 use crate::db::{self, Backend, DatabaseUrl, DbConnection};
 use crate::domain::UserId;
 use crate::services::accounts::{self, NewStaff, NewStaffInput};
@@ -48,6 +50,30 @@ pub enum Command {
     Backup {
         /// Where to write the copy; must not exist yet.
         file: PathBuf,
+    },
+    /// Load a small demo clinic (staff accounts with printed passwords, patients,
+    /// intakes with flags, consents) into a database that has no account yet.
+    Demo,
+    /// Add N deterministic synthetic patients, for benchmarks: the same N and seed give
+    /// the same patients. Refuses a database that has staff accounts.
+    Seed {
+        /// How many patients to add.
+        #[arg(long, env = "CLINIC_SEED_PATIENTS")]
+        patients: u64,
+        /// Any number; the same seed gives the same patients.
+        #[arg(long, env = "CLINIC_SEED", default_value_t = 1)]
+        seed: u64,
+    },
+    /// Register patients from a CSV file whose header row names the registration fields
+    /// (given_name, family_name, date_of_birth, sex, email, phone, …). Exit 0: every row
+    /// imported; 1: some rows skipped (each listed); 2: nothing imported (unreadable
+    /// file, unknown or missing column).
+    Import {
+        /// The CSV file (UTF-8, comma-separated, header row first).
+        file: PathBuf,
+        /// Import rows that look like an existing patient (same name and birth date).
+        #[arg(long, env = "CLINIC_IMPORT_ALLOW_DUPLICATES", default_value_t = false)]
+        allow_duplicates: bool,
     },
 }
 
@@ -134,11 +160,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Some(Command::Backup { file }) => backup(&url, &file),
+        Some(Command::Demo) => data_tools::demo(&url),
+        Some(Command::Seed { patients, seed }) => data_tools::seed(&url, patients, seed),
+        Some(Command::Import {
+            file,
+            allow_duplicates,
+        }) => data_tools::import(&url, &file, allow_duplicates),
     }
 }
 
 /// Opens the database and applies pending migrations (commands that write).
-fn open(url: &DatabaseUrl) -> anyhow::Result<DbConnection> {
+pub(crate) fn open(url: &DatabaseUrl) -> anyhow::Result<DbConnection> {
     let mut conn = db::connect_once(url)?;
     db::run_migrations(&mut conn)?;
     Ok(conn)
@@ -275,7 +307,7 @@ fn user(url: &DatabaseUrl, cmd: UserCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn service_error(e: ServiceError) -> anyhow::Error {
+pub(crate) fn service_error(e: ServiceError) -> anyhow::Error {
     match e {
         ServiceError::Database(cause) => anyhow::Error::new(cause).context("database error"),
         ServiceError::Unexpected(cause) => cause,

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod data_tools;
 pub mod db;
 pub mod domain;
 pub mod mail;
