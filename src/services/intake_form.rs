@@ -38,15 +38,11 @@ fn usable(conn: &mut DbConnection, now: NaiveDateTime, tok: &str) -> ServiceResu
     Ok(inv)
 }
 
-fn patient_actor(ip: Option<String>) -> Actor {
-    Actor::anonymous(ip)
-}
-
 /// Opens the form. Opening does not spend the link (mail scanners open links too).
 pub fn open(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    ip: Option<String>,
+    actor: &Actor,
     tok: &str,
 ) -> ServiceResult<FormSession> {
     write_transaction(conn, |conn| {
@@ -56,7 +52,7 @@ pub fn open(
             audit::record(
                 conn,
                 now,
-                &patient_actor(ip.clone()),
+                actor,
                 AuditEntry::new(AuditAction::InvitationOpened, Outcome::Success)
                     .entity(&inv.id)
                     .patient(&p.id),
@@ -78,6 +74,7 @@ pub fn open(
 fn save_draft(
     conn: &mut DbConnection,
     now: NaiveDateTime,
+    actor: &Actor,
     inv: &InvitationRow,
     version: i32,
     answers: &IntakeAnswers,
@@ -92,7 +89,7 @@ fn save_draft(
                     id: &id,
                     patient_id: &inv.patient_id,
                     invitation_id: Some(&inv.id),
-                    entered_by: None,
+                    entered_by: actor.user_id().map(|u| u.as_str()),
                     submitted: submit,
                 },
                 answers,
@@ -111,7 +108,7 @@ fn save_draft(
 pub fn save(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    ip: Option<String>,
+    actor: &Actor,
     tok: &str,
     version: i32,
     input: &IntakeInput,
@@ -119,12 +116,12 @@ pub fn save(
     let answers = IntakeAnswers::parse(input, intakes::this_year(now))?;
     write_transaction(conn, |conn| {
         let inv = usable(conn, now, tok)?;
-        let id = save_draft(conn, now, &inv, version, &answers, false)?;
+        let id = save_draft(conn, now, actor, &inv, version, &answers, false)?;
         invitation::mark_started(conn, &inv.id, now)?;
         audit::record(
             conn,
             now,
-            &patient_actor(ip.clone()),
+            actor,
             AuditEntry::new(AuditAction::IntakeDraftSaved, Outcome::Success)
                 .entity(&id)
                 .patient(&inv.patient_id),
@@ -183,7 +180,7 @@ pub struct Signature {
 pub fn submit(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    ip: Option<String>,
+    actor: &Actor,
     tok: &str,
     version: i32,
     input: &IntakeInput,
@@ -192,10 +189,9 @@ pub fn submit(
     let answers = IntakeAnswers::parse(input, intakes::this_year(now))?;
     missing_answers(input, &signature.name, signature.agreed).into_result()?;
     let signed = consents::parse_signature(&signature.name)?;
-    let actor = patient_actor(ip);
     write_transaction(conn, |conn| {
         let inv = usable(conn, now, tok)?;
-        let id = save_draft(conn, now, &inv, version, &answers, true)?;
+        let id = save_draft(conn, now, actor, &inv, version, &answers, true)?;
         if !invitation::mark_submitted(conn, &inv.id, now)? {
             return Err(ServiceError::Gone);
         }
@@ -204,7 +200,7 @@ pub fn submit(
         consents::record(
             conn,
             now,
-            &actor,
+            actor,
             &p.id,
             &ConsentSignature {
                 kind: ConsentKind::Treatment,
@@ -215,13 +211,13 @@ pub fn submit(
         audit::record(
             conn,
             now,
-            &actor,
+            actor,
             AuditEntry::new(AuditAction::IntakeSubmitted, Outcome::Success)
                 .entity(&id)
                 .patient(&p.id)
                 .detail("patient link"),
         )?;
-        intakes::raise_flags(conn, now, &actor, &p.id, p.date_of_birth, &id, &answers)?;
+        intakes::raise_flags(conn, now, actor, &p.id, p.date_of_birth, &id, &answers)?;
         Ok(())
     })
 }

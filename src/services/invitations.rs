@@ -219,3 +219,45 @@ pub fn revoke(
         invitation::find(conn, &inv.id)?.ok_or(ServiceError::NotFound)
     })
 }
+
+/// What `sent_to` says for a form entered from paper at the desk (nothing is emailed).
+pub const PAPER_ENTRY: &str = "paper form, entered at the desk";
+
+/// Starts entering a paper form for a walk-in: the staff member fills the same form the
+/// patient would, on a link valid for one day that is never emailed. Returns the token.
+pub fn start_paper_entry(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    patient_id: &PatientId,
+) -> ServiceResult<String> {
+    let (tok, hash) = token::new_token();
+    let id = new_id();
+    write_transaction(conn, |conn| {
+        let p = patient::find(conn, patient_id.as_str())?.ok_or(ServiceError::NotFound)?;
+        invitation::insert(
+            conn,
+            &NewInvitation {
+                id: &id,
+                patient_id: &p.id,
+                appointment_id: None,
+                token_hash: &hash,
+                sent_to: PAPER_ENTRY,
+                created_by: actor.user_id().map(|u| u.as_str()),
+                created_at: now,
+                last_sent_at: now,
+                expires_at: now + TimeDelta::days(1),
+            },
+        )?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            AuditEntry::new(AuditAction::InvitationSent, Outcome::Success)
+                .entity(&id)
+                .patient(&p.id)
+                .detail("paper entry"),
+        )?;
+        Ok(tok.clone())
+    })
+}

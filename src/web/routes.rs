@@ -123,6 +123,7 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/patients/{id}/appointments/new", Page, Staff(ALL_STAFF), pages::front_desk::new_booking),
     route!(Post "/patients/{id}/appointments", Page, Staff(ALL_STAFF), pages::front_desk::book),
     route!(Post "/patients/{id}/intake-invitations", Page, Staff(ALL_STAFF), pages::front_desk::send_invitation),
+    route!(Post "/patients/{id}/paper-intake", Page, Staff(ALL_STAFF), pages::front_desk::start_paper_entry),
     route!(Post "/intake-invitations/{id}/resend", Page, Staff(ALL_STAFF), pages::front_desk::resend_invitation),
     route!(Post "/intake-invitations/{id}/revoke", Page, Staff(ALL_STAFF), pages::front_desk::revoke_invitation),
     route!(Get "/day", Page, Staff(ALL_STAFF), pages::front_desk::day),

@@ -71,6 +71,7 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/patients/{id}/appointments/new", STAFF),
     ("POST", "/patients/{id}/appointments", STAFF),
     ("POST", "/patients/{id}/intake-invitations", STAFF),
+    ("POST", "/patients/{id}/paper-intake", STAFF),
     ("POST", "/intake-invitations/{id}/resend", STAFF),
     ("POST", "/intake-invitations/{id}/revoke", STAFF),
     ("GET", "/day", STAFF),

@@ -138,6 +138,7 @@ fn form_for(pattern: &str, t: &Targets) -> (String, Vec<(&'static str, String)>)
                 ("kind", "follow_up".into()),
             ],
         ),
+        "/patients/{id}/paper-intake" => (pattern.replace("{id}", &t.patient_id), vec![]),
         "/patients/{id}/intake-invitations" => (
             pattern.replace("{id}", &t.patient_id),
             vec![("email", "forged@example.org".into())],

@@ -545,3 +545,82 @@ async fn links_expire_are_revoked_and_stay_with_their_patient(app: TestApp) {
 }
 
 on_both_backends!(links_expire_are_revoked_and_stay_with_their_patient);
+
+/// A walk-in fills the form on paper; the front desk enters it through the same form,
+/// and the record says who entered it and who witnessed the signature.
+async fn the_front_desk_enters_a_paper_form(app: TestApp) {
+    let desk = app.create_user(Role::FrontDesk).await;
+    let token = app.api_token(&desk).await;
+    let pid = register(&app, &token, "Walter", "Walkin", "walter@example.org").await;
+    let b = app.signed_in(&desk).await;
+    let r = b
+        .post_form(
+            &format!("/patients/{pid}/paper-intake"),
+            &format!("/patients/{pid}"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let link = location.split('?').next().unwrap().to_owned();
+    assert!(link.starts_with("/intake/"));
+    let problem = kv(&[("chief_complaint", "Stiff neck"), ("pain_now", "3")]);
+    assert_eq!(
+        post_step(&b, &link, 2, &problem, "next").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let all = answers(&["stroke_or_tia"], &[]);
+    let conditions: Vec<(String, String)> = all
+        .iter()
+        .filter(|(k, _)| k.starts_with("cond_"))
+        .cloned()
+        .collect();
+    let symptoms: Vec<(String, String)> = all
+        .iter()
+        .filter(|(k, _)| k.starts_with("red_"))
+        .cloned()
+        .collect();
+    assert_eq!(
+        post_step(&b, &link, 4, &conditions, "next").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post_step(&b, &link, 5, &symptoms, "next").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = post_step(
+        &b,
+        &link,
+        7,
+        &kv(&[("signed_name", "Walter Walkin"), ("consent_agree", "1")]),
+        "submit",
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let (entered_by, witnessed_by): (Option<String>, Option<String>) = app
+        .with_db(|conn| {
+            use diesel::prelude::*;
+            let e = clinic::schema::intakes::table
+                .select(clinic::schema::intakes::entered_by)
+                .first(conn)
+                .unwrap();
+            let w = clinic::schema::consents::table
+                .select(clinic::schema::consents::witnessed_by)
+                .first(conn)
+                .unwrap();
+            (e, w)
+        })
+        .await;
+    assert_eq!(entered_by.as_deref(), Some(desk.id.as_str()));
+    assert_eq!(witnessed_by.as_deref(), Some(desk.id.as_str()));
+    let (_, flags) = app
+        .get_json(&format!("/api/v1/patients/{pid}/flags"), &token)
+        .await;
+    assert_eq!(flags["items"][0]["code"], "stroke_or_tia");
+    assert!(
+        app.smtp.is_none() && read_dir_files(app.mail_dir.path()).is_empty(),
+        "nothing was emailed"
+    );
+}
+
+on_both_backends!(the_front_desk_enters_a_paper_form);

@@ -358,3 +358,19 @@ pub async fn revoke_invitation(
         .await?;
     Ok(see_other(&back_to(&form.back, &inv.patient_id)))
 }
+
+/// Enter a walk-in's paper form: opens the same form the patient would fill in.
+pub async fn start_paper_entry(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let pid = PatientId::parse(&id).ok_or(PageError(ServiceError::NotFound))?;
+    let now = state.clock.now();
+    let actor = ip.actor(Some(&principal));
+    let token = state
+        .db(move |conn| invitations::start_paper_entry(conn, now, &actor, &pid))
+        .await?;
+    Ok(see_other(&format!("/intake/{token}?step=1")))
+}

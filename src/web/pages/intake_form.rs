@@ -16,7 +16,7 @@ use crate::domain::intake::{IntakeInput, MedicationInput, PainArea, PainQuality,
 use crate::services::intake_form::{self, FormSession, Signature};
 use crate::services::{ServiceError, consents};
 use crate::web::error::PageError;
-use crate::web::extract::{ClientIp, CsrfToken};
+use crate::web::extract::{ClientIp, CsrfToken, MaybePrincipal};
 use crate::web::state::AppState;
 
 /// The steps, in order: (number, title).
@@ -175,14 +175,16 @@ pub async fn show(
     state: web::Data<AppState>,
     csrf: CsrfToken,
     ip: ClientIp,
+    who: MaybePrincipal,
     token: web::Path<String>,
     q: web::Query<StepQuery>,
 ) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();
     let now = state.clock.now();
     let t = token.clone();
+    let actor = ip.actor(who.0.as_ref());
     let session = state
-        .db(move |conn| intake_form::open(conn, now, ip.0, &t))
+        .db(move |conn| intake_form::open(conn, now, &actor, &t))
         .await?;
     let notice = q
         .saved
@@ -318,6 +320,7 @@ pub async fn save(
     state: web::Data<AppState>,
     csrf: CsrfToken,
     ip: ClientIp,
+    who: MaybePrincipal,
     token: web::Path<String>,
     q: web::Query<StepQuery>,
     form: web::Form<Vec<(String, String)>>,
@@ -339,23 +342,26 @@ pub async fn save(
         agreed: !get("consent_agree").is_empty(),
     };
     let now = state.clock.now();
-    let (ip1, t1) = (ip.0.clone(), token.clone());
+    // A staff member entering a paper form acts as themselves; a patient anonymously.
+    let actor = ip.actor(who.0.as_ref());
+    let (actor1, t1) = (actor.clone(), token.clone());
     let mut session = state
-        .db(move |conn| intake_form::open(conn, now, ip1, &t1))
+        .db(move |conn| intake_form::open(conn, now, &actor1, &t1))
         .await?;
     overlay(step, &pairs, &mut session.input);
     let input = session.input.clone();
-    let (ip2, t2) = (ip.0.clone(), token.clone());
+    let (actor2, t2) = (actor, token.clone());
     let result = if go == "submit" {
         let sig = signature.clone();
         state
             .db(move |conn| {
-                intake_form::submit(conn, now, ip2, &t2, version, &input, &sig).map(|()| version)
+                intake_form::submit(conn, now, &actor2, &t2, version, &input, &sig)
+                    .map(|()| version)
             })
             .await
     } else {
         state
-            .db(move |conn| intake_form::save(conn, now, ip2, &t2, version, &input))
+            .db(move |conn| intake_form::save(conn, now, &actor2, &t2, version, &input))
             .await
     };
     match result {
