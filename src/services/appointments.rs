@@ -229,10 +229,7 @@ pub fn day(
                 .first()
                 .and_then(|f| FlagLevel::parse(&f.level));
             let form_status = invitations::form_status(conn, now, &p.id)?;
-            let open_invitation_id = crate::db::models::invitation::for_patient(conn, &p.id)?
-                .into_iter()
-                .find(|i| i.is_usable(now))
-                .map(|i| i.id);
+            let open_invitation_id = invitations::live_emailed(conn, now, &p.id)?.map(|i| i.id);
             out.push(DayLine {
                 patient_id: p.id.clone(),
                 patient_name: format!("{}, {}", p.family_name, p.given_name),

@@ -78,7 +78,7 @@ pub fn raise(
             AuditEntry::new(AuditAction::FlagRaised, Outcome::Success)
                 .entity(&id)
                 .patient(patient_id)
-                .detail(format!("{} {}", r.code, r.level)),
+                .detail("rule"),
         )?;
         n += 1;
     }
@@ -152,7 +152,7 @@ fn change(
             AuditEntry::new(action, Outcome::Success)
                 .entity(flag_id)
                 .patient(&before.patient_id)
-                .detail(format!("{} {}", before.code, before.level)),
+                .detail(before.source.clone()),
         )?;
         flag::find(conn, flag_id)?.ok_or(ServiceError::NotFound)
     })
@@ -320,7 +320,7 @@ pub fn add_manual(
             AuditEntry::new(AuditAction::FlagRaised, Outcome::Success)
                 .entity(&id)
                 .patient(patient_id.as_str())
-                .detail(format!("manual {code} {level}")),
+                .detail("manual"),
         )?;
         flag::find(conn, &id)?.ok_or(ServiceError::NotFound)
     })

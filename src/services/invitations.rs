@@ -49,6 +49,18 @@ impl FormStatus {
     }
 }
 
+/// The newest link that was emailed and still works (paper entries are not offered for
+/// resending: they were never emailed).
+pub fn live_emailed(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    patient_id: &str,
+) -> Result<Option<InvitationRow>, diesel::result::Error> {
+    Ok(invitation::for_patient(conn, patient_id)?
+        .into_iter()
+        .find(|i| i.is_usable(now) && i.sent_to != PAPER_ENTRY))
+}
+
 /// The form status of a patient: submitted once any intake is; otherwise the state of
 /// the newest link that still works.
 pub fn form_status(
@@ -59,9 +71,7 @@ pub fn form_status(
     if intake::has_submitted(conn, patient_id)? {
         return Ok(FormStatus::Submitted);
     }
-    let live = invitation::for_patient(conn, patient_id)?
-        .into_iter()
-        .find(|i| i.is_usable(now));
+    let live = live_emailed(conn, now, patient_id)?;
     Ok(match live {
         None => FormStatus::NotSent,
         Some(i) if i.started_at.is_some() => FormStatus::InProgress,
@@ -125,6 +135,13 @@ pub fn send(
                 )
             })?,
         };
+        // One live link per patient: a new invitation replaces any earlier one.
+        for old in invitation::for_patient(conn, &p.id)?
+            .into_iter()
+            .filter(|i| i.is_usable(now))
+        {
+            invitation::revoke(conn, &old.id, now)?;
+        }
         if let Some(a) = appointment_id
             && appointment::find(conn, a)?.is_none_or(|a| a.patient_id != p.id)
         {
@@ -173,6 +190,11 @@ pub fn resend(
     let (tok, hash) = token::new_token();
     write_transaction(conn, |conn| {
         let inv = invitation::find(conn, invitation_id)?.ok_or(ServiceError::NotFound)?;
+        if inv.sent_to == PAPER_ENTRY {
+            return Err(ServiceError::Conflict(
+                "A paper entry is not emailed; send the form instead.".into(),
+            ));
+        }
         if inv.submitted_at.is_some() || inv.revoked_at.is_some() {
             return Err(ServiceError::Conflict(
                 "This form was already submitted or the link was revoked; send a new one.".into(),
@@ -235,6 +257,11 @@ pub fn start_paper_entry(
     let id = new_id();
     write_transaction(conn, |conn| {
         let p = patient::find(conn, patient_id.as_str())?.ok_or(ServiceError::NotFound)?;
+        if p.archived_at.is_some() {
+            return Err(ServiceError::Conflict(
+                "This patient is archived; restore the record first.".into(),
+            ));
+        }
         invitation::insert(
             conn,
             &NewInvitation {

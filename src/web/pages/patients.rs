@@ -275,9 +275,7 @@ pub async fn show(
             let p = patients::get(conn, now, &actor, &id)?;
             let flags = flags::unresolved(conn, &p.id)?;
             let status = invitations::form_status(conn, now, &p.id)?;
-            let open = crate::db::models::invitation::for_patient(conn, &p.id)?
-                .into_iter()
-                .find(|i| i.is_usable(now));
+            let open = invitations::live_emailed(conn, now, &p.id)?;
             let appts = crate::db::models::appointment::for_patient(conn, &p.id)?;
             Ok((p, (flags, status, open, appts)))
         })
