@@ -273,6 +273,22 @@ pub fn fold(s: &str) -> String {
     s.nfd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
+        .flat_map(|c| {
+            // Letters that are not a base letter plus an accent, so NFD leaves them whole.
+            let plain: &[char] = match c {
+                'ø' => &['o'],
+                'ł' => &['l'],
+                'đ' | 'ð' => &['d'],
+                'ħ' => &['h'],
+                'ı' => &['i'],
+                'æ' => &['a', 'e'],
+                'œ' => &['o', 'e'],
+                'ß' => &['s', 's'],
+                'þ' => &['t', 'h'],
+                _ => return vec![c],
+            };
+            plain.to_vec()
+        })
         .collect()
 }
 
@@ -309,6 +325,10 @@ mod tests {
     #[test]
     fn folding_is_case_and_accent_insensitive() {
         assert_eq!(fold("Élodie"), "elodie");
+        assert_eq!(
+            fold("Søren Łukasz Groß Þóra Æbelø"),
+            "soren lukasz gross thora aebelo"
+        );
         assert_eq!(
             words("Anne-Marie  O'Brien"),
             ["anne", "marie", "o", "brien"]

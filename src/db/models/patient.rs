@@ -188,6 +188,12 @@ pub fn set_name_tokens(
     Ok(())
 }
 
+/// How many index entries a prefix search reads at most before sorting by name. A short
+/// prefix ("ma") can match thousands of patients in a large clinic; reading them all to
+/// sort them would make search slower as the clinic grows. The page says "type more to
+/// narrow" when the result list is full.
+pub const PREFIX_CANDIDATES: i64 = 500;
+
 pub fn search(
     conn: &mut DbConnection,
     what: &PatientSearch,
@@ -197,29 +203,54 @@ pub fn search(
     let mut q = patients::table.into_boxed();
     match what {
         PatientSearch::Name(words) => {
-            for w in words {
+            // The longest word is the most selective: take its candidates from the
+            // (token, patient_id) index in index order, which stops early; the other
+            // words are checked per candidate through the patient_id index.
+            let mut words = words.clone();
+            words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+            let Some((first, rest)) = words.split_first() else {
+                return Ok(Vec::new());
+            };
+            let upper = prefix_upper_bound(first).unwrap_or_else(|| first.clone());
+            let candidates: Vec<String> = patient_name_tokens::table
+                .filter(patient_name_tokens::token.ge(first.clone()))
+                .filter(patient_name_tokens::token.lt(upper))
+                .order((
+                    patient_name_tokens::token.asc(),
+                    patient_name_tokens::patient_id.asc(),
+                ))
+                .limit(PREFIX_CANDIDATES)
+                .select(patient_name_tokens::patient_id)
+                .load(conn)?;
+            q = q.filter(patients::id.eq_any(candidates));
+            for w in rest {
                 let upper = prefix_upper_bound(w).unwrap_or_else(|| w.clone());
-                q = q.filter(
-                    patients::id.eq_any(
-                        patient_name_tokens::table
-                            .filter(patient_name_tokens::token.ge(w.clone()))
-                            .filter(patient_name_tokens::token.lt(upper))
-                            .select(patient_name_tokens::patient_id),
-                    ),
-                );
+                q = q.filter(diesel::dsl::exists(
+                    patient_name_tokens::table
+                        .filter(patient_name_tokens::patient_id.eq(patients::id))
+                        .filter(patient_name_tokens::token.ge(w.clone()))
+                        .filter(patient_name_tokens::token.lt(upper)),
+                ));
             }
         }
         PatientSearch::BirthDate(d) => q = q.filter(patients::date_of_birth.eq(*d)),
         PatientSearch::ChartNumber(c) => q = q.filter(patients::chart_number.eq(c.clone())),
         PatientSearch::Digits(d) => {
             let upper = prefix_upper_bound(d).unwrap_or_else(|| d.clone());
-            q = q.filter(
-                patients::chart_number
-                    .eq(chart_number_from_digits(d))
-                    .or(patients::phone_digits
-                        .ge(d.clone())
-                        .and(patients::phone_digits.lt(upper))),
+            let mut candidates: Vec<String> = patients::table
+                .filter(patients::phone_digits.ge(d.clone()))
+                .filter(patients::phone_digits.lt(upper))
+                .order(patients::phone_digits.asc())
+                .limit(PREFIX_CANDIDATES)
+                .select(patients::id)
+                .load(conn)?;
+            candidates.extend(
+                patients::table
+                    .filter(patients::chart_number.eq(chart_number_from_digits(d)))
+                    .select(patients::id)
+                    .load::<String>(conn)?,
             );
+            q = q.filter(patients::id.eq_any(candidates));
         }
     }
     if !include_archived {
