@@ -171,3 +171,39 @@ async fn the_flag_banner_cannot_be_missed(app: TestApp) {
 }
 
 on_both_backends!(the_flag_banner_cannot_be_missed);
+
+/// The banner is on every page about an existing patient, not only the main one.
+async fn the_banner_is_on_every_patient_page(app: TestApp) {
+    let desk = app.create_user(Role::FrontDesk).await;
+    let token = app.api_token(&desk).await;
+    let (_, p) = app
+        .post_json(
+            "/api/v1/patients",
+            Some(&token),
+            &serde_json::json!({"given_name": "Bea", "family_name": "Banner", "date_of_birth": "1960-01-01"}),
+        )
+        .await;
+    let id = p["id"].as_str().unwrap();
+    app.post_json(
+        &format!("/api/v1/patients/{id}/intakes"),
+        Some(&token),
+        &serde_json::json!({"red_flags": {"sudden_severe_headache": true}}),
+    )
+    .await;
+    let b = app.signed_in(&desk).await;
+    for page in [
+        format!("/patients/{id}"),
+        format!("/patients/{id}/edit"),
+        format!("/patients/{id}/appointments/new"),
+    ] {
+        let (s, html) = b.get_html(&page).await;
+        assert_eq!(s, 200, "{page}");
+        let levels = texts(&html, ".flag-banner .flag-level");
+        assert!(
+            levels.first().is_some_and(|l| l.contains("Emergency")),
+            "{page}: {levels:?}"
+        );
+    }
+}
+
+on_both_backends!(the_banner_is_on_every_patient_page);

@@ -79,6 +79,7 @@ pub async fn day(
 #[template(path = "appointment_new.html")]
 struct BookingPage {
     page: Page,
+    flags: Vec<super::patients::BannerFlag>,
     patient_id: String,
     patient_name: String,
     has_email: bool,
@@ -107,15 +108,18 @@ async fn booking_page(
 ) -> Result<BookingPage, PageError> {
     let now = state.clock.now();
     let actor = ip.actor(Some(principal));
-    let (p, practitioners) = state
+    let (p, practitioners, banner) = state
         .db(move |conn| {
-            Ok((
-                patients::get(conn, now, &actor, &id)?,
-                appointments::practitioners(conn)?,
-            ))
+            let p = patients::get(conn, now, &actor, &id)?;
+            let f = crate::services::flags::unresolved(conn, &p.id)?;
+            Ok((p, appointments::practitioners(conn)?, f))
         })
         .await?;
     Ok(BookingPage {
+        flags: banner
+            .into_iter()
+            .map(super::patients::BannerFlag::from)
+            .collect(),
         page: Page::new("Book a visit", state, Some(principal), csrf),
         patient_id: p.id,
         patient_name: format!("{} {}", p.given_name, p.family_name),

@@ -110,6 +110,8 @@ struct FormPage {
     duplicates: Vec<DuplicateMatch>,
     conflict: bool,
     sexes: Vec<(&'static str, &'static str)>,
+    /// The flag banner, on every page about an existing patient.
+    flags: Vec<BannerFlag>,
 }
 
 fn sexes() -> Vec<(&'static str, &'static str)> {
@@ -134,6 +136,7 @@ pub async fn new_form(
         duplicates: Vec::new(),
         conflict: false,
         sexes: sexes(),
+        flags: Vec::new(),
     })
 }
 
@@ -186,6 +189,7 @@ pub async fn register(
             duplicates,
             conflict: false,
             sexes: sexes(),
+            flags: Vec::new(),
         },
     )
 }
@@ -311,8 +315,12 @@ pub async fn edit_form(
     let id = patient_id(&id)?;
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
-    let p = state
-        .db(move |conn| patients::get(conn, now, &actor, &id))
+    let (p, banner) = state
+        .db(move |conn| {
+            let p = patients::get(conn, now, &actor, &id)?;
+            let f = flags::unresolved(conn, &p.id)?;
+            Ok((p, f))
+        })
         .await?;
     render(&FormPage {
         page: Page::new("Edit patient", &state, Some(&principal), &csrf),
@@ -324,6 +332,7 @@ pub async fn edit_form(
         duplicates: Vec::new(),
         conflict: false,
         sexes: sexes(),
+        flags: banner.into_iter().map(BannerFlag::from).collect(),
     })
 }
 
@@ -371,6 +380,13 @@ pub async fn update(
         }
         Err(e) => return Err(e.into()),
     };
+    let pid = id.to_string();
+    let banner = state
+        .db(move |conn| flags::unresolved(conn, &pid))
+        .await?
+        .into_iter()
+        .map(BannerFlag::from)
+        .collect();
     render_with(
         status,
         &FormPage {
@@ -383,6 +399,7 @@ pub async fn update(
             duplicates: Vec::new(),
             conflict,
             sexes: sexes(),
+            flags: banner,
         },
     )
 }
