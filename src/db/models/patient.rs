@@ -188,11 +188,14 @@ pub fn set_name_tokens(
     Ok(())
 }
 
-/// How many index entries a prefix search reads at most before sorting by name. A short
-/// prefix ("ma") can match thousands of patients in a large clinic; reading them all to
-/// sort them would make search slower as the clinic grows. The page says "type more to
-/// narrow" when the result list is full.
-pub const PREFIX_CANDIDATES: i64 = 500;
+/// Index entries read per round of a prefix search. A short prefix ("ma") can match
+/// thousands of patients in a large clinic; instead of reading every match to sort it,
+/// the search walks the (token, patient_id) index in order, a chunk at a time, and stops
+/// as soon as it has a full page. Its cost depends on the page size, not the clinic's.
+const CHUNK: i64 = 100;
+/// At most this many chunks (for a rare second word under a very common first one);
+/// the page then says "type more to narrow".
+const MAX_CHUNKS: usize = 40;
 
 pub fn search(
     conn: &mut DbConnection,
@@ -200,70 +203,126 @@ pub fn search(
     include_archived: bool,
     limit: i64,
 ) -> QueryResult<Vec<PatientRow>> {
-    let mut q = patients::table.into_boxed();
-    match what {
-        PatientSearch::Name(words) => {
-            // The longest word is the most selective: take its candidates from the
-            // (token, patient_id) index in index order, which stops early; the other
-            // words are checked per candidate through the patient_id index.
-            let mut words = words.clone();
-            words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-            let Some((first, rest)) = words.split_first() else {
-                return Ok(Vec::new());
-            };
-            let upper = prefix_upper_bound(first).unwrap_or_else(|| first.clone());
-            let candidates: Vec<String> = patient_name_tokens::table
-                .filter(patient_name_tokens::token.ge(first.clone()))
-                .filter(patient_name_tokens::token.lt(upper))
-                .order((
-                    patient_name_tokens::token.asc(),
-                    patient_name_tokens::patient_id.asc(),
-                ))
-                .limit(PREFIX_CANDIDATES)
-                .select(patient_name_tokens::patient_id)
-                .load(conn)?;
-            q = q.filter(patients::id.eq_any(candidates));
-            for w in rest {
-                let upper = prefix_upper_bound(w).unwrap_or_else(|| w.clone());
-                q = q.filter(diesel::dsl::exists(
-                    patient_name_tokens::table
-                        .filter(patient_name_tokens::patient_id.eq(patients::id))
-                        .filter(patient_name_tokens::token.ge(w.clone()))
-                        .filter(patient_name_tokens::token.lt(upper)),
-                ));
-            }
-        }
-        PatientSearch::BirthDate(d) => q = q.filter(patients::date_of_birth.eq(*d)),
-        PatientSearch::ChartNumber(c) => q = q.filter(patients::chart_number.eq(c.clone())),
+    let mut rows = match what {
+        PatientSearch::Name(words) => search_names(conn, words, include_archived, limit)?,
         PatientSearch::Digits(d) => {
+            // A chart number, else the start of a phone number (index order, one page).
             let upper = prefix_upper_bound(d).unwrap_or_else(|| d.clone());
-            let mut candidates: Vec<String> = patients::table
-                .filter(patients::phone_digits.ge(d.clone()))
-                .filter(patients::phone_digits.lt(upper))
-                .order(patients::phone_digits.asc())
-                .limit(PREFIX_CANDIDATES)
-                .select(patients::id)
-                .load(conn)?;
-            candidates.extend(
-                patients::table
-                    .filter(patients::chart_number.eq(chart_number_from_digits(d)))
-                    .select(patients::id)
-                    .load::<String>(conn)?,
-            );
-            q = q.filter(patients::id.eq_any(candidates));
+            let mut q = patients::table
+                .filter(
+                    patients::chart_number.eq(chart_number_from_digits(d)).or(
+                        patients::phone_digits
+                            .ge(d.clone())
+                            .and(patients::phone_digits.lt(upper)),
+                    ),
+                )
+                .into_boxed();
+            if !include_archived {
+                q = q.filter(patients::archived_at.is_null());
+            }
+            q.order(patients::phone_digits.asc())
+                .limit(limit)
+                .select(PatientRow::as_select())
+                .load(conn)?
         }
+        other => {
+            let mut q = patients::table.into_boxed();
+            match other {
+                PatientSearch::BirthDate(d) => q = q.filter(patients::date_of_birth.eq(*d)),
+                PatientSearch::ChartNumber(c) => q = q.filter(patients::chart_number.eq(c.clone())),
+                _ => {}
+            }
+            if !include_archived {
+                q = q.filter(patients::archived_at.is_null());
+            }
+            q.limit(limit).select(PatientRow::as_select()).load(conn)?
+        }
+    };
+    rows.sort_by(|a, b| {
+        (
+            a.family_name.to_lowercase(),
+            a.given_name.to_lowercase(),
+            &a.id,
+        )
+            .cmp(&(
+                b.family_name.to_lowercase(),
+                b.given_name.to_lowercase(),
+                &b.id,
+            ))
+    });
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(rows)
+}
+
+/// Name search: the longest (most selective) word walks the token index in order; the
+/// other words are checked per candidate through the patient_id index.
+fn search_names(
+    conn: &mut DbConnection,
+    words: &[String],
+    include_archived: bool,
+    limit: i64,
+) -> QueryResult<Vec<PatientRow>> {
+    let mut words = words.to_vec();
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    let Some((first, rest)) = words.split_first() else {
+        return Ok(Vec::new());
+    };
+    let upper = prefix_upper_bound(first).unwrap_or_else(|| first.clone());
+    let want = usize::try_from(limit).unwrap_or(0);
+    let mut found: Vec<PatientRow> = Vec::new();
+    let mut after: Option<(String, String)> = None;
+    for _ in 0..MAX_CHUNKS {
+        let mut chunk_q = patient_name_tokens::table
+            .filter(patient_name_tokens::token.ge(first.clone()))
+            .filter(patient_name_tokens::token.lt(upper.clone()))
+            .into_boxed();
+        if let Some((t, p)) = &after {
+            chunk_q = chunk_q.filter(
+                patient_name_tokens::token
+                    .gt(t.clone())
+                    .or(patient_name_tokens::token
+                        .eq(t.clone())
+                        .and(patient_name_tokens::patient_id.gt(p.clone()))),
+            );
+        }
+        let chunk: Vec<(String, String)> = chunk_q
+            .order((
+                patient_name_tokens::token.asc(),
+                patient_name_tokens::patient_id.asc(),
+            ))
+            .limit(CHUNK)
+            .select((patient_name_tokens::token, patient_name_tokens::patient_id))
+            .load(conn)?;
+        let Some(last) = chunk.last().cloned() else {
+            break;
+        };
+        let ids: Vec<String> = chunk
+            .iter()
+            .map(|(_, p)| p.clone())
+            .filter(|p| !found.iter().any(|f| &f.id == p))
+            .collect();
+        let mut q = patients::table
+            .filter(patients::id.eq_any(ids))
+            .into_boxed();
+        for w in rest {
+            let upper = prefix_upper_bound(w).unwrap_or_else(|| w.clone());
+            q = q.filter(diesel::dsl::exists(
+                patient_name_tokens::table
+                    .filter(patient_name_tokens::patient_id.eq(patients::id))
+                    .filter(patient_name_tokens::token.ge(w.clone()))
+                    .filter(patient_name_tokens::token.lt(upper)),
+            ));
+        }
+        if !include_archived {
+            q = q.filter(patients::archived_at.is_null());
+        }
+        found.extend(q.select(PatientRow::as_select()).load(conn)?);
+        if found.len() >= want || (chunk.len() as i64) < CHUNK {
+            break;
+        }
+        after = Some(last);
     }
-    if !include_archived {
-        q = q.filter(patients::archived_at.is_null());
-    }
-    q.order((
-        patients::family_name.asc(),
-        patients::given_name.asc(),
-        patients::id.asc(),
-    ))
-    .limit(limit)
-    .select(PatientRow::as_select())
-    .load(conn)
+    Ok(found)
 }
 
 /// Applies the contact details a patient confirmed on the form (empty ones change
