@@ -206,24 +206,32 @@ pub fn search(
     let mut rows = match what {
         PatientSearch::Name(words) => search_names(conn, words, include_archived, limit)?,
         PatientSearch::Digits(d) => {
-            // A chart number, else the start of a phone number (index order, one page).
+            // Two index lookups rather than one OR, so the phone range is read in index
+            // order and stops at a full page.
             let upper = prefix_upper_bound(d).unwrap_or_else(|| d.clone());
-            let mut q = patients::table
-                .filter(
-                    patients::chart_number.eq(chart_number_from_digits(d)).or(
-                        patients::phone_digits
-                            .ge(d.clone())
-                            .and(patients::phone_digits.lt(upper)),
-                    ),
-                )
+            let mut by_chart = patients::table
+                .filter(patients::chart_number.eq(chart_number_from_digits(d)))
+                .into_boxed();
+            let mut by_phone = patients::table
+                .filter(patients::phone_digits.ge(d.clone()))
+                .filter(patients::phone_digits.lt(upper))
                 .into_boxed();
             if !include_archived {
-                q = q.filter(patients::archived_at.is_null());
+                by_chart = by_chart.filter(patients::archived_at.is_null());
+                by_phone = by_phone.filter(patients::archived_at.is_null());
             }
-            q.order(patients::phone_digits.asc())
+            let mut rows: Vec<PatientRow> = by_chart.select(PatientRow::as_select()).load(conn)?;
+            let phones: Vec<PatientRow> = by_phone
+                .order(patients::phone_digits.asc())
                 .limit(limit)
                 .select(PatientRow::as_select())
-                .load(conn)?
+                .load(conn)?;
+            for p in phones {
+                if !rows.iter().any(|r| r.id == p.id) {
+                    rows.push(p);
+                }
+            }
+            rows
         }
         other => {
             let mut q = patients::table.into_boxed();
