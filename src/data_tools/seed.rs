@@ -27,7 +27,7 @@ use super::synthetic;
 use crate::db::models::patient::PatientFields;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::new_id;
-use crate::domain::patient::{PatientDetails, format_chart_number, phone_digits};
+use crate::domain::patient::{PatientDetails, format_chart_number};
 use crate::schema::{counters, patient_name_tokens, patients};
 use crate::services::audit::{self, AuditAction, AuditEntry, Outcome};
 use crate::services::{Actor, ServiceError, ServiceResult};
@@ -65,30 +65,6 @@ struct SeedPatient {
 struct SeedToken {
     token: String,
     patient_id: String,
-}
-
-/// The columns a registration sets, derived the way `services::patients` derives them.
-fn fields(d: &PatientDetails) -> PatientFields {
-    PatientFields {
-        given_name: d.given_name.clone(),
-        family_name: d.family_name.clone(),
-        preferred_name: d.preferred_name.clone(),
-        date_of_birth: d.date_of_birth,
-        sex: d.sex.as_str().to_owned(),
-        email: d.email.as_ref().map(|e| e.as_str().to_owned()),
-        phone: d.phone.clone(),
-        phone_digits: d.phone.as_deref().map(phone_digits),
-        address_line1: d.address_line1.clone(),
-        address_line2: d.address_line2.clone(),
-        city: d.city.clone(),
-        province: d.province.clone(),
-        postal_code: d.postal_code.clone(),
-        emergency_contact_name: d.emergency_contact_name.clone(),
-        emergency_contact_phone: d.emergency_contact_phone.clone(),
-        emergency_contact_relationship: d.emergency_contact_relationship.clone(),
-        occupation: d.occupation.clone(),
-        name_key: d.name_key(),
-    }
 }
 
 /// Synthetic patient `index` of `seed`, parsed as a registration would parse it.
@@ -160,7 +136,7 @@ fn write_batch(
                 version: 1,
                 created_at: now,
                 updated_at: now,
-                fields: fields(d),
+                fields: crate::services::patients::fields(d),
             });
         }
         insert_patients(conn, &rows)?;

@@ -13,7 +13,8 @@ use crate::domain::{PatientId, new_id};
 /// At most this many search results; the front desk narrows the search instead.
 pub const SEARCH_LIMIT: i64 = 50;
 
-fn fields(d: &PatientDetails) -> PatientFields {
+/// The columns a registration sets (also used by `clinic seed`, which inserts in bulk).
+pub(crate) fn fields(d: &PatientDetails) -> PatientFields {
     PatientFields {
         given_name: d.given_name.clone(),
         family_name: d.family_name.clone(),
