@@ -49,3 +49,4 @@ macro_rules! id_type {
 id_type!(UserId);
 id_type!(SessionId);
 id_type!(PatientId);
+id_type!(AssessmentId);

@@ -9,21 +9,7 @@ use serde::Deserialize;
 use super::FieldErrors;
 use super::clinical::flags_engine::IntakeFacts;
 use super::clinical::{Answer, ConditionCode, RedFlagCode};
-
-macro_rules! code_list {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $code),+ } }
-            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
-            pub fn parse(raw: &str) -> Option<Self> { match raw { $($code => Some($name::$variant),)+ _ => None } }
-        }
-    };
-}
+use super::vocabulary::code_list;
 
 code_list!(
     /// Areas of the pain diagram (front and back views).

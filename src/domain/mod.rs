@@ -2,6 +2,7 @@
 //! service ("parse, don't validate"); a failed parse is a [`FieldErrors`] entry that the
 //! web layer shows next to the field (HTML) or returns as a 422 (JSON).
 
+pub mod assessment;
 pub mod clinical;
 mod email;
 mod field_errors;
@@ -11,9 +12,10 @@ pub mod password_policy;
 pub mod patient;
 mod role;
 mod staff_name;
+mod vocabulary;
 
 pub use email::EmailAddress;
 pub use field_errors::FieldErrors;
-pub use ids::{PatientId, SessionId, UserId, new_id};
+pub use ids::{AssessmentId, PatientId, SessionId, UserId, new_id};
 pub use role::Role;
 pub use staff_name::StaffName;

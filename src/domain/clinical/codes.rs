@@ -11,6 +11,7 @@ macro_rules! vocabulary {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const CODES: &'static [&'static str] = &[$($code),+];
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
@@ -27,11 +28,7 @@ macro_rules! vocabulary {
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
+        $crate::domain::vocabulary::code_serde!($name);
     };
 }
 
