@@ -1,6 +1,16 @@
 // @generated from the migrations; `cargo test schema_rs_matches_migrations` checks it on both backends.
 
 diesel::table! {
+    addenda (id) {
+        id -> Text,
+        assessment_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     appointments (id) {
         id -> Text,
         patient_id -> Text,
@@ -12,6 +22,23 @@ diesel::table! {
         arrived_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assessments (id) {
+        id -> Text,
+        patient_id -> Text,
+        practitioner_id -> Text,
+        visit_date -> Date,
+        status -> Text,
+        version -> Integer,
+        content -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        signed_at -> Nullable<Timestamp>,
+        signed_by -> Nullable<Text>,
+        content_hash -> Nullable<Text>,
     }
 }
 
@@ -286,8 +313,11 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(addenda -> assessments (assessment_id));
+diesel::joinable!(addenda -> users (author_id));
 diesel::joinable!(appointments -> patients (patient_id));
 diesel::joinable!(appointments -> users (practitioner_id));
+diesel::joinable!(assessments -> patients (patient_id));
 diesel::joinable!(consents -> intakes (intake_id));
 diesel::joinable!(consents -> patients (patient_id));
 diesel::joinable!(consents -> users (witnessed_by));
@@ -308,7 +338,9 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(surgeries -> intakes (intake_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    addenda,
     appointments,
+    assessments,
     audit_events,
     audit_head,
     consents,

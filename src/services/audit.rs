@@ -42,10 +42,17 @@ pub enum AuditAction {
     AppointmentBooked,
     AppointmentChanged,
     AppointmentsViewed,
+    AssessmentStarted,
+    AssessmentViewed,
+    AssessmentSaved,
+    AssessmentSigned,
+    AssessmentPrinted,
+    AddendumAdded,
+    PlanOverride,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 39] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -78,6 +85,13 @@ impl AuditAction {
         AuditAction::AppointmentBooked,
         AuditAction::AppointmentChanged,
         AuditAction::AppointmentsViewed,
+        AuditAction::AssessmentStarted,
+        AuditAction::AssessmentViewed,
+        AuditAction::AssessmentSaved,
+        AuditAction::AssessmentSigned,
+        AuditAction::AssessmentPrinted,
+        AuditAction::AddendumAdded,
+        AuditAction::PlanOverride,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +128,13 @@ impl AuditAction {
             AuditAction::AppointmentBooked => "appointment.booked",
             AuditAction::AppointmentChanged => "appointment.changed",
             AuditAction::AppointmentsViewed => "appointments.viewed",
+            AuditAction::AssessmentStarted => "assessment.started",
+            AuditAction::AssessmentViewed => "assessment.viewed",
+            AuditAction::AssessmentSaved => "assessment.saved",
+            AuditAction::AssessmentSigned => "assessment.signed",
+            AuditAction::AssessmentPrinted => "assessment.printed",
+            AuditAction::AddendumAdded => "addendum.added",
+            AuditAction::PlanOverride => "plan.override",
         }
     }
 
@@ -148,6 +169,13 @@ impl AuditAction {
             | AuditAction::FlagRaised
             | AuditAction::FlagAcknowledged
             | AuditAction::FlagResolved => "flag",
+            AuditAction::AssessmentStarted
+            | AuditAction::AssessmentViewed
+            | AuditAction::AssessmentSaved
+            | AuditAction::AssessmentSigned
+            | AuditAction::AssessmentPrinted
+            | AuditAction::PlanOverride => "assessment",
+            AuditAction::AddendumAdded => "addendum",
             _ => "user",
         }
     }

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod appointments;
+pub mod assessments;
 pub mod audit;
 pub mod consents;
 pub mod flags;
@@ -42,6 +43,12 @@ pub enum ServiceError {
     #[error("stale version")]
     StaleVersion { current: i32 },
     /// Patients with the same name and birth date exist; nothing was written.
+    /// A plan a flag refuses; nothing was written.
+    #[error("the plan conflicts with a flag")]
+    PlanRefused(Box<assessments::PlanRefusal>),
+    /// Signing refused, with every reason.
+    #[error("cannot sign yet")]
+    SignRefused(Vec<String>),
     #[error("possible duplicate")]
     PossibleDuplicate(Vec<DuplicateMatch>),
     #[error("database error")]

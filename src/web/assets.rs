@@ -7,17 +7,32 @@ const STYLESHEET: &str = include_str!("../../templates/static/app.css");
 
 const INTAKE_SCRIPT: &str = include_str!("../../templates/static/intake.js");
 
+const WORKSPACE_SCRIPT: &str = include_str!("../../templates/static/workspace.js");
+
+const PRINT_STYLESHEET: &str = include_str!("../../templates/static/print.css");
+
+fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(body)
+}
+
+/// The assessment workspace's autosave, "all normal" and keyboard shortcuts.
+pub async fn workspace_script() -> HttpResponse {
+    asset("text/javascript; charset=utf-8", WORKSPACE_SCRIPT)
+}
+
+/// Print rules for the assessment summary (A4 and Letter).
+pub async fn print_stylesheet() -> HttpResponse {
+    asset("text/css; charset=utf-8", PRINT_STYLESHEET)
+}
+
 /// The small script that lets a patient tap the pain diagram (the form works without it).
 pub async fn intake_script() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/javascript; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(INTAKE_SCRIPT)
+    asset("text/javascript; charset=utf-8", INTAKE_SCRIPT)
 }
 
 pub async fn stylesheet() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(STYLESHEET)
+    asset("text/css; charset=utf-8", STYLESHEET)
 }

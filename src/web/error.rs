@@ -14,7 +14,7 @@ use crate::services::ServiceError;
 
 fn status_of(e: &ServiceError) -> StatusCode {
     match e {
-        ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ServiceError::Invalid(_) | ServiceError::PlanRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
         ServiceError::NotFound => StatusCode::NOT_FOUND,
         ServiceError::Forbidden => StatusCode::FORBIDDEN,
         ServiceError::BadCredentials => StatusCode::UNAUTHORIZED,
@@ -22,7 +22,8 @@ fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::Gone => StatusCode::GONE,
         ServiceError::Conflict(_)
         | ServiceError::StaleVersion { .. }
-        | ServiceError::PossibleDuplicate(_) => StatusCode::CONFLICT,
+        | ServiceError::PossibleDuplicate(_)
+        | ServiceError::SignRefused(_) => StatusCode::CONFLICT,
         ServiceError::Database(_) | ServiceError::Unexpected(_) => {
             StatusCode::INTERNAL_SERVER_ERROR
         }
@@ -32,6 +33,10 @@ fn status_of(e: &ServiceError) -> StatusCode {
 fn message_of(e: &ServiceError) -> String {
     match e {
         ServiceError::Invalid(_) => "Some fields need attention.".into(),
+        ServiceError::PlanRefused(_) => {
+            "The treatment plan conflicts with the patient's flags. Nothing was saved.".into()
+        }
+        ServiceError::SignRefused(reasons) => format!("Cannot sign yet: {}", reasons.join(" ")),
         ServiceError::NotFound => "Not found.".into(),
         ServiceError::Forbidden => "Your role does not allow this.".into(),
         ServiceError::BadCredentials => "Wrong email or password.".into(),
@@ -112,6 +117,12 @@ impl ResponseError for ApiError {
         let body = match &self.0 {
             ServiceError::Invalid(errors) => {
                 json!({ "error": message_of(&self.0), "errors": errors })
+            }
+            ServiceError::PlanRefused(r) => {
+                json!({ "error": message_of(&self.0), "errors": r.errors, "conflicts": r.conflicts })
+            }
+            ServiceError::SignRefused(reasons) => {
+                json!({ "error": "Cannot sign yet.", "reasons": reasons })
             }
             ServiceError::StaleVersion { current } => {
                 json!({ "error": message_of(&self.0), "current_version": current })

@@ -75,6 +75,9 @@ pub const ADMIN: &[Role] = &[Role::Admin];
 pub const DESK: &[Role] = &[Role::Admin, Role::FrontDesk];
 /// Clinical decisions on flags are the practitioner's.
 pub const PRACTITIONER: &[Role] = &[Role::Practitioner];
+/// Exam records: practitioners chart them, an admin reads them for audit; the front
+/// desk never sees exam notes.
+pub const CLINICAL_READ: &[Role] = &[Role::Practitioner, Role::Admin];
 
 macro_rules! route {
     ($verb:ident $path:literal, $surface:ident, $access:expr, $handler:path) => {
@@ -96,6 +99,8 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/readyz", Infra, Public, health::readyz),
     route!(Get "/static/app.css", Infra, Public, assets::stylesheet),
     route!(Get "/static/intake.js", Infra, Public, assets::intake_script),
+    route!(Get "/static/workspace.js", Infra, Public, assets::workspace_script),
+    route!(Get "/static/print.css", Infra, Public, assets::print_stylesheet),
     // The patient's pre-visit form: the token in the link is the only key.
     route!(Get "/intake/{token}", Page, Public, pages::intake_form::show),
     route!(Post "/intake/{token}", Page, Public, pages::intake_form::save),
@@ -130,6 +135,16 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/appointments/{id}/check-in", Page, Staff(ALL_STAFF), pages::front_desk::check_in),
     route!(Post "/appointments/{id}/cancel", Page, Staff(ALL_STAFF), pages::front_desk::cancel),
     route!(Post "/appointments/{id}/no-show", Page, Staff(ALL_STAFF), pages::front_desk::no_show),
+    // The first-visit assessment (practitioners chart; an admin reads for audit).
+    route!(Post "/patients/{id}/assessments", Page, Staff(PRACTITIONER), pages::assessments::start),
+    route!(Get "/patients/{id}/assessments/{aid}", Page, Staff(CLINICAL_READ), pages::assessments::workspace),
+    route!(Post "/assessments/{id}/sections/{section}", Page, Staff(PRACTITIONER), pages::assessments::save_section),
+    route!(Post "/assessments/{id}/all-normal/{section}", Page, Staff(PRACTITIONER), pages::assessments::all_normal),
+    route!(Post "/assessments/{id}/sign", Page, Staff(PRACTITIONER), pages::assessments::sign),
+    route!(Post "/assessments/{id}/addenda", Page, Staff(PRACTITIONER), pages::assessments::add_addendum),
+    route!(Get "/assessments/{id}/print", Page, Staff(CLINICAL_READ), pages::assessment_print::show),
+    route!(Post "/flags/{id}/acknowledge", Page, Staff(PRACTITIONER), pages::assessments::acknowledge_flag),
+    route!(Post "/flags/{id}/resolve", Page, Staff(PRACTITIONER), pages::assessments::resolve_flag),
     // Administration.
     route!(Get "/admin/users", Page, Staff(ADMIN), pages::admin_users::list),
     route!(Get "/admin/users/new", Page, Staff(ADMIN), pages::admin_users::new_form),
@@ -161,6 +176,13 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/api/v1/patients/{id}/appointments", Api, Staff(ALL_STAFF), api::front_desk::book),
     route!(Get "/api/v1/appointments", Api, Staff(ALL_STAFF), api::front_desk::day),
     route!(Post "/api/v1/appointments/{id}/check-in", Api, Staff(ALL_STAFF), api::front_desk::check_in),
+    route!(Post "/api/v1/patients/{id}/assessments", Api, Staff(PRACTITIONER), api::assessments::start),
+    route!(Get "/api/v1/patients/{id}/assessments", Api, Staff(CLINICAL_READ), api::assessments::list_for_patient),
+    route!(Get "/api/v1/assessments/{id}", Api, Staff(CLINICAL_READ), api::assessments::get),
+    route!(Put "/api/v1/assessments/{id}", Api, Staff(PRACTITIONER), api::assessments::update),
+    route!(Post "/api/v1/assessments/{id}/sign", Api, Staff(PRACTITIONER), api::assessments::sign),
+    route!(Post "/api/v1/assessments/{id}/addenda", Api, Staff(PRACTITIONER), api::assessments::add_addendum),
+    route!(Get "/api/v1/diagnosis-codes", Api, Staff(CLINICAL_READ), api::assessments::diagnosis_codes),
 ];
 
 /// The spec for a matched route pattern and method.

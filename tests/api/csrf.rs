@@ -151,6 +151,31 @@ fn form_for(pattern: &str, t: &Targets) -> (String, Vec<(&'static str, String)>)
             pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
             vec![],
         ),
+        "/patients/{id}/assessments" => (pattern.replace("{id}", &t.patient_id), vec![]),
+        "/assessments/{id}/sections/{section}" => (
+            pattern
+                .replace("{id}", &uuid::Uuid::now_v7().to_string())
+                .replace("{section}", "pain"),
+            vec![("version", "1".into()), ("data", r#"{"nprs":3}"#.into())],
+        ),
+        "/assessments/{id}/all-normal/{section}" => (
+            pattern
+                .replace("{id}", &uuid::Uuid::now_v7().to_string())
+                .replace("{section}", "posture"),
+            vec![("version", "1".into())],
+        ),
+        "/assessments/{id}/sign" => (
+            pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
+            vec![("version", "1".into())],
+        ),
+        "/assessments/{id}/addenda" => (
+            pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
+            vec![("body", "Forged addendum".into())],
+        ),
+        "/flags/{id}/acknowledge" | "/flags/{id}/resolve" => (
+            pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
+            vec![("reason", "forged".into()), ("back", "/patients".into())],
+        ),
         other => panic!("no forged-request case for POST {other}: add one to csrf.rs"),
     }
 }
@@ -196,11 +221,12 @@ struct Snapshot {
     outbox: i64,
     tokens: Vec<(String, bool)>,
     throttles: i64,
+    assessments: i64,
 }
 
 async fn snapshot(app: &TestApp) -> Snapshot {
     let audit_rows = app.audit_actions().await.len();
-    let (users, sessions, outbox, tokens, throttles) = app
+    let (users, sessions, outbox, tokens, throttles, assessments) = app
         .with_db(|conn| {
             use clinic::schema::{login_throttles, one_time_tokens, outbox, sessions, users};
             use diesel::prelude::*;
@@ -221,6 +247,10 @@ async fn snapshot(app: &TestApp) -> Snapshot {
                 .load(conn)
                 .unwrap();
             let th: i64 = login_throttles::table.count().get_result(conn).unwrap();
+            let a: i64 = clinic::schema::assessments::table
+                .count()
+                .get_result(conn)
+                .unwrap();
             (
                 u,
                 s,
@@ -229,6 +259,7 @@ async fn snapshot(app: &TestApp) -> Snapshot {
                     .map(|(id, used)| (id, used.is_some()))
                     .collect(),
                 th,
+                a,
             )
         })
         .await;
@@ -239,6 +270,7 @@ async fn snapshot(app: &TestApp) -> Snapshot {
         outbox,
         tokens,
         throttles,
+        assessments,
     }
 }
 

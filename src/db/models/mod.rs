@@ -2,6 +2,7 @@
 //! separate; every function takes the connection so the caller owns the transaction.
 
 pub mod appointment;
+pub mod assessment;
 pub mod audit;
 pub mod consent;
 pub mod flag;

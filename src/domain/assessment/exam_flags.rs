@@ -43,14 +43,32 @@ const THRUST_MOB: &[Technique] = &[
 static DIAGNOSIS_RULES: &[(&str, DiagnosisRule)] = &[
     ("M81", DiagnosisRule::Condition(ConditionCode::Osteoporosis)),
     ("M80", DiagnosisRule::Condition(ConditionCode::Osteoporosis)),
-    ("M45", DiagnosisRule::Condition(ConditionCode::AnkylosingSpondylitis)),
-    ("M06", DiagnosisRule::Condition(ConditionCode::RheumatoidArthritis)),
+    (
+        "M45",
+        DiagnosisRule::Condition(ConditionCode::AnkylosingSpondylitis),
+    ),
+    (
+        "M06",
+        DiagnosisRule::Condition(ConditionCode::RheumatoidArthritis),
+    ),
     ("C79.51", DiagnosisRule::Condition(ConditionCode::Cancer)),
-    ("I77.7", DiagnosisRule::Condition(ConditionCode::NeckArteryProblem)),
+    (
+        "I77.7",
+        DiagnosisRule::Condition(ConditionCode::NeckArteryProblem),
+    ),
     ("I71", DiagnosisRule::Condition(ConditionCode::Aneurysm)),
-    ("Z79.01", DiagnosisRule::Condition(ConditionCode::Anticoagulants)),
-    ("Z79.52", DiagnosisRule::Condition(ConditionCode::LongTermSteroids)),
-    ("Z98.1", DiagnosisRule::Condition(ConditionCode::SpinalSurgery)),
+    (
+        "Z79.01",
+        DiagnosisRule::Condition(ConditionCode::Anticoagulants),
+    ),
+    (
+        "Z79.52",
+        DiagnosisRule::Condition(ConditionCode::LongTermSteroids),
+    ),
+    (
+        "Z98.1",
+        DiagnosisRule::Condition(ConditionCode::SpinalSurgery),
+    ),
     (
         "M46.2",
         DiagnosisRule::Own {
@@ -210,7 +228,11 @@ pub fn evaluate_exam(content: &AssessmentContent, ctx: ExamContext) -> Vec<Raise
                         conditions: [(*c, Answer::Yes)].into_iter().collect(),
                         ..IntakeFacts::default()
                     };
-                    out.extend(evaluate(&facts).into_iter().filter(|f| f.code == c.as_str()));
+                    out.extend(
+                        evaluate(&facts)
+                            .into_iter()
+                            .filter(|f| f.code == c.as_str()),
+                    );
                 }
                 DiagnosisRule::Own {
                     code,
@@ -227,4 +249,175 @@ pub fn evaluate_exam(content: &AssessmentContent, ctx: ExamContext) -> Vec<Raise
     out.sort_by(|a, b| a.level.cmp(&b.level).then(a.code.cmp(b.code)));
     out.dedup_by(|a, b| a.code == b.code && a.level == b.level);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::assessment::exam_tests::ExamTest;
+    use crate::domain::assessment::palpation::{PalpationFinding, Segment};
+    use crate::domain::assessment::rom::{Motion, RomMeasurement, RomRegion};
+    use crate::domain::assessment::{Diagnosis, Side};
+
+    fn test(code: ExamTestCode, result: TestResult) -> ExamTest {
+        ExamTest {
+            test: code,
+            side: Some(Side::Left),
+            result,
+            value: None,
+            notes: None,
+        }
+    }
+
+    fn dx(code: &str) -> Diagnosis {
+        Diagnosis {
+            code: code.into(),
+            primary: true,
+            description: String::new(),
+            notes: None,
+        }
+    }
+
+    fn hypermobile(seg: Segment) -> PalpationFinding {
+        let mut f = PalpationFinding::normal(seg);
+        f.motion = SegmentMotion::Hypermobile;
+        f
+    }
+
+    fn rotation(left: u16, right: u16) -> Vec<RomMeasurement> {
+        vec![
+            RomMeasurement::new(RomRegion::Cervical, Motion::RotationLeft, Some(left)),
+            RomMeasurement::new(RomRegion::Cervical, Motion::RotationRight, Some(right)),
+        ]
+    }
+
+    /// (case, content, trauma, the (code, level) pairs raised, nothing else).
+    #[test]
+    fn every_exam_rule() {
+        type Case = (
+            &'static str,
+            AssessmentContent,
+            bool,
+            Vec<(&'static str, FlagLevel)>,
+        );
+        let with = |f: &dyn Fn(&mut AssessmentContent)| {
+            let mut c = AssessmentContent::default();
+            f(&mut c);
+            c
+        };
+        let myelopathy = vec![
+            ("myelopathy_signs", FlagLevel::Urgent),
+            ("myelopathy_signs", FlagLevel::Absolute),
+        ];
+        let mut cases: Vec<Case> = vec![(
+            "nothing charted",
+            AssessmentContent::default(),
+            true,
+            vec![],
+        )];
+        for sign in ExamTestCode::MYELOPATHY_SIGNS {
+            cases.push((
+                "positive UMN sign",
+                with(&|c| c.tests = Some(vec![test(*sign, TestResult::Positive)])),
+                false,
+                myelopathy.clone(),
+            ));
+            cases.push((
+                "negative UMN sign",
+                with(&|c| c.tests = Some(vec![test(*sign, TestResult::Negative)])),
+                false,
+                vec![],
+            ));
+        }
+        cases.extend([
+            (
+                "positive Spurling raises nothing",
+                with(&|c| c.tests = Some(vec![test(ExamTestCode::Spurling, TestResult::Positive)])),
+                false,
+                vec![],
+            ),
+            (
+                "hypermobile L4",
+                with(&|c| c.palpation = Some(vec![hypermobile(Segment::L4)])),
+                false,
+                vec![("segmental_hypermobility", FlagLevel::Relative)],
+            ),
+            (
+                "rotation below 45° after trauma",
+                with(&|c| c.rom = Some(rotation(40, 70))),
+                true,
+                vec![("post_trauma_cervical_rotation", FlagLevel::Urgent)],
+            ),
+            (
+                "rotation below 45° without trauma",
+                with(&|c| c.rom = Some(rotation(40, 40))),
+                false,
+                vec![],
+            ),
+            (
+                "rotation 45° each way after trauma",
+                with(&|c| c.rom = Some(rotation(45, 45))),
+                true,
+                vec![],
+            ),
+            (
+                "osteoporosis M81.0",
+                with(&|c| c.diagnoses = Some(vec![dx("M81.0")])),
+                false,
+                vec![
+                    ("osteoporosis", FlagLevel::Absolute),
+                    ("osteoporosis", FlagLevel::Relative),
+                ],
+            ),
+            (
+                "cauda equina G83.4",
+                with(&|c| c.diagnoses = Some(vec![dx("G83.4")])),
+                false,
+                vec![("cauda_equina", FlagLevel::Emergency)],
+            ),
+            (
+                "vertebral artery dissection I77.74",
+                with(&|c| c.diagnoses = Some(vec![dx("I77.74")])),
+                false,
+                vec![("neck_artery_problem", FlagLevel::Absolute)],
+            ),
+            (
+                "anticoagulants Z79.01",
+                with(&|c| c.diagnoses = Some(vec![dx("Z79.01")])),
+                false,
+                vec![
+                    ("anticoagulants", FlagLevel::Relative),
+                    ("anticoagulants", FlagLevel::Precaution),
+                ],
+            ),
+            (
+                "low back pain raises nothing",
+                with(&|c| c.diagnoses = Some(vec![dx("M54.50")])),
+                false,
+                vec![],
+            ),
+        ]);
+        for (name, content, trauma, expected) in cases {
+            let got: Vec<(&str, FlagLevel)> = evaluate_exam(
+                &content,
+                ExamContext {
+                    recent_trauma: trauma,
+                },
+            )
+            .into_iter()
+            .map(|f| (f.code, f.level))
+            .collect();
+            assert_eq!(got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn hypermobility_restricts_thrust_in_that_region_only() {
+        let mut c = AssessmentContent::default();
+        c.palpation = Some(vec![hypermobile(Segment::C5), hypermobile(Segment::C6)]);
+        let f = evaluate_exam(&c, ExamContext::default());
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].regions, vec![Region::Cervical]);
+        assert_eq!(f[0].techniques, Technique::THRUST.to_vec());
+    }
 }

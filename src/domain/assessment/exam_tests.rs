@@ -97,7 +97,9 @@ pub fn validate_tests(rows: &mut Vec<ExamTest>, e: &mut FieldErrors) {
     let mut seen = Vec::new();
     for (i, r) in rows.iter_mut().enumerate() {
         let at = |f: &str| format!("tests[{i}].{f}");
-        if r.value.is_some_and(|v| !(0.0..=360.0).contains(&v) || v.is_nan()) {
+        if r.value
+            .is_some_and(|v| !(0.0..=360.0).contains(&v) || v.is_nan())
+        {
             e.add(&at("value"), "Give a value between 0 and 360.");
         }
         check_note(&mut r.notes, &at("notes"), e);
@@ -271,8 +273,16 @@ fn twice<T: PartialEq + Copy>(items: impl Iterator<Item = T>, list: &str, e: &mu
 
 pub fn validate_neuro(n: &NeuroExam, e: &mut FieldErrors) {
     twice(n.reflexes.iter().map(|r| (r.reflex, r.side)), "reflexes", e);
-    twice(n.strength.iter().map(|r| (r.myotome, r.side)), "strength", e);
-    twice(n.sensation.iter().map(|r| (r.dermatome, r.side)), "sensation", e);
+    twice(
+        n.strength.iter().map(|r| (r.myotome, r.side)),
+        "strength",
+        e,
+    );
+    twice(
+        n.sensation.iter().map(|r| (r.dermatome, r.side)),
+        "sensation",
+        e,
+    );
 }
 
 impl NeuroExam {
@@ -282,27 +292,33 @@ impl NeuroExam {
         NeuroExam {
             reflexes: Reflex::ALL
                 .iter()
-                .flat_map(|r| sides.iter().map(move |s| ReflexFinding {
-                    reflex: *r,
-                    side: *s,
-                    grade: ReflexGrade::Normal,
-                }))
+                .flat_map(|r| {
+                    sides.iter().map(move |s| ReflexFinding {
+                        reflex: *r,
+                        side: *s,
+                        grade: ReflexGrade::Normal,
+                    })
+                })
                 .collect(),
             strength: Myotome::ALL
                 .iter()
-                .flat_map(|m| sides.iter().map(move |s| StrengthFinding {
-                    myotome: *m,
-                    side: *s,
-                    grade: StrengthGrade::G5,
-                }))
+                .flat_map(|m| {
+                    sides.iter().map(move |s| StrengthFinding {
+                        myotome: *m,
+                        side: *s,
+                        grade: StrengthGrade::G5,
+                    })
+                })
                 .collect(),
             sensation: Dermatome::ALL
                 .iter()
-                .flat_map(|d| sides.iter().map(move |s| SensationFinding {
-                    dermatome: *d,
-                    side: *s,
-                    grade: SensationGrade::Normal,
-                }))
+                .flat_map(|d| {
+                    sides.iter().map(move |s| SensationFinding {
+                        dermatome: *d,
+                        side: *s,
+                        grade: SensationGrade::Normal,
+                    })
+                })
                 .collect(),
         }
     }

@@ -27,20 +27,48 @@ impl Exercise {
     pub fn instructions(self) -> &'static str {
         use Exercise::*;
         match self {
-            CatCow => "On hands and knees, slowly round your back up, then let it sag, moving with your breath.",
-            ChildsPose => "Kneel, sit back towards your heels and reach your arms forward on the floor; breathe slowly.",
-            KneeToChest => "Lying on your back, hug one knee (or both) gently towards your chest and hold.",
-            SupineLumbarRotation => "Lying on your back with knees bent, let both knees fall slowly to one side, then the other.",
-            ThoracicExtensionFoamRoller => "Lie with a foam roller across your upper back, support your head and gently arch over it.",
-            SeatedThoracicTwist => "Sit tall, arms crossed on your chest, and turn your upper body to each side.",
-            BirdDog => "On hands and knees, reach one arm forward and the opposite leg back, keeping your back still.",
-            ChinTuck => "Sitting tall, draw your chin straight back (a double chin), hold, then relax.",
-            PelvicTilt => "Lying on your back with knees bent, flatten your low back into the floor, then relax.",
-            GluteBridge => "Lying on your back with knees bent, lift your hips until your body is straight, then lower.",
-            UpperTrapeziusStretch => "Sitting tall, tilt your ear towards your shoulder until you feel a gentle stretch.",
-            DoorwayPecStretch => "Forearms on a door frame, step gently through until you feel a stretch across your chest.",
-            PronePressUp => "Lying face down, press up on your hands and let your hips stay on the floor.",
-            PiriformisStretch => "Lying on your back, cross one ankle over the other knee and pull the thigh towards you.",
+            CatCow => {
+                "On hands and knees, slowly round your back up, then let it sag, moving with your breath."
+            }
+            ChildsPose => {
+                "Kneel, sit back towards your heels and reach your arms forward on the floor; breathe slowly."
+            }
+            KneeToChest => {
+                "Lying on your back, hug one knee (or both) gently towards your chest and hold."
+            }
+            SupineLumbarRotation => {
+                "Lying on your back with knees bent, let both knees fall slowly to one side, then the other."
+            }
+            ThoracicExtensionFoamRoller => {
+                "Lie with a foam roller across your upper back, support your head and gently arch over it."
+            }
+            SeatedThoracicTwist => {
+                "Sit tall, arms crossed on your chest, and turn your upper body to each side."
+            }
+            BirdDog => {
+                "On hands and knees, reach one arm forward and the opposite leg back, keeping your back still."
+            }
+            ChinTuck => {
+                "Sitting tall, draw your chin straight back (a double chin), hold, then relax."
+            }
+            PelvicTilt => {
+                "Lying on your back with knees bent, flatten your low back into the floor, then relax."
+            }
+            GluteBridge => {
+                "Lying on your back with knees bent, lift your hips until your body is straight, then lower."
+            }
+            UpperTrapeziusStretch => {
+                "Sitting tall, tilt your ear towards your shoulder until you feel a gentle stretch."
+            }
+            DoorwayPecStretch => {
+                "Forearms on a door frame, step gently through until you feel a stretch across your chest."
+            }
+            PronePressUp => {
+                "Lying face down, press up on your hands and let your hips stay on the floor."
+            }
+            PiriformisStretch => {
+                "Lying on your back, cross one ankle over the other knee and pull the thigh towards you."
+            }
         }
     }
 }
@@ -57,9 +85,15 @@ code_list!(
 impl Advice {
     pub fn text(self) -> &'static str {
         match self {
-            Advice::PostTreatmentSoreness => "Mild soreness or stiffness after treatment is common and mostly settles within a day (24 to 48 hours). Gentle movement, and heat or ice, can help.",
-            Advice::StayActive => "Keep moving within comfort: walking and your usual activities help more than rest in bed.",
-            Advice::WhenToSeekCare => "Call us, or seek urgent care, if you notice new numbness, weakness, trouble passing or controlling urine or stool, or pain that is much worse.",
+            Advice::PostTreatmentSoreness => {
+                "Mild soreness or stiffness after treatment is common and mostly settles within a day (24 to 48 hours). Gentle movement, and heat or ice, can help."
+            }
+            Advice::StayActive => {
+                "Keep moving within comfort: walking and your usual activities help more than rest in bed."
+            }
+            Advice::WhenToSeekCare => {
+                "Call us, or seek urgent care, if you notice new numbness, weakness, trouble passing or controlling urine or stool, or pain that is much worse."
+            }
         }
     }
 }

@@ -97,7 +97,7 @@ pub struct Diagnosis {
     #[serde(default)]
     pub primary: bool,
     /// Filled from the shipped list when saved.
-    #[serde(default, skip_deserializing)]
+    #[serde(default)]
     pub description: String,
     #[serde(default)]
     pub notes: Option<String>,
@@ -206,7 +206,10 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(v) => Some(v),
         Err(err) => {
-            e.add(&field_path(section, err.path()), plain_message(&err.inner().to_string()));
+            e.add(
+                &field_path(section, err.path()),
+                plain_message(&err.inner().to_string()),
+            );
             None
         }
     }
@@ -280,7 +283,10 @@ impl SectionUpdate {
             Section::Pain => {
                 c.pain = parse_json(s, v, e).map(|mut p: PainScore| {
                     if p.nprs.is_some_and(|n| n > 10) {
-                        e.add("pain.nprs", "Pain is scored from 0 (none) to 10 (worst imaginable).");
+                        e.add(
+                            "pain.nprs",
+                            "Pain is scored from 0 (none) to 10 (worst imaginable).",
+                        );
                     }
                     check_note(&mut p.notes, "pain.notes", e);
                     p

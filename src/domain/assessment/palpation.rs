@@ -89,7 +89,9 @@ impl TryFrom<u8> for Tenderness {
         if v <= 4 {
             Ok(Tenderness(v))
         } else {
-            Err(format!("tenderness {v} is not a grade: use 0 to 4 (0, I–IV)"))
+            Err(format!(
+                "tenderness {v} is not a grade: use 0 to 4 (0, I–IV)"
+            ))
         }
     }
 }
@@ -299,5 +301,8 @@ pub fn validate(rows: &mut [PalpationFinding], e: &mut FieldErrors) {
 
 /// Every segment normal: the "all normal" shortcut.
 pub fn all_normal() -> Vec<PalpationFinding> {
-    Segment::ALL.iter().map(|s| PalpationFinding::normal(*s)).collect()
+    Segment::ALL
+        .iter()
+        .map(|s| PalpationFinding::normal(*s))
+        .collect()
 }

@@ -17,10 +17,11 @@ pub struct Intervention {
     /// Required to plan a technique a relative contraindication restricts.
     #[serde(default)]
     pub override_reason: Option<String>,
-    /// Who wrote the override and when: set by the service, never by the request.
-    #[serde(default, skip_deserializing)]
+    /// Who wrote the override and when: stamped by the service on every save, so a
+    /// value sent in is replaced.
+    #[serde(default)]
     pub override_by: Option<String>,
-    #[serde(default, skip_deserializing)]
+    #[serde(default)]
     pub override_at: Option<NaiveDateTime>,
 }
 
@@ -66,18 +67,31 @@ pub fn validate(plan: &mut TreatmentPlan, visit_date: NaiveDate, e: &mut FieldEr
     }
     plan.goals = plan.goals.trim().to_owned();
     if plan.goals.is_empty() {
-        e.add("plan.goals", "Write the goals of care (functional and measurable where you can).");
+        e.add(
+            "plan.goals",
+            "Write the goals of care (functional and measurable where you can).",
+        );
     } else if plan.goals.chars().count() > 2000 {
         e.add("plan.goals", "Use at most 2000 characters.");
     }
     if plan.re_exam_date.is_some_and(|d| d <= visit_date) {
-        e.add("plan.re_exam_date", "The re-examination comes after this visit.");
+        e.add(
+            "plan.re_exam_date",
+            "The re-examination comes after this visit.",
+        );
     }
     let mut seen = Vec::new();
     for (i, iv) in plan.interventions.iter_mut().enumerate() {
-        check_note(&mut iv.override_reason, &format!("plan.interventions[{i}].override_reason"), e);
+        check_note(
+            &mut iv.override_reason,
+            &format!("plan.interventions[{i}].override_reason"),
+            e,
+        );
         if seen.contains(&(iv.technique, iv.region)) {
-            e.add(&format!("plan.interventions[{i}].technique"), "This intervention is listed twice.");
+            e.add(
+                &format!("plan.interventions[{i}].technique"),
+                "This intervention is listed twice.",
+            );
         }
         seen.push((iv.technique, iv.region));
     }
@@ -85,7 +99,10 @@ pub fn validate(plan: &mut TreatmentPlan, visit_date: NaiveDate, e: &mut FieldEr
     for (i, h) in plan.home_care.iter_mut().enumerate() {
         check_note(&mut h.dosage, &format!("plan.home_care[{i}].dosage"), e);
         if seen.contains(&h.exercise) {
-            e.add(&format!("plan.home_care[{i}].exercise"), "This exercise is listed twice.");
+            e.add(
+                &format!("plan.home_care[{i}].exercise"),
+                "This exercise is listed twice.",
+            );
         }
         seen.push(h.exercise);
     }
@@ -97,7 +114,12 @@ pub fn validate(plan: &mut TreatmentPlan, visit_date: NaiveDate, e: &mut FieldEr
 impl TreatmentPlan {
     /// Keeps who wrote each override and when, across saves: an unchanged reason keeps
     /// its author; a new or changed one is stamped with this save's author and time.
-    pub fn stamp_overrides(&mut self, before: Option<&TreatmentPlan>, by: &str, now: NaiveDateTime) {
+    pub fn stamp_overrides(
+        &mut self,
+        before: Option<&TreatmentPlan>,
+        by: &str,
+        now: NaiveDateTime,
+    ) {
         for iv in &mut self.interventions {
             if iv.override_reason.is_none() {
                 iv.override_by = None;

@@ -99,7 +99,9 @@ pub fn check(plan: &TreatmentPlan, flags: &[FlagOnFile]) -> Vec<PlanConflict> {
             .filter(|f| f.restricts(iv.technique, iv.region))
             .filter(|f| !(f.level == FlagLevel::Relative && iv.override_reason.is_some()))
             .collect();
-        hits.sort_by_key(|f| f.level);
+        hits.sort_by(|a, b| a.level.cmp(&b.level).then(a.code.cmp(&b.code)));
+        // The same rule can be on file and raised again by this save: name it once.
+        hits.dedup_by(|a, b| a.code == b.code && a.level == b.level);
         for f in hits {
             let what = format!("{} on {}", iv.technique, iv.region);
             let why = match f.level {
@@ -136,4 +138,166 @@ pub fn check(plan: &TreatmentPlan, flags: &[FlagOnFile]) -> Vec<PlanConflict> {
 /// True when an unresolved emergency flag forbids any treatment (and signing).
 pub fn has_emergency(flags: &[FlagOnFile]) -> Option<&FlagOnFile> {
     flags.iter().find(|f| f.level == FlagLevel::Emergency)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::assessment::plan::{Intervention, TreatmentPlan};
+    use FlagLevel::*;
+    use Region::*;
+    use Technique::*;
+
+    fn flag(level: FlagLevel, techniques: &[Technique], regions: &[Region]) -> FlagOnFile {
+        FlagOnFile {
+            code: format!("{level}_flag"),
+            level,
+            techniques: techniques.to_vec(),
+            regions: regions.to_vec(),
+        }
+    }
+
+    fn plan(items: &[(Technique, Region, Option<&str>)]) -> TreatmentPlan {
+        TreatmentPlan {
+            visits_per_week: 2,
+            weeks: 4,
+            goals: "walk".into(),
+            re_exam_date: None,
+            interventions: items
+                .iter()
+                .map(|(t, r, why)| Intervention {
+                    technique: *t,
+                    region: *r,
+                    override_reason: why.map(str::to_owned),
+                    override_by: None,
+                    override_at: None,
+                })
+                .collect(),
+            home_care: Vec::new(),
+            advice: Vec::new(),
+            notes: None,
+        }
+    }
+
+    /// (case, flags, plan, the (technique, region, level) refused, nothing else).
+    #[test]
+    fn every_level_refuses_what_part_a_says() {
+        type Case = (
+            &'static str,
+            Vec<FlagOnFile>,
+            Vec<(Technique, Region, Option<&'static str>)>,
+            Vec<(Technique, Region, FlagLevel)>,
+        );
+        let cases: Vec<Case> = vec![
+            ("no flags", vec![], vec![(Hvla, Cervical, None)], vec![]),
+            (
+                "emergency refuses even soft tissue and exercise",
+                vec![flag(Emergency, Technique::ALL, Region::ALL)],
+                vec![(SoftTissue, Lumbar, None), (Exercise, LowerExtremity, None)],
+                vec![
+                    (SoftTissue, Lumbar, Emergency),
+                    (Exercise, LowerExtremity, Emergency),
+                ],
+            ),
+            (
+                "emergency with an empty plan is not a conflict (referral)",
+                vec![flag(Emergency, Technique::ALL, Region::ALL)],
+                vec![],
+                vec![],
+            ),
+            (
+                "urgent refuses thrust, mobilization and instrument anywhere",
+                vec![flag(Urgent, &[], &[])],
+                vec![
+                    (Hvla, UpperExtremity, None),
+                    (DropTable, Lumbar, None),
+                    (FlexionDistraction, Lumbar, None),
+                    (Mobilization, Thoracic, None),
+                    (Instrument, Cervical, None),
+                    (SoftTissue, Cervical, None),
+                    (Modality, Lumbar, None),
+                ],
+                vec![
+                    (Hvla, UpperExtremity, Urgent),
+                    (DropTable, Lumbar, Urgent),
+                    (FlexionDistraction, Lumbar, Urgent),
+                    (Mobilization, Thoracic, Urgent),
+                    (Instrument, Cervical, Urgent),
+                ],
+            ),
+            (
+                "urgent is not lifted by an override reason",
+                vec![flag(Urgent, &[], &[])],
+                vec![(Hvla, Lumbar, Some("patient insists"))],
+                vec![(Hvla, Lumbar, Urgent)],
+            ),
+            (
+                "absolute refuses its technique in its region only",
+                vec![flag(Absolute, &[Hvla, DropTable], Region::SPINAL)],
+                vec![
+                    (Hvla, Lumbar, None),
+                    (Hvla, UpperExtremity, None),
+                    (Mobilization, Lumbar, None),
+                ],
+                vec![(Hvla, Lumbar, Absolute)],
+            ),
+            (
+                "absolute has no override",
+                vec![flag(Absolute, &[Hvla], &[Cervical])],
+                vec![(Hvla, Cervical, Some("I am sure"))],
+                vec![(Hvla, Cervical, Absolute)],
+            ),
+            (
+                "relative without a reason is refused",
+                vec![flag(Relative, &[Hvla], &[Thoracic])],
+                vec![(Hvla, Thoracic, None)],
+                vec![(Hvla, Thoracic, Relative)],
+            ),
+            (
+                "relative with a reason is allowed",
+                vec![flag(Relative, &[Hvla], &[Thoracic])],
+                vec![(Hvla, Thoracic, Some("low force, discussed with patient"))],
+                vec![],
+            ),
+            (
+                "precaution blocks nothing",
+                vec![flag(Precaution, Technique::ALL, Region::ALL)],
+                vec![(Hvla, Cervical, None), (SoftTissue, Lumbar, None)],
+                vec![],
+            ),
+            (
+                "a reason lifts the relative flag but not an absolute one on the same pair",
+                vec![
+                    flag(Relative, &[Hvla], &[Lumbar]),
+                    flag(Absolute, &[Hvla], &[Lumbar]),
+                ],
+                vec![(Hvla, Lumbar, Some("reason"))],
+                vec![(Hvla, Lumbar, Absolute)],
+            ),
+        ];
+        for (name, flags, items, expected) in cases {
+            let got: Vec<(Technique, Region, FlagLevel)> = check(&plan(&items), &flags)
+                .into_iter()
+                .map(|c| (c.technique, c.region, c.level))
+                .collect();
+            assert_eq!(got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_flag_and_what_is_allowed_instead() {
+        let flags = vec![flag(Absolute, &[Hvla, DropTable], &[Lumbar])];
+        let c = check(&plan(&[(Hvla, Lumbar, None)]), &flags);
+        assert_eq!(c.len(), 1);
+        assert!(c[0].message.contains("absolute_flag"), "{}", c[0].message);
+        assert!(
+            c[0].message.contains("Allowed in lumbar instead"),
+            "{}",
+            c[0].message
+        );
+        assert!(c[0].message.contains("mobilization"), "{}", c[0].message);
+        assert!(!c[0].message.contains("hvla,"), "{}", c[0].message);
+        let (free, with_reason) = allowed_in(Lumbar, &[flag(Relative, &[Instrument], &[Lumbar])]);
+        assert!(!free.contains(&Instrument) && with_reason == vec![Instrument]);
+    }
 }

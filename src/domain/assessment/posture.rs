@@ -151,13 +151,19 @@ pub fn validate(rows: &mut [PostureFinding], e: &mut FieldErrors) {
         if r.finding.area().is_some_and(|a| a != r.area) {
             e.add(
                 &at("finding"),
-                format!("“{}” is not a finding of {}.", r.finding.label(), r.area.label().to_lowercase()),
+                format!(
+                    "“{}” is not a finding of {}.",
+                    r.finding.label(),
+                    r.area.label().to_lowercase()
+                ),
             );
         }
         if r.finding.needs_side() && r.side.is_none() {
             e.add(&at("side"), "Choose the side.");
         }
-        if r.measure.is_some_and(|m| !(0.0..=180.0).contains(&m) || m.is_nan()) {
+        if r.measure
+            .is_some_and(|m| !(0.0..=180.0).contains(&m) || m.is_nan())
+        {
             e.add(&at("measure"), "Give a measurement between 0 and 180.");
         }
         check_note(&mut r.notes, &at("notes"), e);

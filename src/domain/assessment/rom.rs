@@ -118,11 +118,11 @@ pub struct RomMeasurement {
     pub method: RomMethod,
     #[serde(default = "default_reference")]
     pub reference: RomReference,
-    /// Computed when saved: the reference's normal value.
-    #[serde(default, skip_deserializing)]
+    /// Computed when saved (a value sent in is replaced): the reference's normal value.
+    #[serde(default)]
     pub normal_degrees: Option<u16>,
     /// Computed when saved: degrees as a percentage of normal.
-    #[serde(default, skip_deserializing)]
+    #[serde(default)]
     pub percent_of_normal: Option<u16>,
 }
 
@@ -174,7 +174,10 @@ pub fn validate(rows: &mut Vec<RomMeasurement>, e: &mut FieldErrors) {
     for (i, r) in rows.iter_mut().enumerate() {
         let at = |f: &str| format!("rom[{i}].{f}");
         if r.degrees.is_some_and(|d| d > MAX_DEGREES) {
-            e.add(&at("degrees"), format!("Give degrees between 0 and {MAX_DEGREES}."));
+            e.add(
+                &at("degrees"),
+                format!("Give degrees between 0 and {MAX_DEGREES}."),
+            );
         }
         check_note(&mut r.pain_location, &at("pain_location"), e);
         if seen.contains(&(r.region, r.motion)) {

@@ -2,6 +2,9 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod assessment_pictures;
+pub mod assessment_print;
+pub mod assessments;
 pub mod audit_log;
 pub mod body_map;
 pub mod front_desk;

@@ -255,6 +255,10 @@ struct ShowPage {
     sex_label: &'static str,
     can_archive: bool,
     notice: Option<&'static str>,
+    /// Exam records: listed for practitioners and admins only.
+    assessments: Vec<crate::db::models::assessment::AssessmentRow>,
+    can_read_clinical: bool,
+    can_chart: bool,
 }
 
 #[derive(Deserialize)]
@@ -274,14 +278,20 @@ pub async fn show(
     let id = patient_id(&id)?;
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
-    let (p, (flags, form_status, open_invitation, appointments)) = state
+    let can_read_clinical = crate::web::routes::CLINICAL_READ.contains(&principal.role);
+    let (p, (flags, form_status, open_invitation, appointments, assessments)) = state
         .db(move |conn| {
             let p = patients::get(conn, now, &actor, &id)?;
             let flags = flags::unresolved(conn, &p.id)?;
             let status = invitations::form_status(conn, now, &p.id)?;
             let open = invitations::live_emailed(conn, now, &p.id)?;
             let appts = crate::db::models::appointment::for_patient(conn, &p.id)?;
-            Ok((p, (flags, status, open, appts)))
+            let assessments = if can_read_clinical {
+                crate::services::assessments::for_patient(conn, &p.id)?
+            } else {
+                Vec::new()
+            };
+            Ok((p, (flags, status, open, appts, assessments)))
         })
         .await?;
     let age = crate::domain::patient::age_on(p.date_of_birth, now.date());
@@ -301,6 +311,9 @@ pub async fn show(
         open_invitation,
         appointments,
         sent: q.sent.is_some(),
+        assessments,
+        can_read_clinical,
+        can_chart: principal.role == crate::domain::Role::Practitioner,
         p,
     })
 }

@@ -1,0 +1,2 @@
+DROP TABLE addenda;
+DROP TABLE assessments;
