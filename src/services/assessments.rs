@@ -356,7 +356,21 @@ pub fn save_sections(
         if let Some(plan) = content.plan.as_mut().filter(|_| plan_changed) {
             plan.stamp_overrides(before.plan.as_ref(), &by, now);
             let mut on_file = flags_on_file(&existing);
-            on_file.extend(raised_on_file(&raised));
+            // Flags this save raises for the first time count at once; one raised
+            // before (and perhaps resolved with a reason since) is judged as stored.
+            let mut fresh = Vec::new();
+            for r in &raised {
+                if !crate::db::models::flag::exists_from_source(
+                    conn,
+                    &row.patient_id,
+                    r.code,
+                    r.level.as_str(),
+                    &row.id,
+                )? {
+                    fresh.push(r.clone());
+                }
+            }
+            on_file.extend(raised_on_file(&fresh));
             let conflicts = plan_check::check(plan, &on_file);
             if !conflicts.is_empty() {
                 let mut errors = FieldErrors::new();

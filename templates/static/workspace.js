@@ -123,7 +123,7 @@
     p.textContent = "Someone else saved this assessment after you opened it. Nothing of yours was saved, and what you typed is still here. ";
     var mine = document.createElement("button");
     mine.type = "button";
-    mine.textContent = "Save my version of this section";
+        mine.textContent = "Save my version of this section (replaces theirs)";
     mine.addEventListener("click", function () {
       versionEl.value = String(current);
       enqueue(form);
@@ -148,8 +148,25 @@
         cell.classList.toggle("part-sub", p.subluxation);
       }
     });
-    var link = document.querySelector('.ws-index a[href="#' + form.dataset.section + '"]');
-    if (link && !link.classList.contains("done")) link.classList.add("done");
+        var link = document.querySelector('.ws-index a[href="#' + form.dataset.section + '"]');
+    if (link && !link.classList.contains("done")) {
+      link.classList.add("done");
+      var tick = document.createElement("span");
+      tick.className = "tick";
+      tick.setAttribute("aria-label", "charted");
+      tick.textContent = " ✓";
+      link.appendChild(tick);
+    }
+    if (form.dataset.section === "history") {
+      form.querySelectorAll("[data-row]").forEach(function (row) {
+        var sel = row.querySelector('select[data-key="status"]');
+        var tag = row.querySelector(".tag");
+        if (!sel || !tag) return;
+        var words = { "": "patient-reported", verified: "practitioner-verified", corrected: "corrected" };
+        tag.textContent = words[sel.value] || "patient-reported";
+        tag.className = "tag" + (sel.value === "verified" ? " tag-ok" : sel.value === "corrected" ? " tag-warn" : "");
+      });
+    }
     if (body.flags_count !== flagCount && queue.length === 0) {
       // A finding raised (or the plan now meets) a flag: show the banner at once.
       say("A finding raised a flag: reloading to show it…", "warn");
@@ -166,12 +183,17 @@
     data.set("version", versionEl.value);
     data.set("data", JSON.stringify(c[0]));
     say("Saving…");
-    return fetch(form.getAttribute("action"), {
+        return fetch(form.getAttribute("action"), {
       method: "POST",
       credentials: "same-origin",
+      // A redirect here means the session ended (to /login): never follow it.
+      redirect: "manual",
       headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
       body: data.toString()
     }).then(function (r) {
+            if (r.type === "opaqueredirect" || r.status === 401) {
+        return say("Not saved: your session ended. Sign in again in another tab, then change any field here to save (what you typed is still on this page).", "warn");
+      }
       return r.json().catch(function () { return {}; }).then(function (body) {
         clearErrors(form);
         if (r.ok) return afterSave(form, body);
@@ -183,7 +205,7 @@
           Object.keys(body.errors || {}).forEach(function (k) { showError(form, c[1], k, body.errors[k]); });
           return say("Not saved: check the highlighted fields in " + form.dataset.section + ".", "warn");
         }
-        if (r.status === 401 || r.status === 303) return say("Your session ended: sign in again (what you typed is still on this page).", "warn");
+        
         form.querySelector(".ws-errors").textContent = body.error || "Not saved.";
         say("Not saved.", "warn");
       });
@@ -294,6 +316,13 @@
     }
   });
 
+    // Sections land just below the pinned flags and index, whatever their height.
+  var sticky = document.querySelector(".ws-sticky");
+  function pin() {
+    if (sticky) document.documentElement.style.setProperty("--ws-pinned", sticky.offsetHeight + 8 + "px");
+  }
+  pin();
+  window.addEventListener("resize", pin);
   var tray = document.querySelector(".ws-normals");
   if (tray && !tray.querySelector("form")) tray.remove();
   say("Changes save as you go.");

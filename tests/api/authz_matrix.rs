@@ -41,6 +41,8 @@ const STAFF: [Outcome; 5] = [U, A, A, A, U];
 const ADMIN_ONLY: [Outcome; 5] = [U, F, F, A, U];
 const DESK: [Outcome; 5] = [U, A, F, A, U];
 const PRACTITIONER_ONLY: [Outcome; 5] = [U, F, A, F, U];
+/// Exam records: practitioners and (for audit) admins read them; never the front desk.
+const CLINICAL_READ: [Outcome; 5] = [U, F, A, A, U];
 
 /// (verb, path) → expected outcome for each caller of [`CALLERS`].
 const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
@@ -48,6 +50,8 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/readyz", PUBLIC),
     ("GET", "/static/app.css", PUBLIC),
     ("GET", "/static/intake.js", PUBLIC),
+    ("GET", "/static/workspace.js", PUBLIC),
+    ("GET", "/static/print.css", PUBLIC),
     ("GET", "/intake/{token}", PUBLIC),
     ("POST", "/intake/{token}", PUBLIC),
     ("GET", "/login", PUBLIC),
@@ -78,6 +82,23 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("POST", "/appointments/{id}/check-in", STAFF),
     ("POST", "/appointments/{id}/cancel", STAFF),
     ("POST", "/appointments/{id}/no-show", STAFF),
+    ("POST", "/patients/{id}/assessments", PRACTITIONER_ONLY),
+    ("GET", "/patients/{id}/assessments/{aid}", CLINICAL_READ),
+    (
+        "POST",
+        "/assessments/{id}/sections/{section}",
+        PRACTITIONER_ONLY,
+    ),
+    (
+        "POST",
+        "/assessments/{id}/all-normal/{section}",
+        PRACTITIONER_ONLY,
+    ),
+    ("POST", "/assessments/{id}/sign", PRACTITIONER_ONLY),
+    ("POST", "/assessments/{id}/addenda", PRACTITIONER_ONLY),
+    ("GET", "/assessments/{id}/print", CLINICAL_READ),
+    ("POST", "/flags/{id}/acknowledge", PRACTITIONER_ONLY),
+    ("POST", "/flags/{id}/resolve", PRACTITIONER_ONLY),
     ("GET", "/admin/users", ADMIN_ONLY),
     ("GET", "/admin/users/new", ADMIN_ONLY),
     ("POST", "/admin/users", ADMIN_ONLY),
@@ -107,6 +128,21 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("POST", "/api/v1/patients/{id}/appointments", STAFF),
     ("GET", "/api/v1/appointments", STAFF),
     ("POST", "/api/v1/appointments/{id}/check-in", STAFF),
+    (
+        "POST",
+        "/api/v1/patients/{id}/assessments",
+        PRACTITIONER_ONLY,
+    ),
+    ("GET", "/api/v1/patients/{id}/assessments", CLINICAL_READ),
+    ("GET", "/api/v1/assessments/{id}", CLINICAL_READ),
+    ("PUT", "/api/v1/assessments/{id}", PRACTITIONER_ONLY),
+    ("POST", "/api/v1/assessments/{id}/sign", PRACTITIONER_ONLY),
+    (
+        "POST",
+        "/api/v1/assessments/{id}/addenda",
+        PRACTITIONER_ONLY,
+    ),
+    ("GET", "/api/v1/diagnosis-codes", CLINICAL_READ),
 ];
 
 /// The objects `{id}` stands for.
@@ -116,6 +152,8 @@ struct ObjectIds {
     flag: String,
     invitation: String,
     appointment: String,
+    /// A draft charted by the matrix's practitioner (only its own practitioner edits it).
+    assessment: String,
 }
 
 /// One caller: how it authenticates on each surface.
@@ -141,8 +179,9 @@ struct Answer {
     body: String,
 }
 
-/// Fills `{id}` (a patient's id on patient routes, a flag's on flag routes, a staff
-/// account's elsewhere) and `{token}`; any other parameter needs a decision here.
+/// Fills `{id}` (a patient's id on patient routes, a flag's on flag routes, an
+/// assessment's on assessment routes, a staff account's elsewhere), `{aid}` (the
+/// assessment), `{section}` and `{token}`; any other parameter needs a decision here.
 fn concrete_path(pattern: &str, ids: &ObjectIds, token: &str) -> String {
     let id = if pattern.contains("/patients/") {
         &ids.patient
@@ -152,6 +191,8 @@ fn concrete_path(pattern: &str, ids: &ObjectIds, token: &str) -> String {
         &ids.invitation
     } else if pattern.contains("/appointments/") {
         &ids.appointment
+    } else if pattern.contains("/assessments/") {
+        &ids.assessment
     } else {
         &ids.user
     };
@@ -160,6 +201,8 @@ fn concrete_path(pattern: &str, ids: &ObjectIds, token: &str) -> String {
         .map(|seg| match seg {
             "{id}" => id.to_owned(),
             "{token}" => token.to_owned(),
+            "{aid}" => ids.assessment.clone(),
+            "{section}" => "pain".to_owned(),
             s if s.starts_with('{') => {
                 panic!("route {pattern} has parameter {s}: teach the authorization matrix a value for it")
             }
@@ -427,6 +470,18 @@ async fn every_route_answers_every_caller_as_expected(app: TestApp) {
                     &format!("/api/v1/patients/{patient_id}/appointments"),
                     Some(&setup_token),
                     &serde_json::json!({"practitioner_id": dr.id, "starts_at": "2099-01-05T09:00", "kind": "first_visit"}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            v["id"].as_str().unwrap().to_owned()
+        },
+        assessment: {
+            let token = app.api_token(&practitioner).await;
+            let (s, v) = app
+                .post_json(
+                    &format!("/api/v1/patients/{patient_id}/assessments"),
+                    Some(&token),
+                    &serde_json::json!({}),
                 )
                 .await;
             assert_eq!(s, StatusCode::CREATED, "{v}");

@@ -10,6 +10,9 @@
 mod helpers;
 
 mod api_auth;
+mod assessment_browser;
+mod assessment_print;
+mod assessments;
 mod audit;
 mod authz_matrix;
 mod browser;

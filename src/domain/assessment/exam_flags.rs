@@ -413,8 +413,10 @@ mod tests {
 
     #[test]
     fn hypermobility_restricts_thrust_in_that_region_only() {
-        let mut c = AssessmentContent::default();
-        c.palpation = Some(vec![hypermobile(Segment::C5), hypermobile(Segment::C6)]);
+        let c = AssessmentContent {
+            palpation: Some(vec![hypermobile(Segment::C5), hypermobile(Segment::C6)]),
+            ..AssessmentContent::default()
+        };
         let f = evaluate_exam(&c, ExamContext::default());
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].regions, vec![Region::Cervical]);

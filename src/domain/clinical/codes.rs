@@ -46,6 +46,18 @@ vocabulary!(
 );
 
 impl Region {
+    pub fn label(self) -> &'static str {
+        match self {
+            Region::Cervical => "Cervical",
+            Region::Thoracic => "Thoracic",
+            Region::Lumbar => "Lumbar",
+            Region::SacralPelvic => "Sacral / pelvic",
+            Region::RibCage => "Rib cage",
+            Region::UpperExtremity => "Upper extremity",
+            Region::LowerExtremity => "Lower extremity",
+        }
+    }
+
     /// The spinal regions: where a flag of unknown region applies.
     pub const SPINAL: &'static [Region] = &[
         Region::Cervical,
@@ -71,6 +83,19 @@ vocabulary!(
 );
 
 impl Technique {
+    pub fn label(self) -> &'static str {
+        match self {
+            Technique::Hvla => "HVLA thrust",
+            Technique::DropTable => "Drop table",
+            Technique::Instrument => "Instrument adjustment",
+            Technique::FlexionDistraction => "Flexion-distraction",
+            Technique::Mobilization => "Mobilization",
+            Technique::SoftTissue => "Soft tissue",
+            Technique::Exercise => "Exercise",
+            Technique::Modality => "Modality",
+        }
+    }
+
     /// Thrust techniques (force class "thrust").
     pub const THRUST: &'static [Technique] = &[Technique::Hvla, Technique::DropTable];
     /// Mobilization techniques (force class "mobilization").

@@ -559,10 +559,10 @@ fn build(
             techniques: opts(
                 Technique::ALL,
                 Technique::as_str,
-                Technique::as_str,
+                Technique::label,
                 Some(iv.technique),
             ),
-            regions: opts(Region::ALL, Region::as_str, Region::as_str, Some(iv.region)),
+            regions: opts(Region::ALL, Region::as_str, Region::label, Some(iv.region)),
             override_reason: s(&iv.override_reason),
             override_note: match (&iv.override_by, iv.override_at) {
                 (Some(_), Some(at)) => format!("override recorded {}", at.format("%Y-%m-%d %H:%M")),
@@ -572,8 +572,8 @@ fn build(
         .collect();
     while interventions.len() < 6 {
         interventions.push(InterventionLine {
-            techniques: opts(Technique::ALL, Technique::as_str, Technique::as_str, None),
-            regions: opts(Region::ALL, Region::as_str, Region::as_str, None),
+            techniques: opts(Technique::ALL, Technique::as_str, Technique::label, None),
+            regions: opts(Region::ALL, Region::as_str, Region::label, None),
             override_reason: String::new(),
             override_note: String::new(),
         });
@@ -611,9 +611,9 @@ fn build(
         .map(|r| {
             let (free, with_reason) = allowed_in(*r, &on_file);
             let j =
-                |ts: Vec<Technique>| ts.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ");
+                |ts: Vec<Technique>| ts.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ");
             AllowedLine {
-                region: r.as_str(),
+                region: r.label(),
                 free: j(free),
                 with_reason: j(with_reason),
             }
@@ -863,12 +863,19 @@ pub async fn all_normal(
     let version = version_of(&form.version)?;
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
+    let aid2 = aid.clone();
     let r = state
-        .db(move |conn| assessments::save_all_normal(conn, now, &actor, &aid, version, section))
+        .db(move |conn| assessments::save_all_normal(conn, now, &actor, &aid2, version, section))
         .await;
     let back = match &r {
         Ok(a) => format!("/patients/{}/assessments/{}", a.row.patient_id, a.row.id),
-        Err(_) => String::new(),
+        Err(_) => {
+            let row = state
+                .db(move |conn| Ok(crate::db::models::assessment::find(conn, aid.as_str())?))
+                .await?
+                .ok_or(PageError(ServiceError::NotFound))?;
+            format!("/patients/{}/assessments/{}", row.patient_id, row.id)
+        }
     };
     back_on_stale(
         &back,
