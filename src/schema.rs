@@ -90,6 +90,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    flag_narrowings (id) {
+        id -> Text,
+        flag_id -> Text,
+        regions_before -> Text,
+        regions_after -> Text,
+        reason -> Text,
+        narrowed_by -> Text,
+        narrowed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    flag_referrals (id) {
+        id -> Text,
+        flag_id -> Text,
+        referred_to -> Text,
+        method -> Text,
+        referred_on -> Date,
+        note -> Nullable<Text>,
+        referred_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     flags (id) {
         id -> Text,
         patient_id -> Text,
@@ -110,6 +135,12 @@ diesel::table! {
         resolved_at -> Nullable<Timestamp>,
         resolved_by -> Nullable<Text>,
         resolution -> Nullable<Text>,
+        basis -> Text,
+        evidence -> Text,
+        region_unknown -> Bool,
+        confirmed_at -> Nullable<Timestamp>,
+        confirmed_by -> Nullable<Text>,
+        resolved_as -> Nullable<Text>,
     }
 }
 
@@ -321,6 +352,10 @@ diesel::joinable!(assessments -> patients (patient_id));
 diesel::joinable!(consents -> intakes (intake_id));
 diesel::joinable!(consents -> patients (patient_id));
 diesel::joinable!(consents -> users (witnessed_by));
+diesel::joinable!(flag_narrowings -> flags (flag_id));
+diesel::joinable!(flag_narrowings -> users (narrowed_by));
+diesel::joinable!(flag_referrals -> flags (flag_id));
+diesel::joinable!(flag_referrals -> users (referred_by));
 diesel::joinable!(flags -> patients (patient_id));
 diesel::joinable!(intake_conditions -> intakes (intake_id));
 diesel::joinable!(intake_invitations -> appointments (appointment_id));
@@ -345,6 +380,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_head,
     consents,
     counters,
+    flag_narrowings,
+    flag_referrals,
     flags,
     intake_conditions,
     intake_invitations,

@@ -69,6 +69,9 @@ pub fn raise(
                 status: "open",
                 raised_at: now,
                 raised_by: actor.user_id().map(|u| u.as_str()),
+                basis: "form_answer",
+                evidence: "",
+                region_unknown: false,
             },
         )?;
         audit::record(
@@ -311,6 +314,9 @@ pub fn add_manual(
                 status: "open",
                 raised_at: now,
                 raised_by: by.as_deref(),
+                basis: "practitioner",
+                evidence: "",
+                region_unknown: false,
             },
         )?;
         audit::record(

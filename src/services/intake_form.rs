@@ -149,7 +149,7 @@ pub fn missing_answers(input: &IntakeInput, signed_name: &str, agreed: bool) -> 
             );
         }
     }
-    for r in RedFlagCode::ALL {
+    for r in RedFlagCode::ASKED {
         if !input.red_flags.contains_key(r.as_str()) {
             e.add(&format!("red_flags.{r}"), "Please answer yes or no.");
         }

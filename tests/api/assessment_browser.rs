@@ -284,7 +284,7 @@ fn uneventful_intake() -> Value {
         .iter()
         .map(|c| (c.as_str().to_owned(), json!("no")))
         .collect();
-    let red_flags: serde_json::Map<String, Value> = RedFlagCode::ALL
+    let red_flags: serde_json::Map<String, Value> = RedFlagCode::ASKED
         .iter()
         .map(|r| (r.as_str().to_owned(), json!(false)))
         .collect();

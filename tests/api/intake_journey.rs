@@ -86,7 +86,7 @@ fn answers(conditions_yes: &[&str], red_yes: &[&str]) -> Vec<(String, String)> {
         };
         out.push((format!("cond_{c}"), v.to_owned()));
     }
-    for r in clinic::domain::clinical::RedFlagCode::ALL {
+    for r in clinic::domain::clinical::RedFlagCode::ASKED {
         let v = if red_yes.contains(&r.as_str()) {
             "yes"
         } else {

@@ -28,6 +28,23 @@ pub struct FlagRow {
     pub resolved_at: Option<NaiveDateTime>,
     pub resolved_by: Option<String>,
     pub resolution: Option<String>,
+    /// Why the rule fired: see [`crate::domain::clinical::FlagBasis`].
+    pub basis: String,
+    /// The words that matched (a medicine, an operation, an exam finding), for people.
+    pub evidence: String,
+    /// The rule did not know the region: the flag covers every spinal region until a
+    /// practitioner narrows it.
+    pub region_unknown: bool,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub confirmed_by: Option<String>,
+    pub resolved_as: Option<String>,
+}
+
+impl FlagRow {
+    pub fn is_resolved(&self) -> bool {
+        self.status == "resolved"
+    }
+
 }
 
 #[derive(Debug, Insertable)]
@@ -47,6 +64,9 @@ pub struct NewFlag<'a> {
     pub status: &'a str,
     pub raised_at: NaiveDateTime,
     pub raised_by: Option<&'a str>,
+    pub basis: &'a str,
+    pub evidence: &'a str,
+    pub region_unknown: bool,
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewFlag<'_>) -> QueryResult<()> {

@@ -162,6 +162,7 @@ vocabulary!(
         Pregnancy = "pregnancy",
         Spondylolisthesis = "spondylolisthesis",
         Pacemaker = "pacemaker",
+        RecentSpinalSurgery = "recent_spinal_surgery",
     }
 );
 
@@ -179,8 +180,118 @@ vocabulary!(
         NightPain = "night_pain",
         RecentTrauma = "recent_trauma",
         Immunosuppressed = "immunosuppressed",
+        NeckDizziness = "neck_dizziness",
+        DoubleVision = "double_vision",
+        SpeechTrouble = "speech_trouble",
+        SwallowingTrouble = "swallowing_trouble",
+        DropAttacks = "drop_attacks",
+        UnsteadyWalking = "unsteady_walking",
+        Nausea = "nausea",
+        FaceNumbness = "face_numbness",
+        DangerousMechanism = "dangerous_mechanism",
+        InjectsDrugs = "injects_drugs",
     }
 );
+
+impl RedFlagCode {
+    /// The questions the form asks today, in the form's order. `neck_dizziness_vision_speech`
+    /// joined dizziness with the other 5D/3N signs in one question, which made dizziness
+    /// alone an emergency; it is no longer asked (each sign has its own question and the
+    /// combination rules decide the level), but answers stored under it still raise its
+    /// flags.
+    pub const ASKED: &'static [RedFlagCode] = &[
+        RedFlagCode::BladderBowelChange,
+        RedFlagCode::SaddleNumbness,
+        RedFlagCode::BilateralLegSymptoms,
+        RedFlagCode::ProgressiveWeakness,
+        RedFlagCode::NeckDizziness,
+        RedFlagCode::DoubleVision,
+        RedFlagCode::SpeechTrouble,
+        RedFlagCode::SwallowingTrouble,
+        RedFlagCode::DropAttacks,
+        RedFlagCode::UnsteadyWalking,
+        RedFlagCode::Nausea,
+        RedFlagCode::FaceNumbness,
+        RedFlagCode::SuddenSevereHeadache,
+        RedFlagCode::UnexplainedWeightLoss,
+        RedFlagCode::FeverChills,
+        RedFlagCode::NightPain,
+        RedFlagCode::RecentTrauma,
+        RedFlagCode::DangerousMechanism,
+        RedFlagCode::Immunosuppressed,
+        RedFlagCode::InjectsDrugs,
+    ];
+
+    /// True for a code the form no longer asks (kept so stored answers still read).
+    pub fn is_retired(self) -> bool {
+        !Self::ASKED.contains(&self)
+    }
+}
+
+vocabulary!(
+    /// Why a rule raised a flag: what the clinic recorded that made it true. A flag
+    /// raised from several facts carries the most definite one (this order).
+    FlagBasis {
+        FormAnswer = "form_answer",
+        Diagnosis = "diagnosis",
+        ExamFinding = "exam_finding",
+        HistoryCorrection = "history_correction",
+        MedicineList = "medicine_list",
+        OperationsList = "operations_list",
+        FreeText = "free_text",
+        NotAnswered = "not_answered",
+        Practitioner = "practitioner",
+    }
+);
+
+impl FlagBasis {
+    pub fn label(self) -> &'static str {
+        match self {
+            FlagBasis::FormAnswer => "Answer on the form",
+            FlagBasis::Diagnosis => "Diagnosis",
+            FlagBasis::ExamFinding => "Exam finding",
+            FlagBasis::HistoryCorrection => "History correction",
+            FlagBasis::MedicineList => "Medicine list",
+            FlagBasis::OperationsList => "Operations list",
+            FlagBasis::FreeText => "Free text on the form",
+            FlagBasis::NotAnswered => "Not answered",
+            FlagBasis::Practitioner => "Added by a practitioner",
+        }
+    }
+
+    /// Inferred from a list or from words: the practitioner confirms or dismisses it.
+    pub fn is_inferred(self) -> bool {
+        matches!(
+            self,
+            FlagBasis::MedicineList | FlagBasis::OperationsList | FlagBasis::FreeText
+        )
+    }
+}
+
+vocabulary!(
+    /// How a referral was made.
+    ReferralMethod {
+        Phone = "phone",
+        Letter = "letter",
+        Email = "email",
+        Fax = "fax",
+        EmergencyDepartment = "emergency_department",
+        InPerson = "in_person",
+    }
+);
+
+impl ReferralMethod {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReferralMethod::Phone => "By phone",
+            ReferralMethod::Letter => "By letter",
+            ReferralMethod::Email => "By email",
+            ReferralMethod::Fax => "By fax",
+            ReferralMethod::EmergencyDepartment => "Sent to the emergency department",
+            ReferralMethod::InPerson => "In person",
+        }
+    }
+}
 
 vocabulary!(
     /// An answer to a condition question. `unsure` counts as `yes` for flags (fail safe).

@@ -6,4 +6,7 @@ pub mod flag_rules;
 pub mod flags_engine;
 pub mod questions;
 
-pub use codes::{Answer, ConditionCode, FlagKind, FlagLevel, RedFlagCode, Region, Technique};
+pub use codes::{
+    Answer, ConditionCode, FlagBasis, FlagKind, FlagLevel, RedFlagCode, ReferralMethod, Region,
+    Technique,
+};

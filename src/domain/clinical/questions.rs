@@ -40,6 +40,7 @@ pub fn condition_question(c: C) -> &'static str {
             "Have you been told a vertebra has slipped forward (spondylolisthesis)?"
         }
         C::Pacemaker => "Do you have a pacemaker or other implanted electrical device?",
+        C::RecentSpinalSurgery => "Have you had an operation on your spine in the last 12 weeks?",
     }
 }
 
@@ -62,7 +63,19 @@ pub fn red_flag_question(r: R) -> &'static str {
         R::NightPain => "Pain at night that does not ease when you change position?",
         R::RecentTrauma => "A fall, accident or blow in the last 6 weeks?",
         R::Immunosuppressed => {
-            "Do you inject drugs or take medicine that weakens the immune system?"
+            "Do you take medicine that weakens the immune system (for example after a transplant, for cancer, or for rheumatoid arthritis)?"
+        }
+        R::InjectsDrugs => "Do you inject drugs?",
+        R::NeckDizziness => "With neck pain or headache: dizziness or feeling the room spin?",
+        R::DoubleVision => "With neck pain or headache: double vision or loss of vision?",
+        R::SpeechTrouble => "With neck pain or headache: trouble speaking or slurred speech?",
+        R::SwallowingTrouble => "With neck pain or headache: trouble swallowing?",
+        R::DropAttacks => "Sudden falls without losing consciousness (your legs give way)?",
+        R::UnsteadyWalking => "New clumsiness or unsteady walking?",
+        R::Nausea => "With neck pain or headache: feeling sick or vomiting?",
+        R::FaceNumbness => "Numbness or tingling in your face or lips?",
+        R::DangerousMechanism => {
+            "If you had a fall, accident or blow: was it a fall from more than 1 metre or 5 stairs, a blow to the top of the head or a dive, a high-speed car crash or rollover, or a bicycle or motorbike crash?"
         }
     }
 }

@@ -292,7 +292,7 @@ fn history_lines(a: &AssessmentRecord) -> Vec<HistoryLine> {
             format!("Condition: {}", c.as_str().replace('_', " ")),
         )
     }));
-    items.extend(RedFlagCode::ALL.iter().map(|r| {
+    items.extend(RedFlagCode::ASKED.iter().map(|r| {
         (
             format!("red_flags.{r}"),
             format!("Red-flag question: {}", r.as_str().replace('_', " ")),

@@ -112,7 +112,7 @@ fn page_for(
             error: errors.get(&format!("conditions.{c}")).map(str::to_owned),
         })
         .collect();
-    let red_flags = RedFlagCode::ALL
+    let red_flags = RedFlagCode::ASKED
         .iter()
         .map(|r| Question {
             code: r.as_str(),
@@ -277,7 +277,7 @@ fn overlay(step: u8, pairs: &[(String, String)], f: &mut IntakeInput) {
         }
         5 => {
             f.red_flags.clear();
-            for r in RedFlagCode::ALL {
+            for r in RedFlagCode::ASKED {
                 if let Some(v) = yes_no(&format!("red_{r}")) {
                     f.red_flags.insert(r.as_str().to_owned(), v);
                 }
