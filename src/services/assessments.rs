@@ -14,7 +14,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
-use super::flags::{self, FlagOrigin};
+use super::flag_raising::{self, FlagOrigin};
+use super::flags;
 use super::{Actor, ServiceError, ServiceResult, consents};
 use crate::db::models::assessment::{self, AddendumRow, AssessmentRow, NewAssessment};
 use crate::db::models::flag::FlagRow;
@@ -396,7 +397,7 @@ pub fn save_sections(
                 current: row.version,
             });
         }
-        flags::raise(
+        flag_raising::raise(
             conn,
             now,
             actor,

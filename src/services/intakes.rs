@@ -4,7 +4,8 @@
 use chrono::{Datelike, NaiveDateTime};
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
-use super::flags::{self, FlagOrigin};
+use super::flag_raising::{self, FlagOrigin};
+use super::flags;
 use super::{Actor, ServiceError, ServiceResult};
 use crate::db::models::flag::FlagRow;
 use crate::db::models::intake::{self, IntakeRow, NewIntake};
@@ -74,7 +75,7 @@ pub fn raise_flags(
 ) -> ServiceResult<Vec<FlagRow>> {
     let age = u32::try_from(age_on(born, now.date())).ok();
     let raised = flags_engine::evaluate(&answers.facts(age));
-    flags::raise(
+    flag_raising::raise(
         conn,
         now,
         actor,

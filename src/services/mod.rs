@@ -10,6 +10,7 @@ pub mod appointments;
 pub mod assessments;
 pub mod audit;
 pub mod consents;
+pub mod flag_raising;
 pub mod flags;
 pub mod housekeeping;
 pub mod intake_form;
