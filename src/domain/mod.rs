@@ -13,6 +13,7 @@ pub mod patient;
 mod role;
 mod staff_name;
 mod vocabulary;
+pub mod written_reason;
 
 pub use email::EmailAddress;
 pub use field_errors::FieldErrors;
