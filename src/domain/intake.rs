@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::FieldErrors;
-use super::clinical::flags_engine::IntakeFacts;
+use super::clinical::facts::ClinicalFacts;
 use super::clinical::{Answer, ConditionCode, RedFlagCode};
 use super::vocabulary::code_list;
 
@@ -361,14 +361,9 @@ impl IntakeAnswers {
         e.into_result().map(|()| a)
     }
 
-    /// The facts the flags engine needs.
-    pub fn facts(&self, age: Option<u32>) -> IntakeFacts {
-        IntakeFacts {
-            conditions: self.conditions.iter().map(|(c, (a, _))| (*c, *a)).collect(),
-            red_flags: self.red_flags.clone(),
-            age,
-            first_episode: self.earlier_episodes.map(|earlier| !earlier),
-        }
+    /// The facts the flags engine reads: see [`super::clinical::intake_facts`].
+    pub fn facts(&self, age: Option<u32>) -> ClinicalFacts {
+        super::clinical::intake_facts::from_intake(self, age)
     }
 }
 
@@ -424,9 +419,14 @@ mod tests {
         let a = IntakeAnswers::parse(&input, 2026).unwrap();
         let f = a.facts(Some(60));
         assert_eq!(f.first_episode, Some(true));
-        assert_eq!(
-            f.conditions.get(&ConditionCode::Osteoporosis),
-            Some(&Answer::Unsure)
-        );
+        use crate::domain::clinical::facts::Fact;
+        let e = f
+            .evidence(Fact::Condition(ConditionCode::Osteoporosis))
+            .unwrap();
+        assert_eq!(e[0].text, "Answered not sure on the form");
+        // Not answered counts too, and says so.
+        let e = f.evidence(Fact::Condition(ConditionCode::Cancer)).unwrap();
+        assert_eq!(e[0].basis, crate::domain::clinical::FlagBasis::NotAnswered);
+        assert!(!f.holds(Fact::RedFlag(RedFlagCode::SaddleNumbness)));
     }
 }

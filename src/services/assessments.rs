@@ -21,10 +21,12 @@ use crate::db::models::assessment::{self, AddendumRow, AssessmentRow, NewAssessm
 use crate::db::models::flag::FlagRow;
 use crate::db::models::{intake, patient};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::assessment::exam_flags::{ExamContext, evaluate_exam};
+use crate::domain::assessment::exam_facts::{apply_corrections, exam_facts};
 use crate::domain::assessment::plan_check::{self, FlagOnFile, PlanConflict};
 use crate::domain::assessment::{AssessmentContent, Section, SectionUpdate};
-use crate::domain::clinical::flags_engine::RaisedFlag;
+use crate::domain::clinical::facts::Evidence;
+use crate::domain::clinical::flags_engine::{self, RaisedFlag};
+use crate::domain::clinical::{FlagBasis, RedFlagCode};
 use crate::domain::clinical::{FlagKind, FlagLevel, Region, Technique};
 use crate::domain::intake::IntakeInput;
 use crate::domain::{AssessmentId, FieldErrors, PatientId, Role, UserId, new_id};
@@ -128,12 +130,36 @@ fn raised_on_file(raised: &[RaisedFlag]) -> Vec<FlagOnFile> {
         .collect()
 }
 
-fn exam_context(flags: &[FlagRow]) -> ExamContext {
-    ExamContext {
-        recent_trauma: flags
-            .iter()
-            .any(|f| f.code == "recent_trauma" && f.status != "resolved"),
+/// The flags the assessment raises: the one rule table read over the history's facts
+/// (with the practitioner's corrections), the exam's findings and the diagnoses. Only
+/// flags with evidence from the assessment itself are its own; the rest were raised
+/// when the history was submitted.
+fn assessment_flags(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    patient_id: &str,
+    content: &AssessmentContent,
+    flags_on_record: &[FlagRow],
+) -> ServiceResult<Vec<RaisedFlag>> {
+    let mut facts = super::intakes::latest_facts(conn, now, patient_id)?;
+    if let Some(history) = &content.history {
+        apply_corrections(&mut facts, history);
     }
+    // A trauma flag added by hand (a walk-in with no form) counts like the answer.
+    if flags_on_record
+        .iter()
+        .any(|f| f.code == RedFlagCode::RecentTrauma.as_str() && !f.is_resolved())
+    {
+        facts.red_flag(
+            RedFlagCode::RecentTrauma,
+            Evidence::new(FlagBasis::FormAnswer, "Recent trauma flag on file"),
+        );
+    }
+    facts.merge(exam_facts(content));
+    Ok(flags_engine::evaluate(&facts)
+        .into_iter()
+        .filter(|r| r.from_assessment())
+        .collect())
 }
 
 fn conflicts_now(content: &AssessmentContent, flags: &[FlagRow]) -> Vec<PlanConflict> {
@@ -352,7 +378,7 @@ pub fn save_sections(
         let detail = sections.join(",");
         update.apply(&mut content);
         let existing = flags::unresolved(conn, &row.patient_id)?;
-        let raised = evaluate_exam(&content, exam_context(&existing));
+        let raised = assessment_flags(conn, now, &row.patient_id, &content, &existing)?;
         let mut new_overrides = Vec::new();
         if let Some(plan) = content.plan.as_mut().filter(|_| plan_changed) {
             plan.stamp_overrides(before.plan.as_ref(), &by, now);

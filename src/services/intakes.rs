@@ -11,6 +11,7 @@ use crate::db::models::flag::FlagRow;
 use crate::db::models::intake::{self, IntakeRow, NewIntake};
 use crate::db::models::patient;
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::clinical::facts::ClinicalFacts;
 use crate::domain::clinical::flags_engine;
 use crate::domain::intake::IntakeAnswers;
 use crate::domain::patient::age_on;
@@ -85,6 +86,32 @@ pub fn raise_flags(
         &raised,
     )?;
     flags::unresolved(conn, patient_id)
+}
+
+/// The facts of the patient's latest submitted history (none when there is none), as
+/// the assessment's rules read them beside the exam.
+pub fn latest_facts(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    patient_id: &str,
+) -> ServiceResult<ClinicalFacts> {
+    let Some(p) = patient::find(conn, patient_id)? else {
+        return Err(ServiceError::NotFound);
+    };
+    let age = u32::try_from(age_on(p.date_of_birth, now.date())).ok();
+    let Some(row) = intake::latest_submitted(conn, patient_id)? else {
+        return Ok(ClinicalFacts::with_age(age));
+    };
+    let input = intake::load_input(conn, &row)?;
+    // What was stored passed these checks when it was submitted; a history that no
+    // longer parses must not silently count as a clean one.
+    let answers = IntakeAnswers::parse(&input, this_year(now)).map_err(|e| {
+        ServiceError::Unexpected(anyhow::anyhow!(
+            "stored intake {} no longer parses: {e:?}",
+            row.id
+        ))
+    })?;
+    Ok(answers.facts(age))
 }
 
 /// The year used to bound surgery years in a history.

@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestUser};
+use crate::intake_answers::every_question_answered;
 
 async fn put_json(app: &TestApp, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
     let resp = app
@@ -56,7 +57,7 @@ async fn patient_with_intake(app: &TestApp, desk: &TestUser) -> String {
         .post_json(
             &format!("/api/v1/patients/{pid}/intakes"),
             Some(&token),
-            &intake,
+            &every_question_answered(&intake),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");

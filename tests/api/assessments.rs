@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, TestUser};
+use crate::intake_answers::every_question_answered;
 
 // ----------------------------------------------------------------------------------
 // Helpers
@@ -75,7 +76,7 @@ async fn record_intake(app: &TestApp, token: &str, pid: &str, body: &Value) -> V
         .post_json(
             &format!("/api/v1/patients/{pid}/intakes"),
             Some(token),
-            body,
+            &every_question_answered(body),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");

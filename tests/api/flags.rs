@@ -6,6 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
+use crate::intake_answers::every_question_answered;
 
 async fn new_patient(app: &TestApp, token: &str, born: &str) -> String {
     let (s, p) = app
@@ -51,7 +52,7 @@ async fn a_paper_intake_raises_the_flags_of_part_a(app: TestApp) {
         .post_json(
             &format!("/api/v1/patients/{pid}/intakes"),
             Some(&token),
-            &intake,
+            &every_question_answered(&intake),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
@@ -165,7 +166,7 @@ async fn combinations_follow_part_a(app: TestApp) {
             .post_json(
                 &format!("/api/v1/patients/{pid}/intakes"),
                 Some(&token),
-                &body,
+                &every_question_answered(&body),
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{case}: {v}");
@@ -231,7 +232,7 @@ async fn practitioners_acknowledge_resolve_and_add_flags(app: TestApp) {
         .post_json(
             &format!("/api/v1/patients/{pid}/intakes"),
             Some(&dt),
-            &json!({"conditions": {"stroke_or_tia": "yes"}}),
+            &every_question_answered(&json!({"conditions": {"stroke_or_tia": "yes"}})),
         )
         .await;
     let fid = v["flags"][0]["id"].as_str().unwrap().to_owned();

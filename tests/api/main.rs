@@ -8,6 +8,7 @@
 
 #[macro_use]
 mod helpers;
+mod intake_answers;
 
 mod api_auth;
 mod assessment_browser;
@@ -16,6 +17,7 @@ mod assessments;
 mod audit;
 mod authz_matrix;
 mod browser;
+mod clinical_rules;
 mod cli;
 mod crash;
 mod csrf;

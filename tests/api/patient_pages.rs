@@ -4,6 +4,7 @@ use clinic::domain::Role;
 use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, texts};
+use crate::intake_answers::every_question_answered;
 
 /// The patient names listed in a search result page.
 fn result_names(html: &str) -> Vec<String> {
@@ -146,7 +147,7 @@ async fn the_flag_banner_cannot_be_missed(app: TestApp) {
         .post_json(
             &format!("/api/v1/patients/{id}/intakes"),
             Some(&token),
-            &serde_json::json!({"conditions": {"anticoagulants": "yes"}, "red_flags": {"saddle_numbness": true}}),
+            &every_question_answered(&serde_json::json!({"conditions": {"anticoagulants": "yes"}, "red_flags": {"saddle_numbness": true}})),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED);
@@ -187,7 +188,9 @@ async fn the_banner_is_on_every_patient_page(app: TestApp) {
     app.post_json(
         &format!("/api/v1/patients/{id}/intakes"),
         Some(&token),
-        &serde_json::json!({"red_flags": {"sudden_severe_headache": true}}),
+        &every_question_answered(
+            &serde_json::json!({"red_flags": {"sudden_severe_headache": true}}),
+        ),
     )
     .await;
     let b = app.signed_in(&desk).await;

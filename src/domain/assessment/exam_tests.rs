@@ -16,6 +16,7 @@ code_list!(
         UlttA = "ultt_a": "ULTT-A (median)",
         ShoulderAbduction = "shoulder_abduction": "Shoulder abduction (Bakody)",
         FlexionRotation = "flexion_rotation": "Flexion-rotation",
+        CervicalArterialScreen = "cervical_arterial_screen": "Cervical arterial screen (IFOMPT)",
         Lhermitte = "lhermitte": "Lhermitte",
         Hoffmann = "hoffmann": "Hoffmann",
         Babinski = "babinski": "Babinski",
@@ -51,7 +52,12 @@ impl ExamTestCode {
     pub fn group(self) -> &'static str {
         use ExamTestCode::*;
         match self {
-            Spurling | Distraction | UlttA | ShoulderAbduction | FlexionRotation => "Cervical",
+            Spurling
+            | Distraction
+            | UlttA
+            | ShoulderAbduction
+            | FlexionRotation
+            | CervicalArterialScreen => "Cervical",
             Lhermitte | Hoffmann | Babinski | Clonus => "Upper motor neuron",
             Slr | CrossedSlr | Slump | Kemps | ProneKneeBend | ModifiedSchober
             | AdamsForwardBend | HeelToeWalk => "Thoracolumbar",
@@ -65,7 +71,12 @@ impl ExamTestCode {
         use ExamTestCode::*;
         !matches!(
             self,
-            Lhermitte | ModifiedSchober | AdamsForwardBend | Distraction | LegLength
+            Lhermitte
+                | ModifiedSchober
+                | AdamsForwardBend
+                | Distraction
+                | LegLength
+                | CervicalArterialScreen
         )
     }
 }

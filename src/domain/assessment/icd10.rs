@@ -170,6 +170,22 @@ pub static ICD10_CODES: &[Icd10] = &[
         "Age-related osteoporosis with current pathological fracture, vertebra, initial encounter",
     ),
     c(
+        "M48.50XA",
+        "Collapsed vertebra, not elsewhere classified, site unspecified, initial encounter for fracture",
+    ),
+    c(
+        "S12.9XXA",
+        "Fracture of neck, unspecified, initial encounter",
+    ),
+    c(
+        "S22.009A",
+        "Unspecified fracture of unspecified thoracic vertebra, initial encounter for closed fracture",
+    ),
+    c(
+        "S32.009A",
+        "Unspecified fracture of unspecified lumbar vertebra, initial encounter for closed fracture",
+    ),
+    c(
         "M45.9",
         "Ankylosing spondylitis of unspecified sites in spine",
     ),

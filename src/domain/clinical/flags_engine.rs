@@ -1,40 +1,27 @@
-//! The flags engine: intake answers (and age) → the flags of part A. Pure; the rules are
-//! the data in [`super::flag_rules::FLAG_RULES`].
+//! The flags engine: the clinic's facts (intake answers, lists, exam, diagnoses, age)
+//! → the flags of the rule table, each with the evidence that made its rule true. Pure;
+//! the rules are the data in [`super::flag_rules::FLAG_RULES`].
 
-use std::collections::BTreeMap;
+use super::codes::{FlagBasis, FlagKind, FlagLevel, Region, Technique};
+use super::facts::{ClinicalFacts, Evidence};
+use super::flag_rules::{FLAG_RULES, FlagRule, Regions, When};
 
-use super::codes::{Answer, ConditionCode, FlagKind, FlagLevel, RedFlagCode, Region, Technique};
-use super::flag_rules::{FLAG_RULES, Fact, FlagRule, When};
-
-/// What the intake says, as the rules need it.
-#[derive(Debug, Clone, Default)]
-pub struct IntakeFacts {
-    pub conditions: BTreeMap<ConditionCode, Answer>,
-    pub red_flags: BTreeMap<RedFlagCode, bool>,
-    /// Age in whole years on the day of the intake, when the birth date is known.
-    pub age: Option<u32>,
-    /// True when the patient reports no earlier episode of the problem.
-    pub first_episode: Option<bool>,
-}
-
-impl IntakeFacts {
-    fn holds(&self, fact: Fact) -> bool {
-        match fact {
-            Fact::Condition(c) => self.conditions.get(&c).is_some_and(|a| a.counts_as_yes()),
-            Fact::RedFlag(r) => self.red_flags.get(&r).copied().unwrap_or(false),
-            Fact::AgeAtLeast(n) => self.age.is_some_and(|a| a >= n),
-            Fact::AgeUnder(n) => self.age.is_some_and(|a| a < n),
-            Fact::FirstEpisode => self.first_episode == Some(true),
+/// The evidence that makes `when` true, or `None` when it is false. `Not` adds none.
+fn proof(facts: &ClinicalFacts, when: &When) -> Option<Vec<Evidence>> {
+    match when {
+        When::Is(f) => facts.evidence(*f),
+        When::All(ws) => {
+            let mut all = Vec::new();
+            for w in *ws {
+                all.extend(proof(facts, w)?);
+            }
+            Some(all)
         }
-    }
-
-    fn satisfies(&self, when: &When) -> bool {
-        match when {
-            When::Is(f) => self.holds(*f),
-            When::All(ws) => ws.iter().all(|w| self.satisfies(w)),
-            When::Any(ws) => ws.iter().any(|w| self.satisfies(w)),
-            When::Not(w) => !self.satisfies(w),
+        When::Any(ws) => {
+            let held: Vec<Vec<Evidence>> = ws.iter().filter_map(|w| proof(facts, w)).collect();
+            (!held.is_empty()).then(|| held.concat())
         }
+        When::Not(w) => proof(facts, w).is_none().then(Vec::new),
     }
 }
 
@@ -46,30 +33,81 @@ pub struct RaisedFlag {
     pub level: FlagLevel,
     pub techniques: Vec<Technique>,
     pub regions: Vec<Region>,
+    /// The rule's region was local and some evidence did not say where: the flag covers
+    /// every spinal region until a practitioner narrows it.
+    pub region_unknown: bool,
     pub reason: &'static str,
     pub source: &'static str,
+    /// What made the rule true, most definite first.
+    pub evidence: Vec<Evidence>,
 }
 
-impl From<&FlagRule> for RaisedFlag {
-    fn from(r: &FlagRule) -> Self {
+impl RaisedFlag {
+    fn from_rule(r: &FlagRule, mut evidence: Vec<Evidence>) -> Self {
+        evidence.sort_by_key(|e| e.basis);
+        evidence.dedup();
+        let (regions, region_unknown) = match r.regions {
+            Regions::These(rs) => (rs.to_vec(), false),
+            Regions::Local
+                if evidence.is_empty() || evidence.iter().any(|e| e.regions.is_empty()) =>
+            {
+                (Region::SPINAL.to_vec(), true)
+            }
+            Regions::Local => {
+                let mut rs: Vec<Region> = evidence.iter().flat_map(|e| e.regions.clone()).collect();
+                rs.sort();
+                rs.dedup();
+                (rs, false)
+            }
+        };
         RaisedFlag {
             code: r.code,
             kind: r.kind,
             level: r.level,
             techniques: r.techniques.to_vec(),
-            regions: r.regions.to_vec(),
+            regions,
+            region_unknown,
             reason: r.reason,
             source: r.source,
+            evidence,
         }
+    }
+
+    /// The most definite reason the flag was raised.
+    pub fn basis(&self) -> FlagBasis {
+        self.evidence
+            .first()
+            .map_or(FlagBasis::FormAnswer, |e| e.basis)
+    }
+
+    /// The evidence for people, one sentence per fact.
+    pub fn evidence_text(&self) -> String {
+        let mut texts: Vec<&str> = Vec::new();
+        for e in &self.evidence {
+            if !texts.contains(&e.text.as_str()) {
+                texts.push(&e.text);
+            }
+        }
+        texts.join("; ")
+    }
+
+    /// True when some of the evidence comes from the exam, a diagnosis or a history
+    /// correction: what an assessment adds to the intake.
+    pub fn from_assessment(&self) -> bool {
+        self.evidence.iter().any(|e| {
+            matches!(
+                e.basis,
+                FlagBasis::ExamFinding | FlagBasis::Diagnosis | FlagBasis::HistoryCorrection
+            )
+        })
     }
 }
 
 /// Every flag the facts raise, most severe first.
-pub fn evaluate(facts: &IntakeFacts) -> Vec<RaisedFlag> {
+pub fn evaluate(facts: &ClinicalFacts) -> Vec<RaisedFlag> {
     let mut raised: Vec<RaisedFlag> = FLAG_RULES
         .iter()
-        .filter(|r| facts.satisfies(&r.when))
-        .map(RaisedFlag::from)
+        .filter_map(|r| proof(facts, &r.when).map(|ev| RaisedFlag::from_rule(r, ev)))
         .collect();
     raised.sort_by(|a, b| a.level.cmp(&b.level).then(a.code.cmp(b.code)));
     raised
@@ -78,22 +116,40 @@ pub fn evaluate(facts: &IntakeFacts) -> Vec<RaisedFlag> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ConditionCode as C;
+    use crate::domain::clinical::facts::{Fact, Finding};
+    use crate::domain::clinical::{Answer, ConditionCode as C, RedFlagCode as R};
     use FlagLevel::*;
-    use RedFlagCode as R;
 
     fn facts(
         conditions: &[(C, Answer)],
         red: &[R],
         age: Option<u32>,
         first: Option<bool>,
-    ) -> IntakeFacts {
-        IntakeFacts {
-            conditions: conditions.iter().copied().collect(),
-            red_flags: red.iter().map(|r| (*r, true)).collect(),
-            age,
-            first_episode: first,
+    ) -> ClinicalFacts {
+        let mut f = ClinicalFacts::with_age(age);
+        f.first_episode = first;
+        for (c, a) in conditions {
+            if let Some(e) = Evidence::answer(Some(*a)) {
+                f.condition(*c, e);
+            }
         }
+        for r in red {
+            f.red_flag(
+                *r,
+                Evidence::new(FlagBasis::FormAnswer, "Answered yes on the form"),
+            );
+        }
+        f
+    }
+
+    fn with_findings(mut f: ClinicalFacts, found: &[Finding]) -> ClinicalFacts {
+        for x in found {
+            f.finding(
+                *x,
+                Evidence::new(FlagBasis::ExamFinding, format!("Exam: {x}")),
+            );
+        }
+        f
     }
 
     fn yes(c: C) -> (C, Answer) {
@@ -104,7 +160,7 @@ mod tests {
     #[test]
     fn every_part_a_code_and_combination() {
         type Expected = Vec<(&'static str, FlagLevel)>;
-        let cases: Vec<(&str, IntakeFacts, Expected)> = vec![
+        let cases: Vec<(&str, ClinicalFacts, Expected)> = vec![
             (
                 "nothing reported",
                 facts(&[], &[], Some(40), Some(false)),
@@ -207,9 +263,13 @@ mod tests {
                 vec![("bleeding_disorder", Relative)],
             ),
             (
-                "long-term steroids",
+                "long-term steroids take the osteoporosis rules",
                 facts(&[yes(C::LongTermSteroids)], &[], None, None),
-                vec![("long_term_steroids", Precaution)],
+                vec![
+                    ("long_term_steroids", Absolute),
+                    ("long_term_steroids", Relative),
+                    ("long_term_steroids", Precaution),
+                ],
             ),
             (
                 "stroke or TIA",
@@ -224,7 +284,7 @@ mod tests {
             (
                 "aneurysm",
                 facts(&[yes(C::Aneurysm)], &[], None, None),
-                vec![("aneurysm", Absolute)],
+                vec![("aneurysm", Absolute), ("aneurysm", Relative)],
             ),
             (
                 "connective tissue disorder",
@@ -249,7 +309,7 @@ mod tests {
             (
                 "pacemaker",
                 facts(&[yes(C::Pacemaker)], &[], None, None),
-                vec![("pacemaker", Relative)],
+                vec![("pacemaker", Precaution)],
             ),
             (
                 "bladder or bowel change",
@@ -367,6 +427,8 @@ mod tests {
                 ),
                 vec![
                     ("recent_trauma", Urgent),
+                    ("long_term_steroids", Absolute),
+                    ("long_term_steroids", Relative),
                     ("long_term_steroids", Precaution),
                 ],
             ),
@@ -379,6 +441,301 @@ mod tests {
                 "immunosuppressed with fever",
                 facts(&[], &[R::Immunosuppressed, R::FeverChills], None, None),
                 vec![("fever_chills", Urgent), ("immunosuppressed", Urgent)],
+            ),
+            (
+                "recent spinal surgery",
+                facts(&[yes(C::RecentSpinalSurgery)], &[], None, None),
+                vec![("recent_spinal_surgery", Relative)],
+            ),
+            (
+                "aneurysm: deep soft tissue needs a reason",
+                facts(&[yes(C::Aneurysm)], &[], None, None),
+                vec![("aneurysm", Absolute), ("aneurysm", Relative)],
+            ),
+            (
+                "cancer with thoracic pain",
+                with_findings(
+                    facts(&[yes(C::Cancer)], &[], None, None),
+                    &[Finding::ThoracicPain],
+                ),
+                vec![("cancer", Urgent), ("cancer", Relative)],
+            ),
+            (
+                "cancer with constant severe pain",
+                with_findings(
+                    facts(&[yes(C::Cancer)], &[], None, None),
+                    &[Finding::UnremittingPain],
+                ),
+                vec![("cancer", Urgent), ("cancer", Relative)],
+            ),
+            (
+                "cancer with progressive weakness",
+                facts(&[yes(C::Cancer)], &[R::ProgressiveWeakness], None, None),
+                vec![
+                    ("cancer", Urgent),
+                    ("progressive_weakness", Urgent),
+                    ("cancer", Relative),
+                ],
+            ),
+            (
+                "cancer with an exam finding",
+                with_findings(
+                    facts(&[yes(C::Cancer)], &[], None, None),
+                    &[Finding::UmnSign],
+                ),
+                vec![
+                    ("cancer", Urgent),
+                    ("myelopathy_signs", Urgent),
+                    ("myelopathy_signs", Absolute),
+                    ("cancer", Relative),
+                ],
+            ),
+            (
+                "thoracic pain without cancer raises nothing",
+                with_findings(facts(&[], &[], None, None), &[Finding::ThoracicPain]),
+                vec![],
+            ),
+            (
+                "dizziness alone",
+                facts(&[], &[R::NeckDizziness], None, None),
+                vec![("neck_dizziness", Relative)],
+            ),
+            (
+                "dizziness with nausea",
+                facts(&[], &[R::NeckDizziness, R::Nausea], None, None),
+                vec![
+                    ("cervical_artery_signs", Emergency),
+                    ("cervical_artery_signs", Absolute),
+                ],
+            ),
+            (
+                "double vision alone",
+                facts(&[], &[R::DoubleVision], None, None),
+                vec![
+                    ("cervical_artery_signs", Emergency),
+                    ("cervical_artery_signs", Absolute),
+                ],
+            ),
+            (
+                "speech trouble",
+                facts(&[], &[R::SpeechTrouble], None, None),
+                vec![
+                    ("cervical_artery_signs", Emergency),
+                    ("cervical_artery_signs", Absolute),
+                ],
+            ),
+            (
+                "swallowing trouble",
+                facts(&[], &[R::SwallowingTrouble], None, None),
+                vec![
+                    ("cervical_artery_signs", Emergency),
+                    ("cervical_artery_signs", Absolute),
+                ],
+            ),
+            (
+                "drop attacks",
+                facts(&[], &[R::DropAttacks], None, None),
+                vec![
+                    ("cervical_artery_signs", Emergency),
+                    ("cervical_artery_signs", Absolute),
+                ],
+            ),
+            (
+                "nausea with face numbness",
+                facts(&[], &[R::Nausea, R::FaceNumbness], None, None),
+                vec![
+                    ("cervical_artery_signs", Emergency),
+                    ("cervical_artery_signs", Absolute),
+                ],
+            ),
+            (
+                "dizziness with unsteady walking",
+                facts(&[], &[R::NeckDizziness, R::UnsteadyWalking], None, None),
+                vec![
+                    ("cervical_artery_signs", Emergency),
+                    ("unsteady_walking", Urgent),
+                    ("cervical_artery_signs", Absolute),
+                ],
+            ),
+            (
+                "nausea alone",
+                facts(&[], &[R::Nausea], None, None),
+                vec![("nausea", Precaution)],
+            ),
+            (
+                "face numbness alone",
+                facts(&[], &[R::FaceNumbness], None, None),
+                vec![("face_numbness", Precaution)],
+            ),
+            (
+                "unsteady walking alone",
+                facts(&[], &[R::UnsteadyWalking], None, None),
+                vec![("unsteady_walking", Urgent)],
+            ),
+            (
+                "positive arterial screen on exam",
+                with_findings(
+                    facts(&[], &[], None, None),
+                    &[Finding::ArterialScreenPositive],
+                ),
+                vec![
+                    ("cervical_artery_signs", Emergency),
+                    ("cervical_artery_signs", Absolute),
+                ],
+            ),
+            (
+                "trauma with a dangerous mechanism at 30",
+                facts(
+                    &[],
+                    &[R::RecentTrauma, R::DangerousMechanism],
+                    Some(30),
+                    None,
+                ),
+                vec![("recent_trauma", Urgent)],
+            ),
+            (
+                "trauma with pins and needles in the limbs at 30",
+                with_findings(
+                    facts(&[], &[R::RecentTrauma], Some(30), None),
+                    &[Finding::LimbParaesthesia],
+                ),
+                vec![("recent_trauma", Urgent)],
+            ),
+            (
+                "dangerous mechanism without trauma raises nothing",
+                facts(&[], &[R::DangerousMechanism], Some(30), None),
+                vec![],
+            ),
+            (
+                "injects drugs",
+                facts(&[], &[R::InjectsDrugs], None, None),
+                vec![("injects_drugs", Urgent)],
+            ),
+            (
+                "night pain at 12",
+                facts(&[], &[R::NightPain], Some(12), None),
+                vec![("night_pain", Urgent)],
+            ),
+            (
+                "night pain at 18",
+                facts(&[], &[R::NightPain], Some(18), None),
+                vec![("night_pain", Precaution)],
+            ),
+            (
+                "exam: reduced saddle sensation",
+                with_findings(
+                    facts(&[], &[], None, None),
+                    &[Finding::SaddleSensationReduced],
+                ),
+                vec![("cauda_equina_signs", Emergency)],
+            ),
+            (
+                "exam: leg weakness on both sides",
+                with_findings(
+                    facts(&[], &[], None, None),
+                    &[Finding::LegWeaknessBilateral, Finding::MajorMotorWeakness],
+                ),
+                vec![("cauda_equina_signs", Emergency)],
+            ),
+            (
+                "exam: foot drop",
+                with_findings(facts(&[], &[], None, None), &[Finding::MajorMotorWeakness]),
+                vec![("major_motor_weakness", Urgent)],
+            ),
+            (
+                "exam: disc herniation with marked weakness",
+                with_findings(
+                    facts(&[yes(C::DiscHerniation)], &[], None, None),
+                    &[Finding::MajorMotorWeakness],
+                ),
+                vec![
+                    ("major_motor_weakness", Urgent),
+                    ("disc_herniation", Absolute),
+                ],
+            ),
+            (
+                "exam: absent ankle reflexes alone",
+                with_findings(
+                    facts(&[], &[], None, None),
+                    &[
+                        Finding::ReflexesAbsentBilateral,
+                        Finding::LegReflexesAbsentBilateral,
+                    ],
+                ),
+                vec![("reflexes_absent_bilateral", Precaution)],
+            ),
+            (
+                "exam: absent ankle reflexes with both legs symptomatic",
+                with_findings(
+                    facts(&[], &[R::BilateralLegSymptoms], None, None),
+                    &[
+                        Finding::ReflexesAbsentBilateral,
+                        Finding::LegReflexesAbsentBilateral,
+                    ],
+                ),
+                vec![
+                    ("cauda_equina_signs", Emergency),
+                    ("bilateral_leg_symptoms", Urgent),
+                ],
+            ),
+            (
+                "exam: 4+ reflex",
+                with_findings(facts(&[], &[], None, None), &[Finding::Hyperreflexia]),
+                vec![("myelopathy_signs", Urgent), ("myelopathy_signs", Absolute)],
+            ),
+            (
+                "exam: equivocal Hoffmann",
+                with_findings(facts(&[], &[], None, None), &[Finding::UmnSignEquivocal]),
+                vec![("myelopathy_signs", Urgent), ("myelopathy_signs", Absolute)],
+            ),
+            (
+                "exam: hypermobile segment",
+                with_findings(facts(&[], &[], None, None), &[Finding::HypermobileSegment]),
+                vec![("segmental_hypermobility", Relative)],
+            ),
+            (
+                "exam: poor rotation after trauma",
+                with_findings(
+                    facts(&[], &[R::RecentTrauma], Some(30), None),
+                    &[Finding::CervicalRotationUnder45],
+                ),
+                vec![
+                    ("post_trauma_cervical_rotation", Urgent),
+                    ("recent_trauma", Precaution),
+                ],
+            ),
+            (
+                "exam: poor rotation without trauma",
+                with_findings(
+                    facts(&[], &[], Some(30), None),
+                    &[Finding::CervicalRotationUnder45],
+                ),
+                vec![],
+            ),
+            (
+                "diagnosis: spinal infection",
+                with_findings(facts(&[], &[], None, None), &[Finding::SpinalInfection]),
+                vec![("spinal_infection", Urgent)],
+            ),
+            (
+                "diagnosis: cauda equina",
+                with_findings(facts(&[], &[], None, None), &[Finding::CaudaEquina]),
+                vec![("cauda_equina", Emergency)],
+            ),
+            (
+                "diagnosis: bone metastasis",
+                with_findings(facts(&[], &[], None, None), &[Finding::BoneMetastasis]),
+                vec![("bone_metastasis", Absolute)],
+            ),
+            (
+                "diagnosis: Chiari malformation",
+                with_findings(facts(&[], &[], None, None), &[Finding::ChiariMalformation]),
+                vec![("chiari_malformation", Absolute)],
+            ),
+            (
+                "diagnosis: syringomyelia",
+                with_findings(facts(&[], &[], None, None), &[Finding::Syringomyelia]),
+                vec![("syringomyelia", Absolute)],
             ),
             (
                 "first episode at 55",
@@ -420,14 +777,64 @@ mod tests {
         }
     }
 
+    fn reads(w: &When, fact: Fact) -> bool {
+        match w {
+            When::Is(f) => *f == fact,
+            When::All(ws) | When::Any(ws) => ws.iter().any(|w| reads(w, fact)),
+            When::Not(w) => reads(w, fact),
+        }
+    }
+
+    /// Every question, finding and condition is read by at least one rule that fires on
+    /// it (a `Not` alone does not count).
     #[test]
-    fn every_condition_and_red_flag_code_has_a_rule() {
-        for c in C::ALL {
-            assert!(FLAG_RULES.iter().any(|r| r.code == c.as_str()), "{c}");
+    fn every_code_and_finding_is_read_by_a_rule() {
+        let facts_read = C::ALL
+            .iter()
+            .map(|c| Fact::Condition(*c))
+            .chain(R::ALL.iter().map(|r| Fact::RedFlag(*r)))
+            .chain(Finding::ALL.iter().map(|f| Fact::Finding(*f)));
+        for fact in facts_read {
+            assert!(
+                FLAG_RULES.iter().any(|r| reads(&r.when, fact)),
+                "no rule reads {fact:?}"
+            );
         }
-        for r in R::ALL {
-            assert!(FLAG_RULES.iter().any(|x| x.code == r.as_str()), "{r}");
-        }
+    }
+
+    #[test]
+    fn evidence_says_why_and_regions_follow_it() {
+        let mut f = ClinicalFacts::default();
+        f.condition(
+            C::SpinalSurgery,
+            Evidence::new(FlagBasis::OperationsList, "Operations list: “L4–L5 fusion”")
+                .at(&[Region::Lumbar]),
+        );
+        let raised = evaluate(&f);
+        assert_eq!(raised.len(), 1);
+        assert_eq!(raised[0].regions, vec![Region::Lumbar]);
+        assert!(!raised[0].region_unknown);
+        assert_eq!(raised[0].basis(), FlagBasis::OperationsList);
+        // The form's yes (no region) makes the region unknown again: every spinal region.
+        f.condition(
+            C::SpinalSurgery,
+            Evidence::answer(Some(Answer::Yes)).unwrap(),
+        );
+        let raised = evaluate(&f);
+        assert_eq!(raised[0].regions, Region::SPINAL.to_vec());
+        assert!(raised[0].region_unknown);
+        assert_eq!(raised[0].basis(), FlagBasis::FormAnswer);
+        assert_eq!(
+            raised[0].evidence_text(),
+            "Answered yes on the form; Operations list: “L4–L5 fusion”"
+        );
+        // Not answered counts, and says so.
+        let mut g = ClinicalFacts::default();
+        g.condition(C::Osteoporosis, Evidence::answer(None).unwrap());
+        let raised = evaluate(&g);
+        assert_eq!(raised.len(), 2);
+        assert!(raised.iter().all(|r| r.basis() == FlagBasis::NotAnswered));
+        assert!(raised[0].evidence_text().starts_with("Not answered"));
     }
 
     #[test]
@@ -451,10 +858,15 @@ mod tests {
                         "{}: urgent blocks thrust, mobilization, instrument",
                         r.code
                     );
-                    assert_eq!(r.regions, Region::ALL, "{}: in every region", r.code);
+                    assert_eq!(
+                        r.regions,
+                        Regions::These(Region::ALL),
+                        "{}: in every region",
+                        r.code
+                    );
                 }
                 Absolute | Relative => assert!(
-                    !r.techniques.is_empty() && !r.regions.is_empty(),
+                    !r.techniques.is_empty() && r.regions != Regions::These(&[]),
                     "{}",
                     r.code
                 ),
