@@ -664,7 +664,7 @@ fn plan_cases() -> Vec<PlanCase> {
             name: "emergency refuses an override reason too",
             flags: emergency(),
             interventions: json!([
-                {"technique": "modality", "region": "cervical", "override_reason": "Heat only"},
+                {"technique": "modality", "region": "cervical", "override_reason": "Heat pack only, no electrical stimulation"},
             ]),
             refused: &[(
                 "suspected_cauda_equina",
@@ -681,7 +681,7 @@ fn plan_cases() -> Vec<PlanCase> {
                 {"technique": "hvla", "region": "cervical"},
                 {"technique": "mobilization", "region": "thoracic"},
                 {"technique": "instrument", "region": "lower_extremity"},
-                {"technique": "flexion_distraction", "region": "lumbar", "override_reason": "Gentle"},
+                {"technique": "flexion_distraction", "region": "lumbar", "override_reason": "Gentle grade I only, agreed with the patient"},
             ]),
             refused: &[
                 ("progressive_weakness", "urgent", "hvla", "cervical"),
@@ -941,7 +941,7 @@ async fn an_override_keeps_its_author_across_saves(app: TestApp) {
     let (aid, v) = start(&app, &s.dr, &pid).await;
     let plan = plan_with(
         &app,
-        json!([{"technique": "hvla", "region": "thoracic", "override_reason": "INR in range"}]),
+        json!([{"technique": "hvla", "region": "thoracic", "override_reason": "INR 2.4 in range this week; low force only"}]),
     );
     let (st, first) = save(&app, &s.dr, &aid, v, json!({"plan": plan.clone()})).await;
     assert_eq!(st, StatusCode::OK, "{first}");
@@ -962,7 +962,7 @@ async fn an_override_keeps_its_author_across_saves(app: TestApp) {
     // A client cannot forge the stamp: the service replaces what is sent.
     let forged_same = plan_with(
         &app,
-        json!([{"technique": "hvla", "region": "thoracic", "override_reason": "INR in range",
+        json!([{"technique": "hvla", "region": "thoracic", "override_reason": "INR 2.4 in range this week; low force only",
                 "override_by": "someone-else", "override_at": "2000-01-01T00:00:00"}]),
     );
     let (st, e) = save(&app, &s.dr, &aid, v + 2, json!({"plan": forged_same})).await;

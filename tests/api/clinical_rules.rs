@@ -101,7 +101,13 @@ async fn start(app: &TestApp, token: &str, pid: &str) -> (String, i64) {
     )
 }
 
-async fn save(app: &TestApp, token: &str, aid: &str, version: i64, sections: Value) -> (StatusCode, Value) {
+async fn save(
+    app: &TestApp,
+    token: &str,
+    aid: &str,
+    version: i64,
+    sections: Value,
+) -> (StatusCode, Value) {
     let mut body = sections;
     body["version"] = json!(version);
     let resp = app
@@ -145,19 +151,30 @@ fn plan(app: &TestApp, interventions: Value) -> Value {
 async fn an_exam_finds_cauda_equina_the_form_denied(app: TestApp) {
     let s = staff(&app).await;
     let pid = new_patient(&app, &s.desk, "1972-04-09").await;
-    let v = post_intake(&app, &s.desk, &pid, &every_question_answered(&json!({
-        "chief_complaint": "Low back pain and both legs heavy",
-        "pain_now": 6, "pain_worst": 8,
-    })))
+    let v = post_intake(
+        &app,
+        &s.desk,
+        &pid,
+        &every_question_answered(&json!({
+            "chief_complaint": "Low back pain and both legs heavy",
+            "pain_now": 6, "pain_worst": 8,
+        })),
+    )
     .await;
     assert!(v["flags"].as_array().unwrap().is_empty(), "{v}");
     let (aid, version) = start(&app, &s.dr, &pid).await;
-    let (st, rec) = save(&app, &s.dr, &aid, version, json!({"neuro": {
-        "sensation": [
-            {"dermatome": "S3-5", "side": "left", "grade": "1"},
-            {"dermatome": "S3-5", "side": "right", "grade": "2"},
-        ],
-    }}))
+    let (st, rec) = save(
+        &app,
+        &s.dr,
+        &aid,
+        version,
+        json!({"neuro": {
+            "sensation": [
+                {"dermatome": "S3-5", "side": "left", "grade": "1"},
+                {"dermatome": "S3-5", "side": "right", "grade": "2"},
+            ],
+        }}),
+    )
     .await;
     assert_eq!(st, StatusCode::OK, "{rec}");
     let all = flags(&app, &s.dr, &pid).await;
@@ -184,7 +201,11 @@ async fn an_exam_finds_cauda_equina_the_form_denied(app: TestApp) {
             json!({"plan": plan(&app, json!([{"technique": technique, "region": "lumbar"}]))}),
         )
         .await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{technique}: {refusal}");
+        assert_eq!(
+            st,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{technique}: {refusal}"
+        );
         assert!(
             refusal["errors"]["plan.interventions[0]"].is_string(),
             "{refusal}"
@@ -195,7 +216,11 @@ async fn an_exam_finds_cauda_equina_the_form_denied(app: TestApp) {
 /// Every list reaches the rules through the API, though the boxes all say no.
 async fn medicines_operations_and_free_text_raise_their_conditions(app: TestApp) {
     let s = staff(&app).await;
-    type Case = (&'static str, Value, Vec<(&'static str, &'static str, &'static str)>);
+    type Case = (
+        &'static str,
+        Value,
+        Vec<(&'static str, &'static str, &'static str)>,
+    );
     let cases: Vec<Case> = vec![
         (
             "Eliquis, blood thinners answered no",
@@ -258,7 +283,12 @@ async fn medicines_operations_and_free_text_raise_their_conditions(app: TestApp)
         if case == "an L4–L5 fusion" {
             assert_eq!(got[0]["regions"], json!(["lumbar"]), "{case}");
             assert_eq!(got[0]["region_unknown"], false, "{case}");
-            assert!(got[0]["evidence"].as_str().unwrap().contains("L4–L5 fusion"));
+            assert!(
+                got[0]["evidence"]
+                    .as_str()
+                    .unwrap()
+                    .contains("L4–L5 fusion")
+            );
         }
         if case.starts_with("Eliquis") {
             assert_eq!(
@@ -366,13 +396,22 @@ async fn corrections_and_diagnoses_raise_flags_once(app: TestApp) {
     );
     assert!(got.iter().all(|f| f["origin"] == "assessment"));
     // The diagnosis says the same thing: no second copy on the banner.
-    let (st, rec) = save(&app, &s.dr, &aid, rec["version"].as_i64().unwrap(),
-        json!({"diagnoses": [{"code": "M81.0", "primary": true}, {"code": "S32.009A"}]})).await;
+    let (st, rec) = save(
+        &app,
+        &s.dr,
+        &aid,
+        rec["version"].as_i64().unwrap(),
+        json!({"diagnoses": [{"code": "M81.0", "primary": true}, {"code": "S32.009A"}]}),
+    )
+    .await;
     assert_eq!(st, StatusCode::OK, "{rec}");
     let got = flags(&app, &s.dr, &pid).await;
     let osteo = got.iter().filter(|f| f["code"] == "osteoporosis").count();
     assert_eq!(osteo, 2, "one flag per code and level: {got:?}");
-    let fracture: Vec<&Value> = got.iter().filter(|f| f["code"] == "recent_fracture").collect();
+    let fracture: Vec<&Value> = got
+        .iter()
+        .filter(|f| f["code"] == "recent_fracture")
+        .collect();
     assert_eq!(fracture.len(), 1, "{got:?}");
     assert_eq!(fracture[0]["basis"], "diagnosis");
     assert_eq!(fracture[0]["regions"], json!(["lumbar"]));
@@ -411,13 +450,56 @@ async fn the_artery_signs_decide_the_level_by_combination(app: TestApp) {
     ];
     for (red, want) in cases {
         let pid = new_patient(&app, &s.desk, "1990-01-01").await;
-        post_intake(&app, &s.desk, &pid, &every_question_answered(&json!({"red_flags": red.clone()}))).await;
+        post_intake(
+            &app,
+            &s.desk,
+            &pid,
+            &every_question_answered(&json!({"red_flags": red.clone()})),
+        )
+        .await;
         let got = flags(&app, &s.dr, &pid).await;
         assert_eq!(summary(&got), triples(&want), "{red}");
     }
 }
 
+/// An override of a relative contraindication is the record of a decision: "x" is not.
+async fn an_override_reason_is_a_sentence(app: TestApp) {
+    let s = staff(&app).await;
+    let pid = new_patient(&app, &s.desk, "1970-01-01").await;
+    post_intake(
+        &app,
+        &s.desk,
+        &pid,
+        &every_question_answered(&json!({"conditions": {"anticoagulants": "yes"}})),
+    )
+    .await;
+    let (aid, v) = start(&app, &s.dr, &pid).await;
+    for reason in ["x", "ok", "....", "INR fine"] {
+        let (st, r) = save(
+            &app,
+            &s.dr,
+            &aid,
+            v,
+            json!({"plan": plan(&app, json!([
+            {"technique": "hvla", "region": "thoracic", "override_reason": reason}]))}),
+        )
+        .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{reason}: {r}");
+        assert!(
+            r["errors"]["plan.interventions[0].override_reason"]
+                .as_str()
+                .unwrap()
+                .contains("sentence"),
+            "{r}"
+        );
+    }
+    let (st, r) = save(&app, &s.dr, &aid, v, json!({"plan": plan(&app, json!([
+        {"technique": "hvla", "region": "thoracic", "override_reason": "INR 2.3 last week, stable; low-force setup"}]))})).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+}
+
 on_both_backends!(
+    an_override_reason_is_a_sentence,
     an_exam_finds_cauda_equina_the_form_denied,
     medicines_operations_and_free_text_raise_their_conditions,
     unanswered_questions_raise_not_answered_flags,

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::check_note;
 use super::exercises::{Advice, Exercise};
-use crate::domain::FieldErrors;
 use crate::domain::clinical::{Region, Technique};
+use crate::domain::{FieldErrors, written_reason};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,11 +82,12 @@ pub fn validate(plan: &mut TreatmentPlan, visit_date: NaiveDate, e: &mut FieldEr
     }
     let mut seen = Vec::new();
     for (i, iv) in plan.interventions.iter_mut().enumerate() {
-        check_note(
-            &mut iv.override_reason,
-            &format!("plan.interventions[{i}].override_reason"),
-            e,
-        );
+        let field = format!("plan.interventions[{i}].override_reason");
+        check_note(&mut iv.override_reason, &field, e);
+        // An override is the record of a clinical decision: "x" or "ok" says nothing.
+        if let Some(Err(message)) = iv.override_reason.as_deref().map(written_reason::parse) {
+            e.add(&field, message);
+        }
         if seen.contains(&(iv.technique, iv.region)) {
             e.add(
                 &format!("plan.interventions[{i}].technique"),
