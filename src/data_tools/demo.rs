@@ -174,8 +174,11 @@ pub fn load(
             let id = PatientId::from_db(row.id.clone());
             let mut flags = Vec::new();
             if let Some(intake) = &spec.intake {
-                let answers =
-                    IntakeAnswers::parse(intake, today.year()).map_err(ServiceError::Invalid)?;
+                let answers = IntakeAnswers::parse(
+                    &super::demo_patients::every_question_answered(intake),
+                    today.year(),
+                )
+                .map_err(ServiceError::Invalid)?;
                 flags =
                     intakes::record_paper_intake(conn, now(), &practitioner, &id, &answers)?.flags;
                 intake_count += 1;

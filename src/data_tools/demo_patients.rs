@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 
 use super::synthetic::ascii_letters;
+use crate::domain::clinical::{ConditionCode, RedFlagCode};
 use crate::domain::intake::{IntakeInput, MedicationInput};
 use crate::domain::patient::PatientInput;
 
@@ -46,6 +47,21 @@ fn person(
         occupation: occupation.into(),
         ..Default::default()
     }
+}
+
+/// A demo paper form as a careful front desk enters it: every question answered, "no"
+/// unless the demo says otherwise (a question left out would count as not answered).
+pub fn every_question_answered(intake: &IntakeInput) -> IntakeInput {
+    let mut i = intake.clone();
+    for c in ConditionCode::ALL {
+        i.conditions
+            .entry(c.as_str().to_owned())
+            .or_insert_with(|| "no".to_owned());
+    }
+    for r in RedFlagCode::ASKED {
+        i.red_flags.entry(r.as_str().to_owned()).or_insert(false);
+    }
+    i
 }
 
 fn yes(codes: &[&str]) -> BTreeMap<String, String> {
