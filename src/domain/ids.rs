@@ -50,3 +50,4 @@ id_type!(UserId);
 id_type!(SessionId);
 id_type!(PatientId);
 id_type!(AssessmentId);
+id_type!(FlagId);

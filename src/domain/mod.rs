@@ -17,6 +17,6 @@ pub mod written_reason;
 
 pub use email::EmailAddress;
 pub use field_errors::FieldErrors;
-pub use ids::{AssessmentId, PatientId, SessionId, UserId, new_id};
+pub use ids::{AssessmentId, FlagId, PatientId, SessionId, UserId, new_id};
 pub use role::Role;
 pub use staff_name::StaffName;

@@ -9,6 +9,8 @@
 //! the canonical content, and from then on the row never changes (the database trigger
 //! refuses too); addenda are the only change.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDateTime;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -39,6 +41,8 @@ pub struct AssessmentRecord {
     pub addenda: Vec<AddendumRow>,
     /// The patient's unresolved flags, most severe first.
     pub flags: Vec<FlagRow>,
+    /// Their referrals and narrowings, by flag id.
+    pub flag_history: BTreeMap<String, flags::FlagHistory>,
     /// What the saved plan conflicts with now (flags raised after it was saved count).
     pub conflicts: Vec<PlanConflict>,
     /// The latest submitted history, for the review.
@@ -64,7 +68,12 @@ impl AssessmentRecord {
 
     /// Why signing would be refused now; empty when it may be signed.
     pub fn sign_blockers(&self) -> Vec<String> {
-        sign_blockers(&self.content, &self.flags, self.has_consent)
+        sign_blockers(
+            &self.content,
+            &self.flags,
+            &self.flag_history,
+            self.has_consent,
+        )
     }
 }
 
@@ -169,18 +178,33 @@ fn conflicts_now(content: &AssessmentContent, flags: &[FlagRow]) -> Vec<PlanConf
     }
 }
 
-fn sign_blockers(content: &AssessmentContent, flags: &[FlagRow], has_consent: bool) -> Vec<String> {
+/// Part A: an emergency or urgent flag needs its referral documented before the visit
+/// is signed; other red flags need the practitioner to have seen them. A referred flag
+/// still blocks every intervention it forbids (the plan check below reads every
+/// unresolved flag), so a referred emergency signs only with a plan of no interventions.
+fn sign_blockers(
+    content: &AssessmentContent,
+    flags: &[FlagRow],
+    history: &BTreeMap<String, flags::FlagHistory>,
+    has_consent: bool,
+) -> Vec<String> {
     let mut out = Vec::new();
     for f in flags.iter().filter(|f| f.status != "resolved") {
-        if f.level == FlagLevel::Emergency.as_str() {
-            out.push(format!(
-                "The emergency flag “{}” is unresolved: refer now; nothing may be signed until it is resolved.",
-                f.code
-            ));
+        let level = FlagLevel::parse(&f.level).unwrap_or(FlagLevel::Precaution);
+        let referred = history.get(&f.id).is_some_and(|h| h.is_referred());
+        if matches!(level, FlagLevel::Emergency | FlagLevel::Urgent) {
+            if !referred {
+                out.push(format!(
+                    "Document the referral for “{}” ({}) before signing.",
+                    f.reason,
+                    level.label()
+                ));
+            }
         } else if f.kind == FlagKind::RedFlag.as_str() && f.status == "open" {
             out.push(format!(
-                "The red flag “{}” has not been acknowledged.",
-                f.code
+                "The red flag “{}” ({}) has not been acknowledged.",
+                f.reason,
+                level.label()
             ));
         }
     }
@@ -203,6 +227,7 @@ fn load_record(conn: &mut DbConnection, row: AssessmentRow) -> ServiceResult<Ass
     use crate::db::models::user;
     let content = parse_content(&row)?;
     let flags = flags::unresolved(conn, &row.patient_id)?;
+    let flag_history = flags::histories(conn, &flags)?;
     let latest = intake::latest_submitted(conn, &row.patient_id)?;
     let (intake, intake_submitted_at) = match latest {
         Some(i) => (Some(intake::load_input(conn, &i)?), i.submitted_at),
@@ -223,6 +248,7 @@ fn load_record(conn: &mut DbConnection, row: AssessmentRow) -> ServiceResult<Ass
         content,
         addenda,
         flags,
+        flag_history,
         intake,
         intake_submitted_at,
         practitioner_name,

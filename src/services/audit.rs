@@ -35,6 +35,11 @@ pub enum AuditAction {
     FlagRaised,
     FlagAcknowledged,
     FlagResolved,
+    FlagReferred,
+    FlagNarrowed,
+    FlagConfirmed,
+    FlagDismissed,
+    ReferralLetterPrinted,
     InvitationSent,
     InvitationOpened,
     InvitationRevoked,
@@ -52,7 +57,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 44] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -78,6 +83,11 @@ impl AuditAction {
         AuditAction::FlagRaised,
         AuditAction::FlagAcknowledged,
         AuditAction::FlagResolved,
+        AuditAction::FlagReferred,
+        AuditAction::FlagNarrowed,
+        AuditAction::FlagConfirmed,
+        AuditAction::FlagDismissed,
+        AuditAction::ReferralLetterPrinted,
         AuditAction::InvitationSent,
         AuditAction::InvitationOpened,
         AuditAction::InvitationRevoked,
@@ -121,6 +131,11 @@ impl AuditAction {
             AuditAction::FlagRaised => "flag.raised",
             AuditAction::FlagAcknowledged => "flag.acknowledged",
             AuditAction::FlagResolved => "flag.resolved",
+            AuditAction::FlagReferred => "flag.referred",
+            AuditAction::FlagNarrowed => "flag.narrowed",
+            AuditAction::FlagConfirmed => "flag.confirmed",
+            AuditAction::FlagDismissed => "flag.dismissed",
+            AuditAction::ReferralLetterPrinted => "referral_letter.printed",
             AuditAction::InvitationSent => "invitation.sent",
             AuditAction::InvitationOpened => "invitation.opened",
             AuditAction::InvitationRevoked => "invitation.revoked",
@@ -168,7 +183,12 @@ impl AuditAction {
             AuditAction::FlagsViewed
             | AuditAction::FlagRaised
             | AuditAction::FlagAcknowledged
-            | AuditAction::FlagResolved => "flag",
+            | AuditAction::FlagResolved
+            | AuditAction::FlagReferred
+            | AuditAction::FlagNarrowed
+            | AuditAction::FlagConfirmed
+            | AuditAction::FlagDismissed => "flag",
+            AuditAction::ReferralLetterPrinted => "referral_letter",
             AuditAction::AssessmentStarted
             | AuditAction::AssessmentViewed
             | AuditAction::AssessmentSaved
@@ -318,4 +338,32 @@ pub fn verify_chain(conn: &mut DbConnection) -> Result<ChainCheck, diesel::resul
         });
     }
     Ok(ChainCheck::Intact { rows: last })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditAction;
+
+    /// The audit browser filters by these codes and stored rows are read back by them:
+    /// each must be unique and parse back to its action.
+    #[test]
+    fn every_action_code_is_unique_and_reads_back() {
+        let mut codes: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(a.as_str()), Some(a), "{}", a.as_str());
+        }
+        codes.sort_unstable();
+        let n = codes.len();
+        codes.dedup();
+        assert_eq!(codes.len(), n, "duplicate audit action codes");
+        for code in [
+            "flag.referred",
+            "flag.narrowed",
+            "flag.confirmed",
+            "flag.dismissed",
+            "referral_letter.printed",
+        ] {
+            assert!(AuditAction::parse(code).is_some(), "{code}");
+        }
+    }
 }

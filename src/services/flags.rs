@@ -1,17 +1,37 @@
-//! Flags: raised by the rules from an intake (or an exam), or by hand; acknowledged and
-//! resolved by practitioners. Every read and change is audited.
+//! Flags: raised by the rules from an intake (or an exam), or by hand; acknowledged,
+//! referred, narrowed, confirmed or dismissed, and resolved by practitioners. Every read
+//! and change is audited in its transaction.
+//!
+//! What a practitioner may decide on a flag depends on what kind of flag it is:
+//! emergency and urgent flags are referred (and stay blocking until resolved with the
+//! referral's result); a flag of unknown region is narrowed to the regions it concerns;
+//! a flag inferred from the medicine list, the operations list or free text is confirmed
+//! or dismissed. The decisions live in the submodules; this module holds the reads, the
+//! shared transaction and the decisions every flag takes (acknowledge, resolve).
+
+mod inferred;
+mod manual;
+mod narrowing;
+mod referral;
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
-use serde::Deserialize;
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
-use super::flag_raising::{FlagOrigin, join};
 use super::{Actor, ServiceError, ServiceResult};
-use crate::db::models::flag::{self, FlagRow, NewFlag};
-use crate::db::models::patient;
+use crate::db::models::flag::{self, FlagRow};
+use crate::db::models::flag_narrowing::{self, NarrowingRow};
+use crate::db::models::flag_referral::{self, ReferralRow};
+use crate::db::models::{patient, user};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::clinical::{FlagKind, FlagLevel, Region, Technique};
-use crate::domain::{FieldErrors, PatientId, new_id};
+use crate::domain::clinical::FlagLevel;
+use crate::domain::{FieldErrors, FlagId, PatientId, Role, UserId, written_reason};
+
+pub use inferred::{confirm, dismiss};
+pub use manual::{ManualFlagInput, add_manual};
+pub use narrowing::narrow;
+pub use referral::{ReferralInput, refer};
 
 /// Severity rank for sorting: unresolved before resolved, then most severe first.
 pub fn sort_key(f: &FlagRow) -> (bool, FlagLevel, NaiveDateTime) {
@@ -22,13 +42,70 @@ pub fn sort_key(f: &FlagRow) -> (bool, FlagLevel, NaiveDateTime) {
     )
 }
 
-/// A patient's flags, unresolved and most severe first. Audited as a read.
+/// What practitioners did with a flag besides acknowledging and resolving it.
+#[derive(Debug, Clone, Default)]
+pub struct FlagHistory {
+    /// The documented referral (one per flag).
+    pub referral: Option<ReferralRow>,
+    /// The referring practitioner's name, for people reading the flag.
+    pub referred_by_name: Option<String>,
+    /// Narrowings of an unknown region, oldest first.
+    pub narrowings: Vec<NarrowingRow>,
+}
+
+impl FlagHistory {
+    pub fn is_referred(&self) -> bool {
+        self.referral.is_some()
+    }
+}
+
+/// A flag with its history.
+#[derive(Debug, Clone)]
+pub struct FlagRecord {
+    pub row: FlagRow,
+    pub history: FlagHistory,
+}
+
+/// The histories of these flags, by flag id (a flag with none has no entry).
+pub fn histories(
+    conn: &mut DbConnection,
+    rows: &[FlagRow],
+) -> ServiceResult<BTreeMap<String, FlagHistory>> {
+    let ids: Vec<String> = rows.iter().map(|f| f.id.clone()).collect();
+    let mut out: BTreeMap<String, FlagHistory> = BTreeMap::new();
+    for r in flag_referral::for_flags(conn, &ids)? {
+        let name = user::find(conn, &r.referred_by)?.map(|u| u.name);
+        let h = out.entry(r.flag_id.clone()).or_default();
+        // Oldest first, so a second row (which the service never writes) would win.
+        h.referred_by_name = name;
+        h.referral = Some(r);
+    }
+    for n in flag_narrowing::for_flags(conn, &ids)? {
+        out.entry(n.flag_id.clone()).or_default().narrowings.push(n);
+    }
+    Ok(out)
+}
+
+/// Pairs each flag with its history, keeping the order.
+pub fn with_history(conn: &mut DbConnection, rows: Vec<FlagRow>) -> ServiceResult<Vec<FlagRecord>> {
+    let mut all = histories(conn, &rows)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| FlagRecord {
+            history: all.remove(&row.id).unwrap_or_default(),
+            row,
+        })
+        .collect())
+}
+
+/// A patient's flags with their histories, unresolved and most severe first. Audited
+/// as a read.
 pub fn list(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     actor: &Actor,
     patient_id: &PatientId,
-) -> ServiceResult<Vec<FlagRow>> {
+) -> ServiceResult<Vec<FlagRecord>> {
     write_transaction(conn, |conn| {
         if patient::find(conn, patient_id.as_str())?.is_none() {
             return Err(ServiceError::NotFound);
@@ -42,7 +119,32 @@ pub fn list(
             AuditEntry::new(AuditAction::FlagsViewed, Outcome::Success)
                 .patient(patient_id.as_str()),
         )?;
-        Ok(rows)
+        with_history(conn, rows)
+    })
+}
+
+/// One flag with its history, for a practitioner's form that came back with errors.
+/// Audited as a read of the patient's flags.
+pub fn get(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    flag_id: &FlagId,
+) -> ServiceResult<FlagRecord> {
+    practitioner(actor)?;
+    write_transaction(conn, |conn| {
+        let row = flag::find(conn, flag_id.as_str())?.ok_or(ServiceError::NotFound)?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            AuditEntry::new(AuditAction::FlagsViewed, Outcome::Success)
+                .entity(flag_id.as_str())
+                .patient(&row.patient_id)
+                .detail("form returned"),
+        )?;
+        let mut records = with_history(conn, vec![row])?;
+        records.pop().ok_or(ServiceError::NotFound)
     })
 }
 
@@ -56,33 +158,56 @@ pub fn unresolved(conn: &mut DbConnection, patient_id: &str) -> ServiceResult<Ve
     Ok(rows)
 }
 
-fn change(
+/// Clinical decisions on flags are the practitioner's.
+fn practitioner(actor: &Actor) -> ServiceResult<&UserId> {
+    match &actor.user {
+        Some((id, Role::Practitioner)) => Ok(id),
+        _ => Err(ServiceError::Forbidden),
+    }
+}
+
+fn already_resolved() -> ServiceError {
+    ServiceError::Conflict("This flag is already resolved.".into())
+}
+
+/// An update that matched no row: the flag changed under us (another practitioner
+/// resolved it a moment ago), so say so instead of pretending it worked.
+fn updated(rows: usize) -> ServiceResult<()> {
+    if rows == 0 {
+        return Err(ServiceError::Conflict(
+            "This flag changed while you were deciding; reload it and look again.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// One practitioner's decision on one flag, in one write transaction: reads the flag,
+/// lets `apply` check and write, records one audit row and reads the flag back. The
+/// audit detail names what raised the flag, never its clinical content.
+fn decide(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     actor: &Actor,
-    flag_id: &str,
+    flag_id: &FlagId,
     action: AuditAction,
-    apply: impl FnOnce(&mut DbConnection, &str) -> Result<usize, diesel::result::Error>,
-) -> ServiceResult<FlagRow> {
-    let by = actor.user_id().ok_or(ServiceError::Forbidden)?.to_string();
+    apply: impl FnOnce(&mut DbConnection, &FlagRow, &str) -> ServiceResult<()>,
+) -> ServiceResult<FlagRecord> {
+    let by = practitioner(actor)?.to_string();
     write_transaction(conn, |conn| {
-        let before = flag::find(conn, flag_id)?.ok_or(ServiceError::NotFound)?;
-        if apply(conn, &by)? == 0 {
-            return Err(ServiceError::Conflict(format!(
-                "This flag is already {}.",
-                before.status
-            )));
-        }
+        let before = flag::find(conn, flag_id.as_str())?.ok_or(ServiceError::NotFound)?;
+        apply(conn, &before, &by)?;
         audit::record(
             conn,
             now,
             actor,
             AuditEntry::new(action, Outcome::Success)
-                .entity(flag_id)
+                .entity(flag_id.as_str())
                 .patient(&before.patient_id)
                 .detail(before.source.clone()),
         )?;
-        flag::find(conn, flag_id)?.ok_or(ServiceError::NotFound)
+        let row = flag::find(conn, flag_id.as_str())?.ok_or(ServiceError::NotFound)?;
+        let mut records = with_history(conn, vec![row])?;
+        records.pop().ok_or(ServiceError::NotFound)
     })
 }
 
@@ -92,167 +217,53 @@ pub fn acknowledge(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     actor: &Actor,
-    flag_id: &str,
-) -> ServiceResult<FlagRow> {
-    change(
+    flag_id: &FlagId,
+) -> ServiceResult<FlagRecord> {
+    decide(
         conn,
         now,
         actor,
         flag_id,
         AuditAction::FlagAcknowledged,
-        |c, by| flag::acknowledge(c, flag_id, by, now),
+        |c, f, by| {
+            if f.status != "open" {
+                return Err(ServiceError::Conflict(format!(
+                    "This flag is already {}.",
+                    f.status
+                )));
+            }
+            updated(flag::acknowledge(c, &f.id, by, now)?)
+        },
     )
 }
 
-/// Resolves a flag with a written reason (required).
+/// Resolves a flag with a written reason. When the flag was referred, the reason is the
+/// referral's result and the flag is recorded as resolved by that result.
 pub fn resolve(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     actor: &Actor,
-    flag_id: &str,
+    flag_id: &FlagId,
     reason: &str,
-) -> ServiceResult<FlagRow> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(FieldErrors::single("reason", "Say why the flag no longer applies.").into());
-    }
-    if reason.chars().count() > 2000 {
-        return Err(FieldErrors::single("reason", "Use at most 2000 characters.").into());
-    }
-    change(
+) -> ServiceResult<FlagRecord> {
+    let reason = written_reason::parse(reason).map_err(|m| FieldErrors::single("reason", m))?;
+    decide(
         conn,
         now,
         actor,
         flag_id,
         AuditAction::FlagResolved,
-        |c, by| flag::resolve(c, flag_id, by, reason, now),
+        |c, f, by| {
+            if f.is_resolved() {
+                return Err(already_resolved());
+            }
+            let referred = !flag_referral::for_flags(c, std::slice::from_ref(&f.id))?.is_empty();
+            let how = if referred {
+                "referral_result"
+            } else {
+                "resolved"
+            };
+            updated(flag::resolve(c, &f.id, by, &reason, how, now)?)
+        },
     )
-}
-
-/// A flag a practitioner adds by hand.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct ManualFlagInput {
-    pub code: String,
-    pub level: String,
-    pub techniques: Vec<String>,
-    pub regions: Vec<String>,
-    pub reason: String,
-}
-
-pub fn add_manual(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    actor: &Actor,
-    patient_id: &PatientId,
-    input: &ManualFlagInput,
-) -> ServiceResult<FlagRow> {
-    let mut e = FieldErrors::new();
-    let code = input.code.trim();
-    if code.is_empty()
-        || code.len() > 50
-        || !code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
-        e.add(
-            "code",
-            "Use a short code of lower-case letters, digits and _ (for example osteoporosis).",
-        );
-    }
-    let level = FlagLevel::parse(input.level.trim());
-    if level.is_none() {
-        e.add(
-            "level",
-            "Choose emergency, urgent, absolute, relative or precaution.",
-        );
-    }
-    let techniques: Vec<Technique> = input
-        .techniques
-        .iter()
-        .filter_map(|t| Technique::parse(t))
-        .collect();
-    if techniques.len() != input.techniques.len() {
-        e.add("techniques", "Unknown technique code.");
-    }
-    let regions: Vec<Region> = input
-        .regions
-        .iter()
-        .filter_map(|r| Region::parse(r))
-        .collect();
-    if regions.len() != input.regions.len() {
-        e.add("regions", "Unknown region code.");
-    }
-    let reason = input.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        e.add(
-            "reason",
-            "Give a plain reason (at most 1000 characters); the front desk sees it.",
-        );
-    }
-    e.into_result()?;
-    let level = level.ok_or(ServiceError::NotFound)?;
-    let (kind, techniques, regions) = match level {
-        FlagLevel::Emergency => (
-            FlagKind::RedFlag,
-            Technique::ALL.to_vec(),
-            Region::ALL.to_vec(),
-        ),
-        FlagLevel::Urgent => (
-            FlagKind::RedFlag,
-            Technique::FORCE_BASED.to_vec(),
-            Region::ALL.to_vec(),
-        ),
-        // A flag whose region is unknown applies to every spinal region (part A).
-        _ if regions.is_empty() => (
-            FlagKind::Contraindication,
-            techniques,
-            Region::SPINAL.to_vec(),
-        ),
-        _ => (FlagKind::Contraindication, techniques, regions),
-    };
-    if matches!(level, FlagLevel::Absolute | FlagLevel::Relative) && techniques.is_empty() {
-        return Err(
-            FieldErrors::single("techniques", "Name the techniques this flag restricts.").into(),
-        );
-    }
-    let id = new_id();
-    let by = actor.user_id().map(|u| u.to_string());
-    write_transaction(conn, |conn| {
-        if patient::find(conn, patient_id.as_str())?.is_none() {
-            return Err(ServiceError::NotFound);
-        }
-        flag::insert(
-            conn,
-            &NewFlag {
-                id: &id,
-                patient_id: patient_id.as_str(),
-                code,
-                kind: kind.as_str(),
-                level: level.as_str(),
-                techniques: &join(&techniques, Technique::as_str),
-                regions: &join(&regions, Region::as_str),
-                source: FlagOrigin::Manual.as_str(),
-                source_id: None,
-                reason,
-                rule_source: "practitioner",
-                status: "open",
-                raised_at: now,
-                raised_by: by.as_deref(),
-                basis: "practitioner",
-                evidence: "",
-                region_unknown: false,
-            },
-        )?;
-        audit::record(
-            conn,
-            now,
-            actor,
-            AuditEntry::new(AuditAction::FlagRaised, Outcome::Success)
-                .entity(&id)
-                .patient(patient_id.as_str())
-                .detail("manual"),
-        )?;
-        flag::find(conn, &id)?.ok_or(ServiceError::NotFound)
-    })
 }

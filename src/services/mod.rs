@@ -19,6 +19,7 @@ pub mod invitations;
 pub mod login;
 pub mod password_reset;
 pub mod patients;
+pub mod referral_letter;
 pub mod sessions;
 pub mod setup;
 

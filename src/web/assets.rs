@@ -11,6 +11,8 @@ const WORKSPACE_SCRIPT: &str = include_str!("../../templates/static/workspace.js
 
 const PRINT_STYLESHEET: &str = include_str!("../../templates/static/print.css");
 
+const PRINT_SCRIPT: &str = include_str!("../../templates/static/print.js");
+
 fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
@@ -26,6 +28,12 @@ pub async fn workspace_script() -> HttpResponse {
 /// Print rules for the assessment summary (A4 and Letter).
 pub async fn print_stylesheet() -> HttpResponse {
     asset("text/css; charset=utf-8", PRINT_STYLESHEET)
+}
+
+/// The Print button of printable pages: the CSP allows no inline script, so the one
+/// line that calls `window.print()` is a file of its own.
+pub async fn print_script() -> HttpResponse {
+    asset("text/javascript; charset=utf-8", PRINT_SCRIPT)
 }
 
 /// The small script that lets a patient tap the pain diagram (the form works without it).

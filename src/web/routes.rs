@@ -101,6 +101,7 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/static/intake.js", Infra, Public, assets::intake_script),
     route!(Get "/static/workspace.js", Infra, Public, assets::workspace_script),
     route!(Get "/static/print.css", Infra, Public, assets::print_stylesheet),
+    route!(Get "/static/print.js", Infra, Public, assets::print_script),
     // The patient's pre-visit form: the token in the link is the only key.
     route!(Get "/intake/{token}", Page, Public, pages::intake_form::show),
     route!(Post "/intake/{token}", Page, Public, pages::intake_form::save),
@@ -143,8 +144,15 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/assessments/{id}/sign", Page, Staff(PRACTITIONER), pages::assessments::sign),
     route!(Post "/assessments/{id}/addenda", Page, Staff(PRACTITIONER), pages::assessments::add_addendum),
     route!(Get "/assessments/{id}/print", Page, Staff(CLINICAL_READ), pages::assessment_print::show),
-    route!(Post "/flags/{id}/acknowledge", Page, Staff(PRACTITIONER), pages::assessments::acknowledge_flag),
-    route!(Post "/flags/{id}/resolve", Page, Staff(PRACTITIONER), pages::assessments::resolve_flag),
+    // A practitioner's decisions on a flag, from the flag banner.
+    route!(Post "/flags/{id}/acknowledge", Page, Staff(PRACTITIONER), pages::flags::acknowledge_flag),
+    route!(Post "/flags/{id}/resolve", Page, Staff(PRACTITIONER), pages::flags::resolve_flag),
+    route!(Post "/flags/{id}/refer", Page, Staff(PRACTITIONER), pages::flags::refer_flag),
+    route!(Post "/flags/{id}/narrow", Page, Staff(PRACTITIONER), pages::flags::narrow_flag),
+    route!(Post "/flags/{id}/confirm", Page, Staff(PRACTITIONER), pages::flags::confirm_flag),
+    route!(Post "/flags/{id}/dismiss", Page, Staff(PRACTITIONER), pages::flags::dismiss_flag),
+    // The letter that goes with a referral (a practitioner prints it; an admin reads it for audit).
+    route!(Get "/patients/{id}/referral-letter", Page, Staff(CLINICAL_READ), pages::referral_letter::show),
     // Administration.
     route!(Get "/admin/users", Page, Staff(ADMIN), pages::admin_users::list),
     route!(Get "/admin/users/new", Page, Staff(ADMIN), pages::admin_users::new_form),
@@ -170,6 +178,10 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/api/v1/patients/{id}/flags", Api, Staff(PRACTITIONER), api::flags::add_manual),
     route!(Post "/api/v1/flags/{id}/acknowledge", Api, Staff(PRACTITIONER), api::flags::acknowledge),
     route!(Post "/api/v1/flags/{id}/resolve", Api, Staff(PRACTITIONER), api::flags::resolve),
+    route!(Post "/api/v1/flags/{id}/refer", Api, Staff(PRACTITIONER), api::flags::refer),
+    route!(Post "/api/v1/flags/{id}/narrow", Api, Staff(PRACTITIONER), api::flags::narrow),
+    route!(Post "/api/v1/flags/{id}/confirm", Api, Staff(PRACTITIONER), api::flags::confirm),
+    route!(Post "/api/v1/flags/{id}/dismiss", Api, Staff(PRACTITIONER), api::flags::dismiss),
     route!(Post "/api/v1/patients/{id}/intake-invitations", Api, Staff(ALL_STAFF), api::front_desk::send_invitation),
     route!(Post "/api/v1/intake-invitations/{id}/resend", Api, Staff(ALL_STAFF), api::front_desk::resend_invitation),
     route!(Delete "/api/v1/intake-invitations/{id}", Api, Staff(ALL_STAFF), api::front_desk::revoke_invitation),

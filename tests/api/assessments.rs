@@ -1245,18 +1245,49 @@ async fn signing_is_refused_while_anything_blocks_it(app: TestApp) {
     assert_eq!(st, StatusCode::OK, "{signed}");
     assert_eq!(signed["version"], v + 1);
 
-    // An unacknowledged red flag (a manual urgent flag does not conflict with soft
-    // tissue, so it blocks signing only until it is acknowledged).
+    // An urgent flag without a documented referral (a manual urgent flag does not
+    // conflict with soft tissue, so it blocks signing only until the referral is
+    // recorded; acknowledging it is not enough).
     let (pid, aid, _) = ready_to_sign(&app, &s, true, soft_tissue_and_exercise()).await;
     let flag = manual_flag(
         &app,
         &s.dr,
         &pid,
-        &json!({"code": "fever_with_back_pain", "level": "urgent", "reason": "Fever 38.6 today: referred to GP"}),
+        &json!({"code": "fever_with_back_pain", "level": "urgent", "reason": "Fever 38.6 today with back pain"}),
     )
     .await;
-    assert_sign_refused(&app, &s.dr, &aid, "has not been acknowledged").await;
+    assert_sign_refused(
+        &app,
+        &s.dr,
+        &aid,
+        "Document the referral for “Fever 38.6 today with back pain” (Urgent)",
+    )
+    .await;
     acknowledge(&app, &s.dr, &flag).await;
+    assert_sign_refused(&app, &s.dr, &aid, "Document the referral").await;
+    refer(&app, &s.dr, &flag).await;
+    assert_signs(&app, &s.dr, &aid).await;
+
+    // A red flag that is neither emergency nor urgent still needs acknowledging.
+    let (pid, aid, _) = ready_to_sign(&app, &s, true, soft_tissue_and_exercise()).await;
+    let intake = record_intake(
+        &app,
+        &s.desk,
+        &pid,
+        &json!({"red_flags": {"night_pain": true}}),
+    )
+    .await;
+    let night = intake["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "night_pain")
+        .unwrap_or_else(|| panic!("night pain raises a precaution: {intake}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_sign_refused(&app, &s.dr, &aid, "has not been acknowledged").await;
+    acknowledge(&app, &s.dr, &night).await;
     assert_signs(&app, &s.dr, &aid).await;
 
     // No treatment consent.
@@ -1327,22 +1358,44 @@ async fn signing_is_refused_while_anything_blocks_it(app: TestApp) {
     assert_eq!(get_assessment(&app, &s.dr, &aid).await["status"], "draft");
     assert_signs(&app, &s.dr, &aid).await;
 
-    // An emergency flag, acknowledged but unresolved (a plan without interventions so
-    // that the emergency is the only blocker).
+    // An emergency flag, acknowledged but not referred (a plan without interventions,
+    // "referred out", so that the emergency is the only blocker): referring it lets the
+    // visit be signed; it stays unresolved and keeps refusing every intervention.
     let (pid, aid, _) = ready_to_sign(&app, &s, true, json!([])).await;
     let flag = manual_flag(
         &app,
         &s.dr,
         &pid,
-        &json!({"code": "suspected_cauda_equina", "level": "emergency", "reason": "Saddle numbness: sent to A&E"}),
+        &json!({"code": "suspected_cauda_equina", "level": "emergency", "reason": "Saddle numbness on exam"}),
     )
     .await;
     acknowledge(&app, &s.dr, &flag).await;
-    assert_sign_refused(&app, &s.dr, &aid, "emergency flag").await;
+    assert_sign_refused(
+        &app,
+        &s.dr,
+        &aid,
+        "Document the referral for “Saddle numbness on exam” (Emergency: refer now)",
+    )
+    .await;
     let (_, e) = sign(&app, &s.dr, &aid, &json!({})).await;
     assert_eq!(strings(&e["reasons"]).len(), 1, "{e}");
-    resolve(&app, &s.dr, &flag).await;
+    refer(&app, &s.dr, &flag).await;
     assert_signs(&app, &s.dr, &aid).await;
+    let still = flags_of(&app, &s.dr, &pid).await;
+    assert_eq!(still[0]["status"], "acknowledged", "{still:?}");
+}
+
+/// Documents a phone referral today.
+async fn refer(app: &TestApp, token: &str, flag: &str) {
+    let (s, f) = app
+        .post_json(
+            &format!("/api/v1/flags/{flag}/refer"),
+            Some(token),
+            &json!({"referred_to": "Dr Patel, GP", "method": "phone",
+                    "referred_on": app.clock.now().date().to_string()}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{f}");
 }
 
 // ----------------------------------------------------------------------------------

@@ -172,9 +172,32 @@ fn form_for(pattern: &str, t: &Targets) -> (String, Vec<(&'static str, String)>)
             pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
             vec![("body", "Forged addendum".into())],
         ),
-        "/flags/{id}/acknowledge" | "/flags/{id}/resolve" => (
+        "/flags/{id}/acknowledge"
+        | "/flags/{id}/resolve"
+        | "/flags/{id}/confirm"
+        | "/flags/{id}/dismiss" => (
             pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
-            vec![("reason", "forged".into()), ("back", "/patients".into())],
+            vec![
+                ("reason", "Forged reason written as a sentence".into()),
+                ("back", "/patients".into()),
+            ],
+        ),
+        "/flags/{id}/refer" => (
+            pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
+            vec![
+                ("referred_to", "Forged GP".into()),
+                ("method", "phone".into()),
+                ("referred_on", "2026-01-01".into()),
+                ("back", "/patients".into()),
+            ],
+        ),
+        "/flags/{id}/narrow" => (
+            pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
+            vec![
+                ("regions", "lumbar".into()),
+                ("reason", "Forged reason written as a sentence".into()),
+                ("back", "/patients".into()),
+            ],
         ),
         other => panic!("no forged-request case for POST {other}: add one to csrf.rs"),
     }

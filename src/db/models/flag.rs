@@ -44,7 +44,6 @@ impl FlagRow {
     pub fn is_resolved(&self) -> bool {
         self.status == "resolved"
     }
-
 }
 
 #[derive(Debug, Insertable)]
@@ -128,11 +127,13 @@ pub fn acknowledge(
     .execute(conn)
 }
 
+/// Resolves a flag and says how (`resolved`, `dismissed` or `referral_result`).
 pub fn resolve(
     conn: &mut DbConnection,
     id: &str,
     by: &str,
     reason: &str,
+    resolved_as: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
@@ -145,6 +146,37 @@ pub fn resolve(
         flags::resolved_at.eq(now),
         flags::resolved_by.eq(by),
         flags::resolution.eq(reason),
+        flags::resolved_as.eq(resolved_as),
     ))
+    .execute(conn)
+}
+
+/// Sets the regions of an unresolved flag of unknown region; from then on the region
+/// is known.
+pub fn narrow(conn: &mut DbConnection, id: &str, regions: &str) -> QueryResult<usize> {
+    diesel::update(
+        flags::table
+            .filter(flags::id.eq(id))
+            .filter(flags::status.ne("resolved"))
+            .filter(flags::region_unknown.eq(true)),
+    )
+    .set((flags::regions.eq(regions), flags::region_unknown.eq(false)))
+    .execute(conn)
+}
+
+/// A practitioner confirms an inferred flag: it stays, now stamped as checked.
+pub fn confirm(
+    conn: &mut DbConnection,
+    id: &str,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        flags::table
+            .filter(flags::id.eq(id))
+            .filter(flags::status.ne("resolved"))
+            .filter(flags::confirmed_at.is_null()),
+    )
+    .set((flags::confirmed_at.eq(now), flags::confirmed_by.eq(by)))
     .execute(conn)
 }

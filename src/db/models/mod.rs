@@ -6,6 +6,8 @@ pub mod assessment;
 pub mod audit;
 pub mod consent;
 pub mod flag;
+pub mod flag_narrowing;
+pub mod flag_referral;
 pub mod intake;
 pub mod invitation;
 pub mod login_throttle;

@@ -59,7 +59,10 @@ pub fn record_json(r: AssessmentRecord, principal: &Principal) -> Value {
         "content_hash": r.row.content_hash,
         "content_hash_verified": hash_ok,
         "part": part,
-        "flags": r.flags.iter().cloned().map(|f| FlagJson::new(f, principal.role)).collect::<Vec<_>>(),
+        "flags": r.flags.iter().cloned().map(|f| {
+            let history = r.flag_history.get(&f.id).cloned().unwrap_or_default();
+            FlagJson::new(f, history, principal.role)
+        }).collect::<Vec<_>>(),
         "conflicts": r.conflicts,
         "sign_blockers": blockers,
         "treatment_consent_on_file": r.has_consent,

@@ -1,73 +1,22 @@
-//! Flags: `GET/POST /api/v1/patients/{id}/flags`, `POST /api/v1/flags/{id}/acknowledge`
-//! and `/resolve`.
+//! Flags: `GET/POST /api/v1/patients/{id}/flags`, and a practitioner's decisions on one
+//! flag: `POST /api/v1/flags/{id}/acknowledge`, `/resolve`, `/refer`, `/narrow`,
+//! `/confirm` and `/dismiss` (each answers 200 with the flag).
 
 use actix_web::{HttpResponse, web};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
 
 use super::patients::patient_id;
-use crate::db::models::flag::FlagRow;
-use crate::domain::Role;
+use crate::domain::{FieldErrors, FlagId};
 use crate::services::ServiceError;
-use crate::services::flags::{self, ManualFlagInput};
+use crate::services::flags::{self, ManualFlagInput, ReferralInput};
 use crate::services::sessions::Principal;
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
 use crate::web::state::AppState;
 
-/// A flag as the API shows it. `source` is the rule's sources (part B keys), or
-/// "practitioner" for a flag added by hand; `origin` says what raised it. The
-/// resolution note is clinical and not shown to the front desk.
-#[derive(Debug, Serialize)]
-pub struct FlagJson {
-    pub id: String,
-    pub code: String,
-    pub kind: String,
-    pub level: String,
-    pub techniques: Vec<String>,
-    pub regions: Vec<String>,
-    pub source: String,
-    pub origin: String,
-    pub status: String,
-    pub reason: String,
-    pub raised_at: chrono::NaiveDateTime,
-    pub acknowledged_at: Option<chrono::NaiveDateTime>,
-    pub resolved_at: Option<chrono::NaiveDateTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<String>,
-}
-
-fn list(s: &str) -> Vec<String> {
-    s.split(',')
-        .filter(|x| !x.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-impl FlagJson {
-    pub fn new(f: FlagRow, viewer: Role) -> Self {
-        FlagJson {
-            techniques: list(&f.techniques),
-            regions: list(&f.regions),
-            resolution: if viewer == Role::FrontDesk {
-                None
-            } else {
-                f.resolution
-            },
-            id: f.id,
-            code: f.code,
-            kind: f.kind,
-            level: f.level,
-            source: f.rule_source,
-            origin: f.source,
-            status: f.status,
-            reason: f.reason,
-            raised_at: f.raised_at,
-            acknowledged_at: f.acknowledged_at,
-            resolved_at: f.resolved_at,
-        }
-    }
-}
+pub use super::flag_json::FlagJson;
 
 pub async fn list_for_patient(
     state: web::Data<AppState>,
@@ -83,7 +32,7 @@ pub async fn list_for_patient(
         .await?;
     let items: Vec<FlagJson> = rows
         .into_iter()
-        .map(|f| FlagJson::new(f, principal.role))
+        .map(|f| FlagJson::from_record(f, principal.role))
         .collect();
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
 }
@@ -102,13 +51,63 @@ pub async fn add_manual(
     let row = state
         .db(move |conn| flags::add_manual(conn, now, &actor, &pid, &input))
         .await?;
-    Ok(HttpResponse::Created().json(FlagJson::new(row, principal.role)))
+    // A flag just added has no referral or narrowing yet.
+    Ok(HttpResponse::Created().json(FlagJson::new(row, Default::default(), principal.role)))
 }
 
-fn flag_id(raw: &str) -> Result<String, ApiError> {
-    uuid::Uuid::parse_str(raw)
-        .map(|u| u.to_string())
-        .map_err(|_| ApiError(ServiceError::NotFound))
+fn flag_id(raw: &str) -> Result<FlagId, ApiError> {
+    FlagId::parse(raw).ok_or(ApiError(ServiceError::NotFound))
+}
+
+/// Reads a JSON object into `T`, refusing by name any field not in `fields` and naming
+/// the field of a value of the wrong type, so a typo is a 422 next to it rather than a
+/// silently ignored key.
+fn strict_body<T: DeserializeOwned>(body: Value, fields: &[&str]) -> Result<T, FieldErrors> {
+    let Value::Object(obj) = &body else {
+        return Err(FieldErrors::single("body", "Send a JSON object."));
+    };
+    let mut e = FieldErrors::new();
+    for k in obj.keys().filter(|k| !fields.contains(&k.as_str())) {
+        e.add(k, "Unknown field.");
+    }
+    e.into_result()?;
+    serde_path_to_error::deserialize(body).map_err(|err| {
+        let field = err.path().to_string();
+        let field = if field == "." {
+            "body".to_owned()
+        } else {
+            field
+        };
+        FieldErrors::single(&field, "Not a valid value here.")
+    })
+}
+
+/// Runs one decision and answers with the flag.
+async fn decided(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    decision: impl FnOnce(
+        &mut crate::db::DbConnection,
+        chrono::NaiveDateTime,
+        &crate::services::Actor,
+    ) -> crate::services::ServiceResult<flags::FlagRecord>
+    + Send
+    + 'static,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let actor = ip.actor(Some(&principal));
+    let record = state.db(move |conn| decision(conn, now, &actor)).await?;
+    Ok(HttpResponse::Ok().json(FlagJson::from_record(record, principal.role)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct NoFields {}
+
+/// A decision that takes no fields may come with no body at all (as before), or `{}`.
+fn optional(body: Option<web::Json<Value>>) -> Value {
+    body.map(web::Json::into_inner).unwrap_or_else(|| json!({}))
 }
 
 pub async fn acknowledge(
@@ -116,35 +115,107 @@ pub async fn acknowledge(
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
+    body: Option<web::Json<Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let fid = flag_id(&id)?;
-    let now = state.clock.now();
-    let actor = ip.actor(Some(&principal));
-    let row = state
-        .db(move |conn| flags::acknowledge(conn, now, &actor, &fid))
-        .await?;
-    Ok(HttpResponse::Ok().json(FlagJson::new(row, principal.role)))
+    let NoFields {} = strict_body(optional(body), &[])?;
+    decided(state, principal, ip, move |c, now, a| {
+        flags::acknowledge(c, now, a, &fid)
+    })
+    .await
 }
 
 #[derive(Deserialize, Default)]
-pub struct ResolveBody {
-    #[serde(default)]
+#[serde(default, deny_unknown_fields)]
+struct ReasonBody {
     reason: String,
 }
 
+/// The written reason; for a referred flag, what came of the referral.
 pub async fn resolve(
     state: web::Data<AppState>,
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: web::Json<ResolveBody>,
+    body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let fid = flag_id(&id)?;
-    let now = state.clock.now();
-    let actor = ip.actor(Some(&principal));
-    let reason = body.into_inner().reason;
-    let row = state
-        .db(move |conn| flags::resolve(conn, now, &actor, &fid, &reason))
-        .await?;
-    Ok(HttpResponse::Ok().json(FlagJson::new(row, principal.role)))
+    let ReasonBody { reason } = strict_body(body.into_inner(), &["reason"])?;
+    decided(state, principal, ip, move |c, now, a| {
+        flags::resolve(c, now, a, &fid, &reason)
+    })
+    .await
+}
+
+/// `{"referred_to", "method", "referred_on", "note"}`.
+pub async fn refer(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let fid = flag_id(&id)?;
+    let input: ReferralInput = strict_body(
+        body.into_inner(),
+        &["referred_to", "method", "referred_on", "note"],
+    )?;
+    decided(state, principal, ip, move |c, now, a| {
+        flags::refer(c, now, a, &fid, &input)
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct NarrowBody {
+    regions: Vec<String>,
+    reason: String,
+}
+
+/// `{"regions": ["lumbar"], "reason": "..."}`.
+pub async fn narrow(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let fid = flag_id(&id)?;
+    let NarrowBody { regions, reason } = strict_body(body.into_inner(), &["regions", "reason"])?;
+    decided(state, principal, ip, move |c, now, a| {
+        flags::narrow(c, now, a, &fid, &regions, &reason)
+    })
+    .await
+}
+
+pub async fn confirm(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+    body: Option<web::Json<Value>>,
+) -> Result<HttpResponse, ApiError> {
+    let fid = flag_id(&id)?;
+    let NoFields {} = strict_body(optional(body), &[])?;
+    decided(state, principal, ip, move |c, now, a| {
+        flags::confirm(c, now, a, &fid)
+    })
+    .await
+}
+
+/// `{"reason": "..."}`: why the inference was wrong.
+pub async fn dismiss(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let fid = flag_id(&id)?;
+    let ReasonBody { reason } = strict_body(body.into_inner(), &["reason"])?;
+    decided(state, principal, ip, move |c, now, a| {
+        flags::dismiss(c, now, a, &fid, &reason)
+    })
+    .await
 }

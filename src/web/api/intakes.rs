@@ -10,8 +10,8 @@ use super::patients::patient_id;
 use crate::domain::FieldErrors;
 use crate::domain::intake::{IntakeAnswers, IntakeInput};
 use crate::services::consents::{self, ConsentKind};
-use crate::services::intakes;
 use crate::services::sessions::Principal;
+use crate::services::{flags, intakes};
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
 use crate::web::state::AppState;
@@ -30,10 +30,14 @@ pub async fn record_paper_intake(
     let done = state
         .db(move |conn| intakes::record_paper_intake(conn, now, &actor, &pid, &answers))
         .await?;
-    let flags: Vec<FlagJson> = done
-        .flags
+    // The patient's unresolved flags after this intake: older ones may have been
+    // referred or narrowed already.
+    let rows = done.flags;
+    let flags: Vec<FlagJson> = state
+        .db(move |conn| flags::with_history(conn, rows))
+        .await?
         .into_iter()
-        .map(|f| FlagJson::new(f, principal.role))
+        .map(|f| FlagJson::from_record(f, principal.role))
         .collect();
     Ok(HttpResponse::Created().json(json!({
         "id": done.intake.id,

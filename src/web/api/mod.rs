@@ -3,6 +3,7 @@
 
 pub mod assessments;
 pub mod auth;
+mod flag_json;
 pub mod flags;
 pub mod front_desk;
 pub mod intakes;

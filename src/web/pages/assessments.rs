@@ -26,10 +26,10 @@ use crate::domain::assessment::{Section, SectionUpdate, Side, icd10};
 use crate::domain::clinical::{ConditionCode, RedFlagCode, Region, Technique};
 use crate::domain::intake::IntakeInput;
 use crate::domain::{AssessmentId, PatientId};
+use crate::services::ServiceError;
 use crate::services::assessments::{self, AssessmentRecord, flags_on_file};
 use crate::services::audit::AuditAction;
 use crate::services::sessions::Principal;
-use crate::services::{ServiceError, flags};
 use crate::web::api::assessments::record_json;
 use crate::web::error::{ApiError, PageError};
 use crate::web::extract::{ClientIp, CsrfToken};
@@ -168,12 +168,6 @@ pub struct AllowedLine {
     pub with_reason: String,
 }
 
-pub struct FlagLine {
-    pub id: String,
-    pub banner: BannerFlag,
-    pub open: bool,
-}
-
 pub struct AddendumLine {
     pub at: String,
     pub author: String,
@@ -189,7 +183,7 @@ struct WorkspacePage {
     editable: bool,
     is_practitioner: bool,
     sections: Vec<(&'static str, &'static str, bool, bool)>,
-    flags: Vec<FlagLine>,
+    flags: Vec<BannerFlag>,
     history: Vec<HistoryLine>,
     history_intake: Option<String>,
     posture: Vec<PostureLine>,
@@ -215,7 +209,6 @@ struct WorkspacePage {
     blockers: Vec<String>,
     addenda: Vec<AddendumLine>,
     notice: Option<String>,
-    back: String,
 }
 
 fn s(v: &Option<String>) -> String {
@@ -619,14 +612,19 @@ fn build(
             }
         })
         .collect();
+    let back = format!("/patients/{}/assessments/{}", p.id, a.row.id);
+    let today = state.clock.now().date().to_string();
     let flags = a
         .flags
         .iter()
         .cloned()
-        .map(|f| FlagLine {
-            id: f.id.clone(),
-            open: f.status == "open",
-            banner: BannerFlag::from(f),
+        .map(|f| {
+            let h = a.flag_history.get(&f.id).cloned().unwrap_or_default();
+            if is_practitioner {
+                BannerFlag::for_practitioner(f, &h, &back, &today)
+            } else {
+                BannerFlag::with_history(f, &h)
+            }
         })
         .collect();
     let addenda = a
@@ -645,7 +643,6 @@ fn build(
             Some(principal),
             csrf,
         ),
-        back: format!("/patients/{}/assessments/{}", p.id, a.row.id),
         editable,
         is_practitioner,
         sections,
@@ -965,71 +962,4 @@ pub async fn add_addendum(
         }
         Err(e) => Err(PageError(e)),
     }
-}
-
-#[derive(Deserialize)]
-pub struct FlagForm {
-    #[serde(default)]
-    back: String,
-    #[serde(default)]
-    reason: String,
-}
-
-/// Only our own workspace pages are valid places to return to (no open redirect).
-fn safe_back(raw: &str) -> String {
-    let ok = raw.starts_with("/patients/")
-        && raw.len() < 200
-        && raw
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '-');
-    if ok {
-        raw.to_owned()
-    } else {
-        "/patients".to_owned()
-    }
-}
-
-fn flag_id(raw: &str) -> Result<String, PageError> {
-    uuid::Uuid::parse_str(raw)
-        .map(|u| u.to_string())
-        .map_err(|_| PageError(ServiceError::NotFound))
-}
-
-pub async fn acknowledge_flag(
-    state: web::Data<AppState>,
-    principal: Principal,
-    ip: ClientIp,
-    id: web::Path<String>,
-    form: web::Form<FlagForm>,
-) -> Result<HttpResponse, PageError> {
-    let fid = flag_id(&id)?;
-    let now = state.clock.now();
-    let actor = ip.actor(Some(&principal));
-    state
-        .db(move |conn| flags::acknowledge(conn, now, &actor, &fid))
-        .await?;
-    Ok(see_other(&format!(
-        "{}?notice=flag#flags",
-        safe_back(&form.back)
-    )))
-}
-
-pub async fn resolve_flag(
-    state: web::Data<AppState>,
-    principal: Principal,
-    ip: ClientIp,
-    id: web::Path<String>,
-    form: web::Form<FlagForm>,
-) -> Result<HttpResponse, PageError> {
-    let fid = flag_id(&id)?;
-    let now = state.clock.now();
-    let actor = ip.actor(Some(&principal));
-    let FlagForm { back, reason } = form.into_inner();
-    state
-        .db(move |conn| flags::resolve(conn, now, &actor, &fid, &reason))
-        .await?;
-    Ok(see_other(&format!(
-        "{}?notice=flag#flags",
-        safe_back(&back)
-    )))
 }

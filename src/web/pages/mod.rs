@@ -7,12 +7,15 @@ pub mod assessment_print;
 pub mod assessments;
 pub mod audit_log;
 pub mod body_map;
+pub mod flag_banner;
+pub mod flags;
 pub mod front_desk;
 pub mod home;
 pub mod intake_form;
 pub mod login;
 pub mod password_reset;
 pub mod patients;
+pub mod referral_letter;
 pub mod setup;
 
 use actix_web::HttpResponse;

@@ -7,10 +7,8 @@ use serde::Deserialize;
 
 use super::{Page, no_errors, render, render_with, see_other};
 use crate::db::models::appointment::AppointmentRow;
-use crate::db::models::flag::FlagRow;
 use crate::db::models::invitation::InvitationRow;
 use crate::db::models::patient::PatientRow;
-use crate::domain::clinical::FlagLevel;
 use crate::domain::patient::{PatientDetails, PatientInput, Sex};
 use crate::domain::{FieldErrors, PatientId};
 use crate::services::invitations::FormStatus;
@@ -19,6 +17,8 @@ use crate::services::{DuplicateMatch, ServiceError, flags, invitations, patients
 use crate::web::error::PageError;
 use crate::web::extract::{ClientIp, CsrfToken};
 use crate::web::state::AppState;
+
+pub use super::flag_banner::BannerFlag;
 
 fn patient_id(raw: &str) -> Result<PatientId, PageError> {
     PatientId::parse(raw).ok_or(PageError(ServiceError::NotFound))
@@ -216,31 +216,6 @@ fn input_of(p: &PatientRow) -> PatientInput {
     }
 }
 
-/// One line of the flag banner: what the front desk may see too.
-pub struct BannerFlag {
-    pub level: String,
-    pub level_label: &'static str,
-    /// Emergency and urgent flags are shown so they cannot be overlooked.
-    pub alarm: bool,
-    pub code: String,
-    pub reason: String,
-    pub acknowledged: bool,
-}
-
-impl From<FlagRow> for BannerFlag {
-    fn from(f: FlagRow) -> Self {
-        let level = FlagLevel::parse(&f.level).unwrap_or(FlagLevel::Precaution);
-        BannerFlag {
-            level_label: level.label(),
-            alarm: matches!(level, FlagLevel::Emergency | FlagLevel::Urgent),
-            level: f.level,
-            code: f.code.replace('_', " "),
-            reason: f.reason,
-            acknowledged: f.status == "acknowledged",
-        }
-    }
-}
-
 #[derive(Template)]
 #[template(path = "patient_show.html")]
 struct ShowPage {
@@ -265,6 +240,8 @@ struct ShowPage {
 pub struct NoticeQuery {
     saved: Option<String>,
     sent: Option<String>,
+    /// `flag`: back from a decision on a flag.
+    notice: Option<String>,
 }
 
 pub async fn show(
@@ -282,7 +259,8 @@ pub async fn show(
     let (p, (flags, form_status, open_invitation, appointments, assessments)) = state
         .db(move |conn| {
             let p = patients::get(conn, now, &actor, &id)?;
-            let flags = flags::unresolved(conn, &p.id)?;
+            let open = flags::unresolved(conn, &p.id)?;
+            let flags = flags::with_history(conn, open)?;
             let status = invitations::form_status(conn, now, &p.id)?;
             let open = invitations::live_emailed(conn, now, &p.id)?;
             let appts = crate::db::models::appointment::for_patient(conn, &p.id)?;
@@ -295,6 +273,19 @@ pub async fn show(
         })
         .await?;
     let age = crate::domain::patient::age_on(p.date_of_birth, now.date());
+    let can_chart = principal.role == crate::domain::Role::Practitioner;
+    let back = format!("/patients/{}", p.id);
+    let today = now.date().to_string();
+    let flags = flags
+        .into_iter()
+        .map(|f| {
+            if can_chart {
+                BannerFlag::for_practitioner(f.row, &f.history, &back, &today)
+            } else {
+                BannerFlag::with_history(f.row, &f.history)
+            }
+        })
+        .collect();
     render(&ShowPage {
         page: Page::new(
             &format!("{} {}", p.given_name, p.family_name),
@@ -305,15 +296,19 @@ pub async fn show(
         age,
         sex_label: Sex::parse(&p.sex).map(Sex::label).unwrap_or("Not stated"),
         can_archive: crate::web::routes::DESK.contains(&principal.role),
-        notice: q.saved.as_ref().map(|_| "Saved."),
-        flags: flags.into_iter().map(BannerFlag::from).collect(),
+        notice: match (&q.saved, q.notice.as_deref()) {
+            (Some(_), _) => Some("Saved."),
+            (None, Some("flag")) => Some("Flag updated."),
+            _ => None,
+        },
+        flags,
         form_status,
         open_invitation,
         appointments,
         sent: q.sent.is_some(),
         assessments,
         can_read_clinical,
-        can_chart: principal.role == crate::domain::Role::Practitioner,
+        can_chart,
         p,
     })
 }
