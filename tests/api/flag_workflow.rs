@@ -243,37 +243,29 @@ async fn post_page(
     b.client.post(b.url(path)).form(&all).send().await.unwrap()
 }
 
-/// Inserts a flag the medicine-list rules would raise ("Eliquis" read as a blood
-/// thinner), as no public path raises one from a list yet.
-async fn medicine_list_flag(app: &TestApp, pid: &str) -> String {
-    let pid = pid.to_owned();
-    app.with_db(move |conn| {
-        use clinic::db::models::flag::{NewFlag, insert};
-        let id = clinic::domain::new_id();
-        insert(
-            conn,
-            &NewFlag {
-                id: &id,
-                patient_id: &pid,
-                code: "anticoagulants",
-                kind: "contraindication",
-                level: "relative",
-                techniques: "hvla,drop_table",
-                regions: "cervical,thoracic,lumbar,sacral_pelvic,rib_cage,upper_extremity,lower_extremity",
-                source: "intake",
-                source_id: None,
-                reason: "Takes a blood thinner: thrust only with a written reason.",
-                rule_source: "CMS; PMC-T",
-                status: "open",
-                raised_at: chrono::Utc::now().naive_utc(),
-                raised_by: None,
-                basis: "medicine_list",
-                evidence: "Eliquis (apixaban)",
-                region_unknown: false,
-            },
+/// Records a paper intake listing Eliquis with every box answered no; returns the ids
+/// of the relative and the precaution anticoagulant flags the medicine list raised.
+async fn eliquis_flags(app: &TestApp, token: &str, pid: &str) -> (String, String) {
+    let body = every_question_answered(
+        &json!({"medications": [{"name": "Eliquis", "dose": "5 mg twice a day"}]}),
+    );
+    let (s, v) = app
+        .post_json(
+            &format!("/api/v1/patients/{pid}/intakes"),
+            Some(token),
+            &body,
         )
-        .unwrap();
-        id
-    })
-    .await
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = |level: &str| {
+        let f = v["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "anticoagulants" && f["level"] == level)
+            .unwrap_or_else(|| panic!("no {level} anticoagulant flag from the list: {v}"));
+        assert_eq!(f["basis"], "medicine_list", "{f}");
+        f["id"].as_str().unwrap().to_owned()
+    };
+    (id("relative"), id("precaution"))
 }

@@ -19,7 +19,7 @@ pub struct BannerFlag {
     pub code: String,
     pub reason: String,
     pub acknowledged: bool,
-    /// Why the rule fired and the words that matched: "Medicine list: Eliquis (apixaban)".
+    /// Why the rule fired and what matched: "Medicine list: Eliquis (apixaban, …)".
     pub basis: String,
     /// A practitioner confirmed an inferred flag.
     pub confirmed: bool,
@@ -31,14 +31,15 @@ pub struct BannerFlag {
     pub work: Option<FlagWork>,
 }
 
+/// The rules write the evidence for people, naming its source ("Medicine list: …");
+/// a flag raised before evidence was recorded shows its basis alone.
 fn basis_line(f: &FlagRow) -> String {
-    let label = FlagBasis::parse(&f.basis)
-        .map(FlagBasis::label)
-        .unwrap_or("Recorded");
-    if f.evidence.trim().is_empty() {
-        label.to_owned()
-    } else {
-        format!("{label}: {}", f.evidence.trim())
+    match f.evidence.trim() {
+        "" => FlagBasis::parse(&f.basis)
+            .map(FlagBasis::label)
+            .unwrap_or("Recorded")
+            .to_owned(),
+        e => e.to_owned(),
     }
 }
 

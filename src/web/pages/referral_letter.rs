@@ -21,7 +21,7 @@ use crate::web::state::AppState;
 struct LetterFlag {
     level: &'static str,
     reason: String,
-    /// "Medicine list: Eliquis (apixaban)"; empty for an answer on the form.
+    /// What the rule read, in the rules' words ("Medicine list: Eliquis (apixaban, …)").
     evidence: String,
     /// "Dr Patel, GP · by phone · 2026-12-02 · recorded by Dr Ana Ruiz", with the note.
     referral: Option<(String, Option<String>)>,
@@ -50,11 +50,11 @@ fn letter_flag(r: crate::services::flags::FlagRecord) -> LetterFlag {
     let level = FlagLevel::parse(&f.level)
         .unwrap_or(FlagLevel::Urgent)
         .label();
+    // The evidence names its own source ("Medicine list: …"); without it, the basis.
     let basis = FlagBasis::parse(&f.basis).unwrap_or(FlagBasis::FormAnswer);
-    let evidence = match (basis, f.evidence.trim()) {
-        (FlagBasis::FormAnswer, "") => String::new(),
-        (b, "") => b.label().to_owned(),
-        (b, e) => format!("{}: {e}", b.label()),
+    let evidence = match f.evidence.trim() {
+        "" => basis.label().to_owned(),
+        e => e.to_owned(),
     };
     let referral = r.history.referral.map(|x| {
         let how = ReferralMethod::parse(&x.method)

@@ -33,11 +33,16 @@ async fn inferred_flags_are_confirmed_or_dismissed(app: TestApp) {
         );
     }
 
-    let kept = medicine_list_flag(&app, &pid).await;
-    let wrong = medicine_list_flag(&app, &pid).await;
+    let (kept, wrong) = eliquis_flags(&app, &s.desk, &pid).await;
     let listed = flag_of(&app, &s.desk, &pid, &kept).await;
     assert_eq!(listed["basis"], "medicine_list");
-    assert_eq!(listed["evidence"], "Eliquis (apixaban)");
+    assert!(
+        listed["evidence"]
+            .as_str()
+            .unwrap()
+            .starts_with("Medicine list: Eliquis (apixaban"),
+        "{listed}"
+    );
     assert!(listed["confirmed_at"].is_null());
 
     let (st, _) = decide(&app, &s.desk, &kept, "confirm", json!({})).await;

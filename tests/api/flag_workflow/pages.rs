@@ -21,7 +21,7 @@ async fn practitioners_decide_on_flags_from_the_pages(app: TestApp) {
     .await;
     let unknown = manual_flag(&app, &s.dr, &pid, json!({"code": "old_fracture", "level": "absolute", "techniques": ["hvla"], "reason": "Old vertebral fracture, level not known"})).await;
     let unknown = unknown["id"].as_str().unwrap().to_owned();
-    let eliquis = medicine_list_flag(&app, &pid).await;
+    let (eliquis, _) = eliquis_flags(&app, &s.desk, &pid).await;
     let dr = app.signed_in(&s.dr_user).await;
     let page = format!("/patients/{pid}");
     let token = dr.csrf_from(&page).await;
@@ -33,11 +33,15 @@ async fn practitioners_decide_on_flags_from_the_pages(app: TestApp) {
         format!("/flags/{unknown}/narrow"),
         format!("/flags/{eliquis}/confirm"),
         format!("/flags/{eliquis}/dismiss"),
-        "Medicine list: Eliquis (apixaban)".to_owned(),
+        "Medicine list: Eliquis (apixaban".to_owned(),
         format!("/patients/{pid}/referral-letter"),
     ] {
         assert!(html.contains(&needle), "the patient page has {needle}");
     }
+    assert!(
+        !html.contains("Medicine list: Medicine list"),
+        "the evidence names its source once"
+    );
     assert!(
         !html.contains(&format!("/flags/{fever}/narrow")),
         "an urgent flag is not narrowed"
@@ -52,7 +56,7 @@ async fn practitioners_decide_on_flags_from_the_pages(app: TestApp) {
         .get_html(&page)
         .await;
     assert!(
-        desk_html.contains("Medicine list: Eliquis (apixaban)"),
+        desk_html.contains("Medicine list: Eliquis (apixaban"),
         "the front desk sees the basis"
     );
     assert!(
