@@ -77,6 +77,9 @@ fn summary(flags: &[Value]) -> Vec<(String, String, String)> {
     v
 }
 
+/// The (code, level, basis) triples a case expects.
+type Expected = Vec<(&'static str, &'static str, &'static str)>;
+
 fn triples(items: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
     let mut v: Vec<(String, String, String)> = items
         .iter()
@@ -420,7 +423,7 @@ async fn corrections_and_diagnoses_raise_flags_once(app: TestApp) {
 /// Dizziness alone no longer blocks everything; with a second sign it is an emergency.
 async fn the_artery_signs_decide_the_level_by_combination(app: TestApp) {
     let s = staff(&app).await;
-    let cases: Vec<(Value, Vec<(&str, &str, &str)>)> = vec![
+    let cases: Vec<(Value, Expected)> = vec![
         (
             json!({"neck_dizziness": true}),
             vec![("neck_dizziness", "relative", "form_answer")],
