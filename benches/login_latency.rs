@@ -44,6 +44,7 @@ async fn main() -> anyhow::Result<()> {
         clinic_name: "Bench".into(),
         smtp_url: None,
         mail_dir: dir.path().join("mail"),
+        alert_email: None,
         mail_from: "clinic@bench.example".into(),
         mail_poll_ms: 1000,
         session_idle_minutes: 15,

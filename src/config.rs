@@ -48,6 +48,13 @@ pub struct ServeArgs {
     #[arg(long, env = "CLINIC_MAIL_DIR", default_value = "./mail")]
     pub mail_dir: PathBuf,
 
+    /// Where to email an alert when a pre-visit form raises an emergency or urgent flag,
+    /// for example the practitioners' shared inbox. The alert says only that a form needs
+    /// review now or today and links to the patient's page. Unset: such forms show on
+    /// Today only.
+    #[arg(long, env = "CLINIC_ALERT_EMAIL")]
+    pub alert_email: Option<String>,
+
     /// Sender address of outgoing mail.
     #[arg(long, env = "CLINIC_MAIL_FROM", default_value = "clinic@localhost")]
     pub mail_from: String,

@@ -16,6 +16,7 @@ use tokio::sync::{Notify, Semaphore};
 use crate::clock::Clock;
 use crate::config::ServeArgs;
 use crate::db::{self, DatabaseUrl, DbPool};
+use crate::domain::EmailAddress;
 use crate::mail::sender::Sender;
 use crate::mail::{MailContext, MailTransport};
 use crate::services::setup;
@@ -66,6 +67,7 @@ impl Application {
         let mail = MailContext {
             clinic_name: args.clinic_name.clone(),
             public_url: args.public_base(&bound),
+            alert_email: alert_address(args.alert_email.as_deref())?,
         };
         let transport = match &args.smtp_url {
             Some(url) if !url.trim().is_empty() => MailTransport::smtp(url)?,
@@ -131,6 +133,23 @@ impl Application {
             tokio::spawn(housekeeping(self.state.clone())),
         ]);
         self.server.await
+    }
+}
+
+/// `CLINIC_ALERT_EMAIL`, checked like any address the clinic mails. Empty counts as unset
+/// (an env file with `CLINIC_ALERT_EMAIL=`), and unset is allowed but said out loud: the
+/// clinic should know that an emergency on the form then reaches nobody by email.
+fn alert_address(raw: Option<&str>) -> anyhow::Result<Option<String>> {
+    match raw.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => EmailAddress::parse(a)
+            .map(|e| Some(e.as_str().to_owned()))
+            .map_err(|e| anyhow::anyhow!("CLINIC_ALERT_EMAIL is not an email address: {e}")),
+        None => {
+            tracing::warn!(
+                "CLINIC_ALERT_EMAIL is not set: emergency alerts from the pre-visit form will only show on Today"
+            );
+            Ok(None)
+        }
     }
 }
 

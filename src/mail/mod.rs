@@ -23,6 +23,10 @@ pub struct MailContext {
     pub clinic_name: String,
     /// Base for links in emails, without a trailing slash.
     pub public_url: String,
+    /// Where alerts go when a pre-visit form needs review now or today
+    /// (`CLINIC_ALERT_EMAIL`, already checked as an address). `None`: they show on
+    /// Today only.
+    pub alert_email: Option<String>,
 }
 
 impl MailContext {

@@ -4,6 +4,7 @@ use askama::Template;
 use chrono::TimeDelta;
 
 use super::{ComposedMessage, MailContext};
+use crate::domain::clinical::review::ReviewUrgency;
 
 #[derive(Template)]
 #[template(path = "email/password_reset.txt")]
@@ -101,5 +102,40 @@ pub fn password_reset(
             minutes,
         }
         .render()?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "email/review_alert.txt")]
+struct ReviewAlertText<'a> {
+    clinic: &'a str,
+    when: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/review_alert.html")]
+struct ReviewAlertHtml<'a> {
+    clinic: &'a str,
+    when: &'a str,
+    link: &'a str,
+}
+
+/// The alert to the clinic that a pre-visit form needs review now (an emergency flag)
+/// or today (an urgent one). Mail leaves the clinic's systems, so it names neither the
+/// patient nor anything they answered: the link leads to the patient's page, behind
+/// sign-in.
+pub fn review_alert(
+    ctx: &MailContext,
+    urgency: ReviewUrgency,
+    link: &str,
+) -> Result<ComposedMessage, anyhow::Error> {
+    let clinic = ctx.clinic_name.as_str();
+    let when = urgency.when();
+    Ok(ComposedMessage {
+        template: "review_alert",
+        subject: format!("{clinic}: a pre-visit form needs review {when}"),
+        text: ReviewAlertText { clinic, when, link }.render()?,
+        html: ReviewAlertHtml { clinic, when, link }.render()?,
     })
 }

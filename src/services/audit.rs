@@ -47,6 +47,8 @@ pub enum AuditAction {
     AppointmentBooked,
     AppointmentChanged,
     AppointmentsViewed,
+    AlertQueued,
+    AlertsViewed,
     AssessmentStarted,
     AssessmentViewed,
     AssessmentSaved,
@@ -57,7 +59,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 44] = [
+    pub const ALL: [AuditAction; 46] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -95,6 +97,8 @@ impl AuditAction {
         AuditAction::AppointmentBooked,
         AuditAction::AppointmentChanged,
         AuditAction::AppointmentsViewed,
+        AuditAction::AlertQueued,
+        AuditAction::AlertsViewed,
         AuditAction::AssessmentStarted,
         AuditAction::AssessmentViewed,
         AuditAction::AssessmentSaved,
@@ -143,6 +147,8 @@ impl AuditAction {
             AuditAction::AppointmentBooked => "appointment.booked",
             AuditAction::AppointmentChanged => "appointment.changed",
             AuditAction::AppointmentsViewed => "appointments.viewed",
+            AuditAction::AlertQueued => "alert.queued",
+            AuditAction::AlertsViewed => "alerts.viewed",
             AuditAction::AssessmentStarted => "assessment.started",
             AuditAction::AssessmentViewed => "assessment.viewed",
             AuditAction::AssessmentSaved => "assessment.saved",
@@ -179,6 +185,10 @@ impl AuditAction {
             AuditAction::AppointmentBooked
             | AuditAction::AppointmentChanged
             | AuditAction::AppointmentsViewed => "appointment",
+            // The alert email is about the intake that raised it; the Today list names
+            // the flag that put the patient on it.
+            AuditAction::AlertQueued => "intake",
+            AuditAction::AlertsViewed => "flag",
             AuditAction::ConsentRecorded => "consent",
             AuditAction::FlagsViewed
             | AuditAction::FlagRaised

@@ -2,22 +2,25 @@
 //! token is looked up by hash; an unknown token is 404, a spent, expired or revoked one
 //! 410. Until the form is submitted nothing about the patient but the first name is
 //! shown. The draft lives on the server (save and resume); submitting spends the link,
-//! applies the confirmed contact details, records the consent and raises the flags, all
-//! in one transaction.
+//! applies the confirmed contact details, records the consent, raises the flags and, when
+//! they include an emergency or urgent one, queues the alert to the clinic, all in one
+//! transaction.
 
 use chrono::NaiveDateTime;
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
 use super::consents::{self, ConsentKind, ConsentSignature};
-use super::{Actor, ServiceError, ServiceResult, intakes};
+use super::{Actor, ServiceError, ServiceResult, alerts, intakes};
 use crate::auth::token;
 use crate::db::models::intake::{self, NewIntake};
 use crate::db::models::invitation::{self, InvitationRow};
 use crate::db::models::patient;
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::clinical::patient_advice::PatientAdvice;
 use crate::domain::clinical::{ConditionCode, RedFlagCode};
 use crate::domain::intake::{IntakeAnswers, IntakeInput};
 use crate::domain::{FieldErrors, new_id};
+use crate::mail::MailContext;
 
 /// What the form page may know.
 #[derive(Debug, Clone)]
@@ -175,17 +178,35 @@ pub struct Signature {
     pub agreed: bool,
 }
 
+/// The last step as posted: the answers, the signature, and the draft version they were
+/// typed over.
+#[derive(Debug, Clone, Copy)]
+pub struct Submission<'a> {
+    pub version: i32,
+    pub input: &'a IntakeInput,
+    pub signature: &'a Signature,
+}
+
 /// Submits the form: spends the link, records the consent (typed name, time, address),
-/// applies the contact details the patient gave, and raises the flags.
+/// applies the contact details the patient gave, raises the flags and alerts the clinic
+/// when one of them is an emergency or urgent. Returns what the thank-you page tells the
+/// patient.
+///
+/// A paper form entered at the desk goes through here too and alerts the same way: the
+/// person typing it in may not be the one who can act on it.
 pub fn submit(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     actor: &Actor,
     tok: &str,
-    version: i32,
-    input: &IntakeInput,
-    signature: &Signature,
-) -> ServiceResult<()> {
+    form: &Submission<'_>,
+    mail_ctx: &MailContext,
+) -> ServiceResult<PatientAdvice> {
+    let Submission {
+        version,
+        input,
+        signature,
+    } = *form;
     let answers = IntakeAnswers::parse(input, intakes::this_year(now))?;
     missing_answers(input, &signature.name, signature.agreed).into_result()?;
     let signed = consents::parse_signature(&signature.name)?;
@@ -218,6 +239,6 @@ pub fn submit(
                 .detail("patient link"),
         )?;
         intakes::raise_flags(conn, now, actor, &p.id, p.date_of_birth, &id, &answers)?;
-        Ok(())
+        alerts::after_form_submitted(conn, now, actor, mail_ctx, &p.id, &id)
     })
 }

@@ -6,6 +6,7 @@
 //! database failures keep their cause for the log and become a generic 500 for the user.
 
 pub mod accounts;
+pub mod alerts;
 pub mod appointments;
 pub mod assessments;
 pub mod audit;

@@ -295,6 +295,16 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, options: Options) -> Option<TestApp> {
+        Self::spawn_configured(backend, options, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn_with`], with a last word on the settings (`adjust` sees
+    /// them just before the service starts), for a test that needs one set differently.
+    pub async fn spawn_configured(
+        backend: Backend,
+        options: Options,
+        adjust: impl FnOnce(&mut ServeArgs),
+    ) -> Option<TestApp> {
         let smtp = if options.smtp {
             Some(SmtpServer::start()?)
         } else {
@@ -302,12 +312,13 @@ impl TestApp {
         };
         let db = TestDatabase::create(backend)?;
         let mail_dir = tempfile::tempdir().expect("mail dir");
-        let args = ServeArgs {
+        let mut args = ServeArgs {
             bind: "127.0.0.1:0".into(),
             public_url: None,
             clinic_name: "Test Clinic".into(),
             smtp_url: smtp.as_ref().map(SmtpServer::url),
             mail_dir: mail_dir.path().to_owned(),
+            alert_email: None,
             mail_from: "clinic@test.example".into(),
             mail_poll_ms: 100,
             session_idle_minutes: 15,
@@ -316,6 +327,7 @@ impl TestApp {
             trust_proxy_headers: false,
             workers: Some(2),
         };
+        adjust(&mut args);
         let clock = Clock::system();
         let url = DatabaseUrl::parse(&db.url).expect("test url");
         let app = Application::build(&url, &args, clock.clone())

@@ -22,6 +22,7 @@ mod cli;
 mod crash;
 mod csrf;
 mod data_tools;
+mod emergency_alerts;
 mod flag_workflow;
 mod flags;
 mod headers;

@@ -180,3 +180,28 @@ pub fn confirm(
     .set((flags::confirmed_at.eq(now), flags::confirmed_by.eq(by)))
     .execute(conn)
 }
+
+/// Open (not yet acknowledged) flags of the given levels that the rules raised from an
+/// intake, for every patient: what still waits for a person after a form came in.
+pub fn open_from_intakes(conn: &mut DbConnection, levels: &[&str]) -> QueryResult<Vec<FlagRow>> {
+    flags::table
+        .filter(flags::source.eq("intake"))
+        .filter(flags::status.eq("open"))
+        .filter(flags::level.eq_any(levels))
+        .order(flags::raised_at.asc())
+        .select(FlagRow::as_select())
+        .load(conn)
+}
+
+/// The flags the rules raised from one source record (an intake or an assessment).
+pub fn from_source(
+    conn: &mut DbConnection,
+    patient_id: &str,
+    source_id: &str,
+) -> QueryResult<Vec<FlagRow>> {
+    flags::table
+        .filter(flags::patient_id.eq(patient_id))
+        .filter(flags::source_id.eq(source_id))
+        .select(FlagRow::as_select())
+        .load(conn)
+}

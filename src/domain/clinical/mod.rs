@@ -7,7 +7,9 @@ pub mod facts;
 pub mod flag_rules;
 pub mod flags_engine;
 pub mod intake_facts;
+pub mod patient_advice;
 pub mod questions;
+pub mod review;
 pub mod term_lists;
 pub mod term_match;
 

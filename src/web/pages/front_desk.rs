@@ -1,5 +1,5 @@
-//! The front desk's pages: the day list, booking a visit, check-in, and sending,
-//! resending or revoking the pre-visit form.
+//! The front desk's pages: the day list with the forms that need review now above it,
+//! booking a visit, check-in, and sending, resending or revoking the pre-visit form.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::{Page, no_errors, render, render_with, see_other};
 use crate::domain::{FieldErrors, PatientId};
+use crate::services::alerts::{self, WaitingForm};
 use crate::services::appointments::{
     self, AppointmentKind, Booking, BookingInput, DayLine, StatusChange,
 };
@@ -32,7 +33,35 @@ struct DayPage {
     prev: NaiveDate,
     next: NaiveDate,
     lines: Vec<DayLine>,
+    needs_review: Vec<ReviewLine>,
     notice: Option<String>,
+}
+
+/// One patient under "Needs review now".
+struct ReviewLine {
+    patient_id: String,
+    patient_name: String,
+    chart_number: String,
+    /// `emergency` or `urgent`, for the badge's class.
+    level: &'static str,
+    label: &'static str,
+    desk_action: &'static str,
+    form_in: String,
+}
+
+impl From<WaitingForm> for ReviewLine {
+    fn from(w: WaitingForm) -> Self {
+        ReviewLine {
+            level: w.urgency.level().as_str(),
+            label: w.urgency.label(),
+            desk_action: w.urgency.desk_action(),
+            // The app has no clinic time zone: times it recorded itself are UTC.
+            form_in: w.form_in_at.format("%a %-d %b, %H:%M UTC").to_string(),
+            patient_id: w.patient_id,
+            patient_name: w.patient_name,
+            chart_number: w.chart_number,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -55,8 +84,13 @@ pub async fn day(
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .unwrap_or(now.date());
     let actor = ip.actor(Some(&principal));
-    let lines = state
-        .db(move |conn| appointments::day(conn, now, &actor, date))
+    // Forms waiting for review are shown whatever day is open: an emergency does not
+    // belong to a date.
+    let (lines, waiting) = state
+        .db(move |conn| {
+            let lines = appointments::day(conn, now, &actor, date)?;
+            Ok((lines, alerts::needs_review(conn, now, &actor)?))
+        })
         .await?;
     let notice = q.done.as_deref().map(|d| match d {
         "arrived" => "Checked in.".to_owned(),
@@ -71,6 +105,7 @@ pub async fn day(
         next: date + TimeDelta::days(1),
         date,
         lines,
+        needs_review: waiting.into_iter().map(ReviewLine::from).collect(),
         notice,
     })
 }

@@ -10,10 +10,11 @@ use serde::Deserialize;
 use super::body_map::{self, Shape};
 use super::{Page, no_errors, render_with, see_other};
 use crate::domain::FieldErrors;
+use crate::domain::clinical::patient_advice::PatientAdvice;
 use crate::domain::clinical::questions::{condition_question, red_flag_question};
 use crate::domain::clinical::{ConditionCode, RedFlagCode};
 use crate::domain::intake::{IntakeInput, MedicationInput, PainArea, PainQuality, SurgeryInput};
-use crate::services::intake_form::{self, FormSession, Signature};
+use crate::services::intake_form::{self, FormSession, Signature, Submission};
 use crate::services::{ServiceError, consents};
 use crate::web::error::PageError;
 use crate::web::extract::{ClientIp, CsrfToken, MaybePrincipal};
@@ -71,11 +72,32 @@ struct FormPage {
     consent_version: &'static str,
 }
 
+/// The thank-you page. With an emergency flag it first tells the patient to seek
+/// emergency care and why; with an urgent one that the clinic calls today.
 #[derive(Template)]
 #[template(path = "intake_done.html")]
 struct DonePage {
     page: Page,
     first_name: String,
+    /// Why to seek emergency care, one sentence per reason; empty: no emergency.
+    emergency_reasons: Vec<&'static str>,
+    call_today: bool,
+}
+
+impl DonePage {
+    fn new(page: Page, first_name: String, advice: PatientAdvice) -> Self {
+        let (emergency_reasons, call_today) = match advice {
+            PatientAdvice::SeekEmergencyCare(reasons) => (reasons, false),
+            PatientAdvice::CallToday => (Vec::new(), true),
+            PatientAdvice::Routine => (Vec::new(), false),
+        };
+        DonePage {
+            page,
+            first_name,
+            emergency_reasons,
+            call_today,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -353,26 +375,34 @@ pub async fn save(
     let (actor2, t2) = (actor, token.clone());
     let result = if go == "submit" {
         let sig = signature.clone();
+        let mail = state.mail.clone();
         state
             .db(move |conn| {
-                intake_form::submit(conn, now, &actor2, &t2, version, &input, &sig)
-                    .map(|()| version)
+                let form = Submission {
+                    version,
+                    input: &input,
+                    signature: &sig,
+                };
+                intake_form::submit(conn, now, &actor2, &t2, &form, &mail).map(Some)
             })
             .await
     } else {
         state
             .db(move |conn| intake_form::save(conn, now, &actor2, &t2, version, &input))
             .await
+            .map(|_| None)
     };
     match result {
-        Ok(_) if go == "submit" => render_with(
-            StatusCode::OK,
-            &DonePage {
-                page: Page::new("Thank you", &state, None, &csrf),
-                first_name: session.first_name,
-            },
-        ),
-        Ok(_) => {
+        Ok(Some(advice)) => {
+            // The alert to the clinic, if one was queued, should not wait for the poll.
+            state.wake_mailer();
+            let page = Page::new("Thank you", &state, None, &csrf);
+            render_with(
+                StatusCode::OK,
+                &DonePage::new(page, session.first_name, advice),
+            )
+        }
+        Ok(None) => {
             let next = match go.as_str() {
                 "back" => step.saturating_sub(1).max(1),
                 "later" => step,
