@@ -27,7 +27,9 @@ pub fn parse(raw: &str) -> Result<String, String> {
     if letters < MIN_LETTERS || words < MIN_WORDS {
         return Err(TOO_SHORT.to_owned());
     }
-    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+    if t.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
         return Err("Remove the control characters from the text.".to_owned());
     }
     Ok(t.to_owned())
@@ -54,7 +56,10 @@ mod tests {
         for (raw, ok) in cases {
             assert_eq!(parse(raw).is_ok(), *ok, "{raw:?}");
         }
-        assert_eq!(parse("  bone density normal ").unwrap(), "bone density normal");
+        assert_eq!(
+            parse("  bone density normal ").unwrap(),
+            "bone density normal"
+        );
         assert!(parse(&"word ".repeat(500)).is_err());
         assert!(parse("bone density\u{0} normal today").is_err());
     }
