@@ -15,6 +15,7 @@ use fantoccini::{Client, Locator};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::axe::assert_accessible;
 use crate::browser::{chromium, screenshot};
 use crate::helpers::{Backend, TestApp, TestUser};
 
@@ -223,6 +224,7 @@ async fn wait_for_status(c: &Client, starts_with: &str, what: &str) -> String {
 /// Signs in through the login page (not counted: it is not part of charting).
 async fn sign_in(app: &TestApp, c: &Client, user: &TestUser) {
     c.goto(&app.url("/login")).await.unwrap();
+    assert_accessible(c, "sign-in page").await;
     c.find(Locator::Css("#email"))
         .await
         .unwrap()
@@ -313,6 +315,7 @@ async fn all_normal_reloaded(c: &Client, section: &str) {
     .await;
     assert_eq!(done, json!(true), "{section} is ticked in the index");
     fits_the_screen(c, &format!("after all normal: {section}")).await;
+    assert_accessible(c, &format!("workspace after \"All normal\" in {section}")).await;
 }
 
 /// The version the page was rendered with.
@@ -359,9 +362,28 @@ async fn a_practitioner_charts_a_normal_exam_on_a_tablet(backend: Backend) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{consent}");
 
+    let (s, booked) = app
+        .post_json(
+            &format!("/api/v1/patients/{pid}/appointments"),
+            Some(&desk_token),
+            &json!({"practitioner_id": dr.id, "kind": "first_visit",
+                    "starts_at": format!("{}T09:30", app.clock.now().date())}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{booked}");
+
     sign_in(&app, c, &dr).await;
+    assert_accessible(c, "start page after sign-in").await;
+    c.goto(&app.url("/day")).await.unwrap();
+    assert!(
+        body_text(c).await.contains("Wiśniewski"),
+        "the day list shows the booking"
+    );
+    fits_the_screen(c, "day list").await;
+    assert_accessible(c, "day list with one booking").await;
     c.goto(&app.url(&format!("/patients/{pid}"))).await.unwrap();
     fits_the_screen(c, "patient page").await;
+    assert_accessible(c, "patient page").await;
 
     // From here on every input is counted.
     let hands = Hands::new(c);
@@ -386,6 +408,7 @@ async fn a_practitioner_charts_a_normal_exam_on_a_tablet(backend: Backend) {
     .to_owned();
     assert_eq!(text_of(c, "#ws-status").await, "Changes save as you go.");
     fits_the_screen(c, "new workspace").await;
+    assert_accessible(c, "new workspace").await;
 
     // 1 · History: the patient's answers confirmed in one press.
     hands.click(".ws-confirm-all").await;
@@ -396,6 +419,7 @@ async fn a_practitioner_charts_a_normal_exam_on_a_tablet(backend: Backend) {
     )
     .await;
     assert_eq!(unchecked, json!(0), "every history line verified");
+    assert_accessible(c, "workspace, history confirmed and saved").await;
     js(c, "window.scrollTo(0, 0); return null;").await;
     screenshot(c, "assessment-workspace-top").await;
 
@@ -518,6 +542,7 @@ async fn a_practitioner_charts_a_normal_exam_on_a_tablet(backend: Backend) {
         "the flag banner and index stay in view (top {top}, bottom {bottom})"
     );
     fits_the_screen(c, "scrolled to the plan").await;
+    assert_accessible(c, "workspace with the plan filled in, scrolled to the plan").await;
     screenshot(c, "assessment-workspace-plan").await;
 
     // What the server holds before signing.
@@ -540,6 +565,7 @@ async fn a_practitioner_charts_a_normal_exam_on_a_tablet(backend: Backend) {
     assert_eq!(text_of(c, ".ws-meta .badge").await, "Signed");
     assert_eq!(text_of(c, "#ws-status").await, "Read only.");
     fits_the_screen(c, "signed").await;
+    assert_accessible(c, "signed workspace (read only)").await;
     screenshot(c, "assessment-signed").await;
 
     let (_, a) = app
@@ -571,11 +597,13 @@ async fn a_practitioner_charts_a_normal_exam_on_a_tablet(backend: Backend) {
         printed.contains("M54.50"),
         "the summary shows the diagnosis: {printed}"
     );
+    assert_accessible(c, "print view of the signed assessment").await;
 
     let n = hands.count();
     println!("inputs for a normal exam: {n}");
     println!("versions: history {v_history}, posture {v_posture}, rom {v_rom}, plan {v_plan}");
     assert!(n < 60, "a normal exam took {n} inputs");
+    browser.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -610,6 +638,7 @@ async fn a_stale_save_keeps_what_was_typed(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(page_version(c).await, version);
+    assert_accessible(c, "draft workspace opened from its link").await;
 
     // Someone else saves first (the same practitioner on another device).
     let (s, v) = put_json(
@@ -640,6 +669,7 @@ async fn a_stale_save_keeps_what_was_typed(backend: Backend) {
         "{conflict}"
     );
     fits_the_screen(c, "conflict").await;
+    assert_accessible(c, "workspace showing a lost save (conflict)").await;
     let mine = c
         .find(Locator::XPath(
             "//form[@id='pain']//div[contains(@class,'ws-errors')]//button[starts-with(normalize-space(.), 'Save my version')]",
@@ -665,6 +695,8 @@ async fn a_stale_save_keeps_what_was_typed(backend: Backend) {
         "after \"Save my version\" the pain section is {}",
         a["pain"]
     );
+    assert_accessible(c, "workspace after \"Save my version\"").await;
+    browser.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
