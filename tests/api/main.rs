@@ -24,6 +24,7 @@ mod crash;
 mod csrf;
 mod data_tools;
 mod emergency_alerts;
+mod emergency_browser;
 mod flag_workflow;
 mod flags;
 mod headers;
