@@ -25,6 +25,7 @@ mod csrf;
 mod data_tools;
 mod emergency_alerts;
 mod emergency_browser;
+mod flag_browser;
 mod flag_workflow;
 mod flags;
 mod headers;
