@@ -16,14 +16,15 @@ use crate::emergency_alerts::{
 };
 use crate::helpers::{Backend, TestApp, TestUser};
 
-async fn js(c: &Client, script: &str) -> Value {
+/// Runs a script in the page and returns its value.
+pub async fn js(c: &Client, script: &str) -> Value {
     c.execute(script, vec![])
         .await
         .unwrap_or_else(|e| panic!("{script}: {e}"))
 }
 
 /// Fails when the page is wider than the screen.
-async fn fits_the_screen(c: &Client, what: &str) {
+pub async fn fits_the_screen(c: &Client, what: &str) {
     let v = js(
         c,
         "return [document.documentElement.scrollWidth, window.innerWidth];",

@@ -4,32 +4,14 @@
 //! pass axe-core and fit the screen; screenshots go to `docs/screenshots/`.
 
 use clinic::domain::Role;
-use fantoccini::{Client, Locator};
-use serde_json::{Value, json};
+use fantoccini::Locator;
+use serde_json::json;
 
 use crate::axe::assert_accessible;
 use crate::browser::{chromium, screenshot};
+use crate::emergency_browser::{fits_the_screen, js};
 use crate::helpers::{Backend, TestApp};
 use crate::intake_answers::every_question_answered;
-
-async fn js(c: &Client, script: &str) -> Value {
-    c.execute(script, vec![])
-        .await
-        .unwrap_or_else(|e| panic!("{script}: {e}"))
-}
-
-async fn fits_the_screen(c: &Client, what: &str) {
-    let v = js(
-        c,
-        "return [document.documentElement.scrollWidth, window.innerWidth];",
-    )
-    .await;
-    let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
-    assert!(
-        scroll <= inner,
-        "{what}: {scroll}px wide on a {inner}px screen"
-    );
-}
 
 async fn eight_flags_on_the_tablet(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
