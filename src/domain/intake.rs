@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::FieldErrors;
 use super::clinical::facts::ClinicalFacts;
@@ -64,7 +64,7 @@ code_list!(
     }
 );
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MedicationInput {
     pub name: String,
@@ -72,7 +72,7 @@ pub struct MedicationInput {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SurgeryInput {
     pub procedure: String,
@@ -80,7 +80,7 @@ pub struct SurgeryInput {
 }
 
 /// The history as sent (JSON from staff, or assembled from the form's fields).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct IntakeInput {
     pub chief_complaint: String,

@@ -3,6 +3,7 @@
 //! web layer shows next to the field (HTML) or returns as a 422 (JSON).
 
 pub mod assessment;
+pub mod canonical_json;
 pub mod clinical;
 mod email;
 mod field_errors;

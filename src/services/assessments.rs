@@ -9,73 +9,37 @@
 //! the canonical content, and from then on the row never changes (the database trigger
 //! refuses too); addenda are the only change.
 
-use std::collections::BTreeMap;
+mod history_pin;
+mod record;
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
 use super::flag_raising::{self, FlagOrigin};
 use super::flags;
-use super::{Actor, ServiceError, ServiceResult, consents};
+use super::{Actor, ServiceError, ServiceResult};
 use crate::db::models::assessment::{self, AddendumRow, AssessmentRow, NewAssessment};
 use crate::db::models::flag::FlagRow;
-use crate::db::models::{intake, patient};
+use crate::db::models::patient;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::assessment::exam_facts::{apply_corrections, exam_facts};
+use crate::domain::assessment::exam_tests::ScreeningSet;
 use crate::domain::assessment::plan_check::{self, FlagOnFile, PlanConflict};
+use crate::domain::assessment::stored::StoredContent;
 use crate::domain::assessment::{AssessmentContent, Section, SectionUpdate};
 use crate::domain::clinical::facts::Evidence;
 use crate::domain::clinical::flags_engine::{self, RaisedFlag};
 use crate::domain::clinical::{FlagBasis, RedFlagCode};
-use crate::domain::clinical::{FlagKind, FlagLevel, Region, Technique};
-use crate::domain::intake::IntakeInput;
 use crate::domain::{AssessmentId, FieldErrors, PatientId, Role, UserId, new_id};
 
-/// An assessment with what the workspace, the print view and the API show beside it.
-#[derive(Debug, Clone)]
-pub struct AssessmentRecord {
-    pub row: AssessmentRow,
-    pub content: AssessmentContent,
-    pub addenda: Vec<AddendumRow>,
-    /// The patient's unresolved flags, most severe first.
-    pub flags: Vec<FlagRow>,
-    /// Their referrals and narrowings, by flag id.
-    pub flag_history: BTreeMap<String, flags::FlagHistory>,
-    /// What the saved plan conflicts with now (flags raised after it was saved count).
-    pub conflicts: Vec<PlanConflict>,
-    /// The latest submitted history, for the review.
-    pub intake: Option<IntakeInput>,
-    pub intake_submitted_at: Option<NaiveDateTime>,
-    pub practitioner_name: String,
-    pub signer_name: Option<String>,
-    pub has_consent: bool,
-}
-
-impl AssessmentRecord {
-    pub fn is_signed(&self) -> bool {
-        self.row.status == "signed"
-    }
-
-    /// The hash recomputed from what is stored; equal to `content_hash` unless the row
-    /// was changed behind the application's back.
-    pub fn hash_matches(&self) -> Option<bool> {
-        let stored = self.row.content_hash.as_deref()?;
-        let (at, by) = (self.row.signed_at?, self.row.signed_by.as_deref()?);
-        Some(content_hash(&self.row, &self.content, at, by) == stored)
-    }
-
-    /// Why signing would be refused now; empty when it may be signed.
-    pub fn sign_blockers(&self) -> Vec<String> {
-        sign_blockers(
-            &self.content,
-            &self.flags,
-            &self.flag_history,
-            self.has_consent,
-        )
-    }
-}
+pub use history_pin::pin_latest_history;
+pub use record::{
+    AssessmentRecord, HistoryNotice, HistoryReview, NewerIntake, ReviewBasis, conflicts_now,
+    flags_on_file,
+    load_record,
+};
+use record::{content_hash, latest_pin, read_stored};
 
 /// Refusals that are not one field: a signed record, a refused plan, a refused signature.
 #[derive(Debug, Clone, Serialize)]
@@ -96,35 +60,6 @@ fn reader(actor: &Actor) -> ServiceResult<()> {
         Some((_, Role::Practitioner | Role::Admin)) => Ok(()),
         _ => Err(ServiceError::Forbidden),
     }
-}
-
-fn parse_content(row: &AssessmentRow) -> ServiceResult<AssessmentContent> {
-    serde_json::from_str(&row.content).map_err(|e| {
-        ServiceError::Unexpected(anyhow::anyhow!("assessment {} content: {e}", row.id))
-    })
-}
-
-fn to_json(content: &AssessmentContent) -> ServiceResult<String> {
-    serde_json::to_string(content).map_err(|e| ServiceError::Unexpected(e.into()))
-}
-
-fn split<T: Copy>(list: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
-    list.split(',').filter_map(parse).collect()
-}
-
-/// Unresolved flags as the plan check reads them.
-pub fn flags_on_file(rows: &[FlagRow]) -> Vec<FlagOnFile> {
-    rows.iter()
-        .filter(|f| f.status != "resolved")
-        .filter_map(|f| {
-            Some(FlagOnFile {
-                code: f.code.clone(),
-                level: FlagLevel::parse(&f.level)?,
-                techniques: split(&f.techniques, Technique::parse),
-                regions: split(&f.regions, Region::parse),
-            })
-        })
-        .collect()
 }
 
 fn raised_on_file(raised: &[RaisedFlag]) -> Vec<FlagOnFile> {
@@ -150,7 +85,8 @@ fn assessment_flags(
     content: &AssessmentContent,
     flags_on_record: &[FlagRow],
 ) -> ServiceResult<Vec<RaisedFlag>> {
-    let mut facts = super::intakes::latest_facts(conn, now, patient_id)?;
+    let reviewed = content.history_source.as_ref().map(|h| h.intake_id.as_str());
+    let mut facts = super::intakes::facts_of(conn, now, patient_id, reviewed)?;
     if let Some(history) = &content.history {
         apply_corrections(&mut facts, history);
     }
@@ -171,92 +107,6 @@ fn assessment_flags(
         .collect())
 }
 
-fn conflicts_now(content: &AssessmentContent, flags: &[FlagRow]) -> Vec<PlanConflict> {
-    match &content.plan {
-        Some(plan) => plan_check::check(plan, &flags_on_file(flags)),
-        None => Vec::new(),
-    }
-}
-
-/// Part A: an emergency or urgent flag needs its referral documented before the visit
-/// is signed; other red flags need the practitioner to have seen them. A referred flag
-/// still blocks every intervention it forbids (the plan check below reads every
-/// unresolved flag), so a referred emergency signs only with a plan of no interventions.
-fn sign_blockers(
-    content: &AssessmentContent,
-    flags: &[FlagRow],
-    history: &BTreeMap<String, flags::FlagHistory>,
-    has_consent: bool,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for f in flags.iter().filter(|f| f.status != "resolved") {
-        let level = FlagLevel::parse(&f.level).unwrap_or(FlagLevel::Precaution);
-        let referred = history.get(&f.id).is_some_and(|h| h.is_referred());
-        if matches!(level, FlagLevel::Emergency | FlagLevel::Urgent) {
-            if !referred {
-                out.push(format!(
-                    "Document the referral for “{}” ({}) before signing.",
-                    f.reason,
-                    level.label()
-                ));
-            }
-        } else if f.kind == FlagKind::RedFlag.as_str() && f.status == "open" {
-            out.push(format!(
-                "The red flag “{}” ({}) has not been acknowledged.",
-                f.reason,
-                level.label()
-            ));
-        }
-    }
-    if !has_consent {
-        out.push("No treatment consent is on file for this patient.".into());
-    }
-    if content.primary_diagnosis().is_none() {
-        out.push("Choose a primary diagnosis.".into());
-    }
-    if content.plan.is_none() {
-        out.push("Write the treatment plan.".into());
-    }
-    for c in conflicts_now(content, flags) {
-        out.push(c.message);
-    }
-    out
-}
-
-fn load_record(conn: &mut DbConnection, row: AssessmentRow) -> ServiceResult<AssessmentRecord> {
-    use crate::db::models::user;
-    let content = parse_content(&row)?;
-    let flags = flags::unresolved(conn, &row.patient_id)?;
-    let flag_history = flags::histories(conn, &flags)?;
-    let latest = intake::latest_submitted(conn, &row.patient_id)?;
-    let (intake, intake_submitted_at) = match latest {
-        Some(i) => (Some(intake::load_input(conn, &i)?), i.submitted_at),
-        None => (None, None),
-    };
-    let practitioner_name = user::find(conn, &row.practitioner_id)?
-        .map(|u| u.name)
-        .unwrap_or_default();
-    let signer_name = match &row.signed_by {
-        Some(id) => user::find(conn, id)?.map(|u| u.name),
-        None => None,
-    };
-    let has_consent = consents::has_treatment_consent(conn, &row.patient_id)?;
-    let addenda = assessment::addenda_for(conn, &row.id)?;
-    Ok(AssessmentRecord {
-        conflicts: conflicts_now(&content, &flags),
-        row,
-        content,
-        addenda,
-        flags,
-        flag_history,
-        intake,
-        intake_submitted_at,
-        practitioner_name,
-        signer_name,
-        has_consent,
-    })
-}
-
 fn audit_row(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -275,15 +125,27 @@ fn audit_row(
     Ok(())
 }
 
-/// Starts a draft for today's visit, charted by the acting practitioner.
+/// What starting an assessment should do when the patient already has a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfDraftOpen {
+    /// Refuse with [`ServiceError::DraftOpen`]: one draft per visit.
+    Refuse,
+    /// The practitioner says this is a new visit: start another.
+    StartNewVisit,
+}
+
+/// Starts a draft for today's visit, charted by the acting practitioner, reviewing the
+/// patient's newest submitted form (pinned now, if there is one). A patient with an
+/// open draft is refused with that draft's id unless `if_open` says this is a new
+/// visit.
 pub fn start(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     actor: &Actor,
     patient_id: &PatientId,
+    if_open: IfDraftOpen,
 ) -> ServiceResult<AssessmentRow> {
     let by = practitioner(actor)?.to_string();
-    let content = to_json(&AssessmentContent::default())?;
     write_transaction(conn, |conn| {
         let p = patient::find(conn, patient_id.as_str())?.ok_or(ServiceError::NotFound)?;
         if p.archived_at.is_some() {
@@ -291,6 +153,20 @@ pub fn start(
                 "This patient is archived; restore the record first.".into(),
             ));
         }
+        if if_open == IfDraftOpen::Refuse
+            && let Some(d) = assessment::open_draft(conn, &p.id)?
+        {
+            return Err(ServiceError::DraftOpen {
+                id: d.id,
+                visit_date: d.visit_date,
+            });
+        }
+        let mut stored = StoredContent::new_draft();
+        let content = AssessmentContent {
+            history_source: latest_pin(conn, &p.id)?,
+            ..AssessmentContent::default()
+        };
+        stored.write_sections(&content, &[]);
         let id = new_id();
         assessment::insert(
             conn,
@@ -301,7 +177,7 @@ pub fn start(
                 visit_date: now.date(),
                 status: "draft",
                 version: 1,
-                content: &content,
+                content: &stored.text(),
                 created_at: now,
                 updated_at: now,
             },
@@ -338,6 +214,15 @@ pub fn get(
         }
         Ok(record)
     })
+}
+
+/// The patient an assessment belongs to (for addressing its page; not a read of the
+/// record itself, so not audited).
+pub fn patient_of(conn: &mut DbConnection, actor: &Actor, id: &AssessmentId) -> ServiceResult<String> {
+    reader(actor)?;
+    Ok(assessment::find(conn, id.as_str())?
+        .ok_or(ServiceError::NotFound)?
+        .patient_id)
 }
 
 /// A patient's assessments, newest first (the caller audits the page it is part of).
@@ -381,28 +266,89 @@ pub fn save_sections(
     version: i32,
     update: SectionUpdate,
 ) -> ServiceResult<AssessmentRecord> {
+    let sections = update.present.clone();
+    save_change(conn, now, actor, id, version, &sections, None, |c| {
+        update.apply(c);
+        Ok(())
+    })
+}
+
+/// The "all normal" shortcut for one section: fills only what is not yet recorded
+/// (tests: the named screening set), keeps what is.
+#[allow(clippy::too_many_arguments)]
+pub fn save_all_normal(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    id: &AssessmentId,
+    version: i32,
+    section: Section,
+    set: Option<ScreeningSet>,
+) -> ServiceResult<AssessmentRecord> {
+    let detail = match set {
+        Some(set) => format!("{section},all_normal:{set}"),
+        None => format!("{section},all_normal"),
+    };
+    save_change(conn, now, actor, id, version, &[section], Some(detail), |c| {
+        c.fill_normal(section, set)
+            .map_err(|m| FieldErrors::single("section", m).into())
+    })
+}
+
+/// Loads a draft the acting practitioner may change at `version`.
+fn editable_draft(
+    conn: &mut DbConnection,
+    by: &str,
+    id: &AssessmentId,
+    version: i32,
+) -> ServiceResult<AssessmentRow> {
+    let row = assessment::find(conn, id.as_str())?.ok_or(ServiceError::NotFound)?;
+    if row.practitioner_id != by {
+        return Err(ServiceError::Forbidden);
+    }
+    if row.status == "signed" {
+        return Err(ServiceError::Conflict(
+            "This assessment is signed and never changes; add an addendum instead.".into(),
+        ));
+    }
+    if row.version != version {
+        return Err(ServiceError::StaleVersion {
+            current: row.version,
+        });
+    }
+    Ok(row)
+}
+
+/// One save of a draft: `change` edits the typed content, then the flags the record
+/// raises, the plan check (when the plan is among `sections`), the write of those
+/// sections only, the audit rows. Nothing is written when any step refuses.
+#[allow(clippy::too_many_arguments)]
+fn save_change(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    id: &AssessmentId,
+    version: i32,
+    sections: &[Section],
+    detail: Option<String>,
+    change: impl FnOnce(&mut AssessmentContent) -> ServiceResult<()>,
+) -> ServiceResult<AssessmentRecord> {
     let by = practitioner(actor)?.to_string();
     write_transaction(conn, |conn| {
-        let row = assessment::find(conn, id.as_str())?.ok_or(ServiceError::NotFound)?;
-        if row.practitioner_id != by {
-            return Err(ServiceError::Forbidden);
-        }
-        if row.status == "signed" {
-            return Err(ServiceError::Conflict(
-                "This assessment is signed and never changes; add an addendum instead.".into(),
-            ));
-        }
-        if row.version != version {
-            return Err(ServiceError::StaleVersion {
-                current: row.version,
-            });
-        }
-        let before = parse_content(&row)?;
+        let row = editable_draft(conn, &by, id, version)?;
+        let mut stored = read_stored(&row)?;
+        let before = stored.content.clone();
         let mut content = before.clone();
-        let plan_changed = update.present.contains(&Section::Plan);
-        let sections: Vec<&str> = update.present.iter().map(|s| s.as_str()).collect();
-        let detail = sections.join(",");
-        update.apply(&mut content);
+        change(&mut content)?;
+        // The review reads one form: pinned at the first save if the assessment
+        // started before the patient submitted one.
+        if content.history_source.is_none() {
+            content.history_source = latest_pin(conn, &row.patient_id)?;
+        }
+        let plan_changed = sections.contains(&Section::Plan);
+        let detail = detail.unwrap_or_else(|| {
+            sections.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+        });
         let existing = flags::unresolved(conn, &row.patient_id)?;
         let raised = assessment_flags(conn, now, &row.patient_id, &content, &existing)?;
         let mut new_overrides = Vec::new();
@@ -444,7 +390,8 @@ pub fn save_sections(
                 }
             }
         }
-        if !assessment::update_draft(conn, &row.id, version, &to_json(&content)?, now)? {
+        stored.write_sections(&content, sections);
+        if !assessment::update_draft(conn, &row.id, version, &stored.text(), now)? {
             return Err(ServiceError::StaleVersion {
                 current: row.version,
             });
@@ -458,6 +405,18 @@ pub fn save_sections(
             &row.id,
             &raised,
         )?;
+        if before.history_source != content.history_source
+            && let Some(src) = &content.history_source
+        {
+            audit_row(
+                conn,
+                now,
+                actor,
+                AuditAction::AssessmentHistoryPinned,
+                &row,
+                Some(format!("intake {}", src.intake_id)),
+            )?;
+        }
         audit_row(
             conn,
             now,
@@ -472,45 +431,6 @@ pub fn save_sections(
         let row = assessment::find(conn, &row.id)?.ok_or(ServiceError::NotFound)?;
         load_record(conn, row)
     })
-}
-
-/// The "all normal" shortcut: one section set to its normal findings.
-pub fn save_all_normal(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    actor: &Actor,
-    id: &AssessmentId,
-    version: i32,
-    section: Section,
-) -> ServiceResult<AssessmentRecord> {
-    let mut update = SectionUpdate::default();
-    if !update.sections.set_all_normal(section) {
-        return Err(
-            FieldErrors::single("section", "This section has no “all normal” shortcut.").into(),
-        );
-    }
-    update.present.push(section);
-    save_sections(conn, now, actor, id, version, update)
-}
-
-/// SHA-256 over the canonical JSON of what is signed: the record's identity, the
-/// content, the signer and the time.
-fn content_hash(
-    row: &AssessmentRow,
-    content: &AssessmentContent,
-    signed_at: NaiveDateTime,
-    signed_by: &str,
-) -> String {
-    let canonical = serde_json::json!({
-        "id": row.id,
-        "patient_id": row.patient_id,
-        "practitioner_id": row.practitioner_id,
-        "visit_date": row.visit_date,
-        "content": content,
-        "signed_at": signed_at,
-        "signed_by": signed_by,
-    });
-    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
 /// Signs the assessment: only its practitioner, only when nothing blocks it (see
@@ -543,7 +463,7 @@ pub fn sign(
         if !blockers.is_empty() {
             return Err(ServiceError::SignRefused(blockers));
         }
-        let hash = content_hash(&record.row, &record.content, now, &by);
+        let hash = content_hash(&record.row, &record.stored.value(), now, &by);
         if !assessment::sign(conn, &record.row.id, record.row.version, &by, &hash, now)? {
             return Err(ServiceError::StaleVersion {
                 current: record.row.version,

@@ -53,13 +53,14 @@ pub enum AuditAction {
     AssessmentViewed,
     AssessmentSaved,
     AssessmentSigned,
+    AssessmentHistoryPinned,
     AssessmentPrinted,
     AddendumAdded,
     PlanOverride,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 46] = [
+    pub const ALL: [AuditAction; 47] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -103,6 +104,7 @@ impl AuditAction {
         AuditAction::AssessmentViewed,
         AuditAction::AssessmentSaved,
         AuditAction::AssessmentSigned,
+        AuditAction::AssessmentHistoryPinned,
         AuditAction::AssessmentPrinted,
         AuditAction::AddendumAdded,
         AuditAction::PlanOverride,
@@ -153,6 +155,7 @@ impl AuditAction {
             AuditAction::AssessmentViewed => "assessment.viewed",
             AuditAction::AssessmentSaved => "assessment.saved",
             AuditAction::AssessmentSigned => "assessment.signed",
+            AuditAction::AssessmentHistoryPinned => "assessment.history_pinned",
             AuditAction::AssessmentPrinted => "assessment.printed",
             AuditAction::AddendumAdded => "addendum.added",
             AuditAction::PlanOverride => "plan.override",

@@ -13,7 +13,8 @@ use crate::db::models::patient;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::clinical::facts::ClinicalFacts;
 use crate::domain::clinical::flags_engine;
-use crate::domain::intake::IntakeAnswers;
+use crate::domain::canonical_json;
+use crate::domain::intake::{IntakeAnswers, IntakeInput};
 use crate::domain::patient::age_on;
 use crate::domain::{PatientId, new_id};
 
@@ -88,18 +89,20 @@ pub fn raise_flags(
     flags::unresolved(conn, patient_id)
 }
 
-/// The facts of the patient's latest submitted history (none when there is none), as
-/// the assessment's rules read them beside the exam.
-pub fn latest_facts(
+/// The facts of one submitted history (or, with `intake_id` `None`, of none: only the
+/// patient's age), as the assessment's rules read them beside the exam. The
+/// assessment passes the intake it reviews (pinned), not whichever came last.
+pub fn facts_of(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     patient_id: &str,
+    intake_id: Option<&str>,
 ) -> ServiceResult<ClinicalFacts> {
     let Some(p) = patient::find(conn, patient_id)? else {
         return Err(ServiceError::NotFound);
     };
     let age = u32::try_from(age_on(p.date_of_birth, now.date())).ok();
-    let Some(row) = intake::latest_submitted(conn, patient_id)? else {
+    let Some(row) = intake_id.map(|id| intake::find(conn, id)).transpose()?.flatten() else {
         return Ok(ClinicalFacts::with_age(age));
     };
     let input = intake::load_input(conn, &row)?;
@@ -112,6 +115,18 @@ pub fn latest_facts(
         ))
     })?;
     Ok(answers.facts(age))
+}
+
+/// SHA-256 of a submitted intake's answers: the canonical JSON of the answers as the
+/// form holds them, without empty values, so an optional question added by a later
+/// release does not change the hash of an older form.
+pub fn answers_hash(input: &IntakeInput) -> String {
+    let mut value = serde_json::to_value(input).unwrap_or(serde_json::Value::Null);
+    // Regions are a set: their order in storage is not part of the answer.
+    if let Some(serde_json::Value::Array(regions)) = value.get_mut("pain_regions") {
+        regions.sort_by_key(|r| r.to_string());
+    }
+    canonical_json::sha256(&canonical_json::without_empty(&value))
 }
 
 /// The year used to bound surgery years in a history.

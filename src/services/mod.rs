@@ -52,6 +52,12 @@ pub enum ServiceError {
     /// Signing refused, with every reason.
     #[error("cannot sign yet")]
     SignRefused(Vec<String>),
+    /// One draft per visit: the patient has an open draft; nothing was written.
+    #[error("a draft assessment is open")]
+    DraftOpen {
+        id: String,
+        visit_date: chrono::NaiveDate,
+    },
     #[error("possible duplicate")]
     PossibleDuplicate(Vec<DuplicateMatch>),
     #[error("database error")]

@@ -192,13 +192,14 @@ mod tests {
     use super::*;
     use crate::domain::assessment::Side;
     use crate::domain::assessment::exam_tests::{
-        Dermatome, ExamTest, ExamTestCode, LimbSide, NeuroExam, SensationFinding, StrengthFinding,
-        all_normal,
+        Dermatome, ExamTest, ExamTestCode, LimbSide, NeuroExam, ScreeningSet, SensationFinding,
+        StrengthFinding, fill_negative,
     };
 
     #[test]
     fn only_abnormal_findings_are_listed() {
-        let mut tests = all_normal();
+        let mut tests = Vec::new();
+        fill_negative(&mut tests, ScreeningSet::Cervical);
         tests.push(ExamTest {
             test: ExamTestCode::Slr,
             side: Some(Side::Left),

@@ -23,6 +23,7 @@ fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::Conflict(_)
         | ServiceError::StaleVersion { .. }
         | ServiceError::PossibleDuplicate(_)
+        | ServiceError::DraftOpen { .. }
         | ServiceError::SignRefused(_) => StatusCode::CONFLICT,
         ServiceError::Database(_) | ServiceError::Unexpected(_) => {
             StatusCode::INTERNAL_SERVER_ERROR
@@ -52,6 +53,9 @@ fn message_of(e: &ServiceError) -> String {
         ServiceError::PossibleDuplicate(_) => {
             "A patient with the same name and date of birth is already registered.".into()
         }
+        ServiceError::DraftOpen { visit_date, .. } => format!(
+            "This patient has a draft first-visit assessment (visit of {visit_date}): continue it, or say this is a new visit."
+        ),
         ServiceError::Database(_) | ServiceError::Unexpected(_) => {
             "Something went wrong on our side. Nothing was saved; please try again.".into()
         }
@@ -127,6 +131,12 @@ impl ResponseError for ApiError {
             ServiceError::StaleVersion { current } => {
                 json!({ "error": message_of(&self.0), "current_version": current })
             }
+            ServiceError::DraftOpen { id, visit_date } => json!({
+                "error": message_of(&self.0),
+                "draft_id": id,
+                "draft_visit_date": visit_date,
+                "hint": "Send \"new_visit\": true to start another assessment anyway.",
+            }),
             ServiceError::PossibleDuplicate(matches) => json!({
                 "error": message_of(&self.0),
                 "duplicates": matches,

@@ -143,6 +143,8 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/assessments/{id}/all-normal/{section}", Page, Staff(PRACTITIONER), pages::assessments::all_normal),
     route!(Post "/assessments/{id}/sign", Page, Staff(PRACTITIONER), pages::assessments::sign),
     route!(Post "/assessments/{id}/addenda", Page, Staff(PRACTITIONER), pages::assessments::add_addendum),
+    route!(Post "/assessments/{id}/history-source", Page, Staff(PRACTITIONER), pages::assessments::pin_history),
+    route!(Get "/assessments/{id}", Page, Staff(CLINICAL_READ), pages::assessments::locate),
     route!(Get "/assessments/{id}/print", Page, Staff(CLINICAL_READ), pages::assessment_print::show),
     // A practitioner's decisions on a flag, from the flag banner.
     route!(Post "/flags/{id}/acknowledge", Page, Staff(PRACTITIONER), pages::flags::acknowledge_flag),
@@ -194,6 +196,8 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Put "/api/v1/assessments/{id}", Api, Staff(PRACTITIONER), api::assessments::update),
     route!(Post "/api/v1/assessments/{id}/sign", Api, Staff(PRACTITIONER), api::assessments::sign),
     route!(Post "/api/v1/assessments/{id}/addenda", Api, Staff(PRACTITIONER), api::assessments::add_addendum),
+    route!(Post "/api/v1/assessments/{id}/history-source", Api, Staff(PRACTITIONER), api::assessments::pin_history),
+    route!(Post "/api/v1/assessments/{id}/all-normal", Api, Staff(PRACTITIONER), api::assessments::all_normal),
     route!(Get "/api/v1/diagnosis-codes", Api, Staff(CLINICAL_READ), api::assessments::diagnosis_codes),
 ];
 

@@ -284,7 +284,8 @@
     });
   });
 
-  // Keyboard: Alt+1…9 sections, Alt+0 signing, Alt+N "all normal" for the section in view.
+  // Keyboard: Alt+1…9 sections, Alt+0 signing, Alt+N "all normal" for the section in view
+  // (not for tests, whose screening sets are chosen by name).
   var order = Array.prototype.map.call(document.querySelectorAll(".ws-index a"), function (a) {
     return a.getAttribute("href").slice(1);
   });
@@ -311,7 +312,8 @@
       if (target) { e.preventDefault(); go(target); }
     } else if (e.code === "KeyN") {
       var f = current();
-      var btn = f && document.querySelector('form.ws-normal[data-for="' + f.dataset.section + '"] button');
+      // Tests have several named screening sets: Alt+N does not guess which.
+      var btn = f && document.querySelector('form.ws-normal[data-for="' + f.dataset.section + '"]:not([data-set]) button');
       if (btn) { e.preventDefault(); btn.click(); }
     }
   });

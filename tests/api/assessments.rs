@@ -1288,6 +1288,18 @@ async fn signing_is_refused_while_anything_blocks_it(app: TestApp) {
         .to_owned();
     assert_sign_refused(&app, &s.dr, &aid, "has not been acknowledged").await;
     acknowledge(&app, &s.dr, &night).await;
+    // The form arrived after the last save: it is not yet what the review read.
+    assert_sign_refused(&app, &s.dr, &aid, "is not yet part of this assessment").await;
+    let version = get_assessment(&app, &s.dr, &aid).await["version"].clone();
+    let (st, pinned) = app
+        .post_json(
+            &format!("/api/v1/assessments/{aid}/history-source"),
+            Some(&s.dr),
+            &json!({ "version": version }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{pinned}");
+    assert_eq!(pinned["history_review"]["basis"], "pinned", "{pinned}");
     assert_signs(&app, &s.dr, &aid).await;
 
     // No treatment consent.

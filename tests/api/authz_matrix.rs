@@ -97,6 +97,12 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ),
     ("POST", "/assessments/{id}/sign", PRACTITIONER_ONLY),
     ("POST", "/assessments/{id}/addenda", PRACTITIONER_ONLY),
+    (
+        "POST",
+        "/assessments/{id}/history-source",
+        PRACTITIONER_ONLY,
+    ),
+    ("GET", "/assessments/{id}", CLINICAL_READ),
     ("GET", "/assessments/{id}/print", CLINICAL_READ),
     ("POST", "/flags/{id}/acknowledge", PRACTITIONER_ONLY),
     ("POST", "/flags/{id}/resolve", PRACTITIONER_ONLY),
@@ -150,6 +156,16 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     (
         "POST",
         "/api/v1/assessments/{id}/addenda",
+        PRACTITIONER_ONLY,
+    ),
+    (
+        "POST",
+        "/api/v1/assessments/{id}/history-source",
+        PRACTITIONER_ONLY,
+    ),
+    (
+        "POST",
+        "/api/v1/assessments/{id}/all-normal",
         PRACTITIONER_ONLY,
     ),
     ("GET", "/api/v1/diagnosis-codes", CLINICAL_READ),

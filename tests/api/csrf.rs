@@ -172,6 +172,10 @@ fn form_for(pattern: &str, t: &Targets) -> (String, Vec<(&'static str, String)>)
             pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
             vec![("body", "Forged addendum".into())],
         ),
+        "/assessments/{id}/history-source" => (
+            pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
+            vec![("version", "1".into())],
+        ),
         "/flags/{id}/acknowledge"
         | "/flags/{id}/resolve"
         | "/flags/{id}/confirm"

@@ -63,6 +63,17 @@ pub fn for_patient(conn: &mut DbConnection, patient_id: &str) -> QueryResult<Vec
         .load(conn)
 }
 
+/// A patient's newest draft, if one is open.
+pub fn open_draft(conn: &mut DbConnection, patient_id: &str) -> QueryResult<Option<AssessmentRow>> {
+    assessments::table
+        .filter(assessments::patient_id.eq(patient_id))
+        .filter(assessments::status.eq("draft"))
+        .order((assessments::created_at.desc(), assessments::id.desc()))
+        .select(AssessmentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Writes a draft's content when `version` is still current; false when stale or signed.
 pub fn update_draft(
     conn: &mut DbConnection,

@@ -251,6 +251,23 @@ pub fn latest_submitted(
         .optional()
 }
 
+/// The newest intake a patient submitted at or before `at` (what a record signed at
+/// `at` can have reviewed).
+pub fn latest_submitted_before(
+    conn: &mut DbConnection,
+    patient_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<Option<IntakeRow>> {
+    intakes::table
+        .filter(intakes::patient_id.eq(patient_id))
+        .filter(intakes::status.eq("submitted"))
+        .filter(intakes::submitted_at.le(at))
+        .order(intakes::submitted_at.desc())
+        .select(IntakeRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// The draft an invitation's patient is filling in, if any.
 pub fn draft_for_invitation(
     conn: &mut DbConnection,

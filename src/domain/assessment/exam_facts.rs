@@ -54,7 +54,7 @@ pub fn exam_facts(content: &AssessmentContent) -> ClinicalFacts {
         neuro_facts(neuro, &mut f);
     }
     for p in v.palpation {
-        if p.motion == SegmentMotion::Hypermobile {
+        if p.motion == Some(SegmentMotion::Hypermobile) {
             f.finding(
                 Finding::HypermobileSegment,
                 exam(format!("{} hypermobile", p.segment.label())).at(&[p.segment.region()]),
@@ -254,7 +254,7 @@ mod tests {
 
     fn hypermobile(seg: Segment) -> PalpationFinding {
         let mut f = PalpationFinding::normal(seg);
-        f.motion = SegmentMotion::Hypermobile;
+        f.motion = Some(SegmentMotion::Hypermobile);
         f
     }
 

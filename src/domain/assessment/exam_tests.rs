@@ -91,7 +91,6 @@ code_list!(
 );
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ExamTest {
     pub test: ExamTestCode,
     #[serde(default)]
@@ -136,18 +135,65 @@ pub fn grid() -> Vec<(ExamTestCode, Option<Side>)> {
         .collect()
 }
 
-/// Every test of the grid negative: the "all normal" shortcut.
-pub fn all_normal() -> Vec<ExamTest> {
-    grid()
-        .into_iter()
-        .map(|(test, side)| ExamTest {
+code_list!(
+    /// The named sets "All negative" fills in the tests section: the screening tests
+    /// of one region, shown by name before they are applied (part B §4). A test not in
+    /// a set (the arterial screen, Schober, Adam's, FABER, leg length…) is only ever
+    /// recorded one by one.
+    ScreeningSet {
+        Cervical = "cervical": "Cervical radicular screen (Wainner tests)",
+        UpperMotorNeuron = "upper_motor_neuron": "Upper motor neuron signs",
+        Lumbar = "lumbar": "Lumbar radicular screen",
+        Sacroiliac = "sacroiliac": "Sacroiliac cluster (Laslett)",
+    }
+);
+
+impl ScreeningSet {
+    pub fn tests(self) -> &'static [ExamTestCode] {
+        use ExamTestCode::*;
+        match self {
+            ScreeningSet::Cervical => &[Spurling, Distraction, UlttA],
+            ScreeningSet::UpperMotorNeuron => &[Lhermitte, Hoffmann, Babinski, Clonus],
+            ScreeningSet::Lumbar => &[Slr, CrossedSlr, Slump, ProneKneeBend, HeelToeWalk],
+            ScreeningSet::Sacroiliac => &[
+                SijDistraction,
+                ThighThrust,
+                SijCompression,
+                SacralThrust,
+                Gaenslen,
+            ],
+        }
+    }
+
+    /// "Spurling's, Cervical distraction, ULTT-A (median)": what the button will mark.
+    pub fn test_names(self) -> String {
+        self.tests()
+            .iter()
+            .map(|t| t.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The "all negative" shortcut for one screening set: each of its tests (each side of
+/// a sided one) that has no result yet is recorded negative; results already recorded
+/// stay as they are.
+pub fn fill_negative(rows: &mut Vec<ExamTest>, set: ScreeningSet) {
+    for (test, side) in grid() {
+        if !set.tests().contains(&test) || rows.iter().any(|r| r.test == test && r.side == side)
+        {
+            continue;
+        }
+        rows.push(ExamTest {
             test,
             side,
             result: TestResult::Negative,
             value: None,
             notes: None,
-        })
-        .collect()
+        });
+    }
+    let order = |r: &ExamTest| (r.test, r.side);
+    rows.sort_by_key(order);
 }
 
 code_list!(
@@ -240,7 +286,6 @@ code_list!(
 );
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ReflexFinding {
     pub reflex: Reflex,
     pub side: LimbSide,
@@ -248,7 +293,6 @@ pub struct ReflexFinding {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct StrengthFinding {
     pub myotome: Myotome,
     pub side: LimbSide,
@@ -256,7 +300,6 @@ pub struct StrengthFinding {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SensationFinding {
     pub dermatome: Dermatome,
     pub side: LimbSide,
@@ -265,7 +308,7 @@ pub struct SensationFinding {
 
 /// The neurological screen: reflexes, strength and sensation, left and right.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct NeuroExam {
     pub reflexes: Vec<ReflexFinding>,
     pub strength: Vec<StrengthFinding>,
@@ -297,40 +340,51 @@ pub fn validate_neuro(n: &NeuroExam, e: &mut FieldErrors) {
 }
 
 impl NeuroExam {
-    /// Reflexes 2+, strength 5, sensation 2, both sides: the "all normal" shortcut.
-    pub fn all_normal() -> Self {
-        let sides = LimbSide::ALL;
-        NeuroExam {
-            reflexes: Reflex::ALL
-                .iter()
-                .flat_map(|r| {
-                    sides.iter().map(move |s| ReflexFinding {
+    /// The "all normal" shortcut: reflexes 2+, strength 5 and sensation 2 on both
+    /// sides for every entry not yet recorded; what was recorded stays.
+    pub fn fill_normal(&mut self) {
+        for r in Reflex::ALL {
+            for side in LimbSide::ALL {
+                if !self.reflexes.iter().any(|f| f.reflex == *r && f.side == *side) {
+                    self.reflexes.push(ReflexFinding {
                         reflex: *r,
-                        side: *s,
+                        side: *side,
                         grade: ReflexGrade::Normal,
-                    })
-                })
-                .collect(),
-            strength: Myotome::ALL
-                .iter()
-                .flat_map(|m| {
-                    sides.iter().map(move |s| StrengthFinding {
-                        myotome: *m,
-                        side: *s,
-                        grade: StrengthGrade::G5,
-                    })
-                })
-                .collect(),
-            sensation: Dermatome::ALL
-                .iter()
-                .flat_map(|d| {
-                    sides.iter().map(move |s| SensationFinding {
-                        dermatome: *d,
-                        side: *s,
-                        grade: SensationGrade::Normal,
-                    })
-                })
-                .collect(),
+                    });
+                }
+            }
         }
+        for m in Myotome::ALL {
+            for side in LimbSide::ALL {
+                if !self.strength.iter().any(|f| f.myotome == *m && f.side == *side) {
+                    self.strength.push(StrengthFinding {
+                        myotome: *m,
+                        side: *side,
+                        grade: StrengthGrade::G5,
+                    });
+                }
+            }
+        }
+        for d in Dermatome::ALL {
+            for side in LimbSide::ALL {
+                if !self.sensation.iter().any(|f| f.dermatome == *d && f.side == *side) {
+                    self.sensation.push(SensationFinding {
+                        dermatome: *d,
+                        side: *side,
+                        grade: SensationGrade::Normal,
+                    });
+                }
+            }
+        }
+        self.reflexes.sort_by_key(|f| (f.reflex, f.side));
+        self.strength.sort_by_key(|f| (f.myotome, f.side));
+        self.sensation.sort_by_key(|f| (f.dermatome, f.side));
+    }
+
+    /// Every entry normal (tests and the demo's normal exam).
+    pub fn all_normal() -> Self {
+        let mut n = NeuroExam::default();
+        n.fill_normal();
+        n
     }
 }

@@ -17,7 +17,6 @@ code_list!(
 );
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct HistoryCheck {
     /// Which answer: `chief_complaint`, `pain_now`, `conditions.osteoporosis`,
     /// `red_flags.night_pain`, `medications`… (see [`item_keys`]).

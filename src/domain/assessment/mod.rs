@@ -10,12 +10,14 @@ pub mod exam_facts;
 pub mod exam_tests;
 pub mod exercises;
 pub mod history;
+pub mod history_items;
 pub mod icd10;
 pub mod palpation;
 pub mod plan;
 pub mod plan_check;
 pub mod posture;
 pub mod rom;
+pub mod stored;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -23,7 +25,7 @@ use serde_json::Value;
 
 use super::FieldErrors;
 use super::vocabulary::code_list;
-use exam_tests::{ExamTest, NeuroExam};
+use exam_tests::{ExamTest, NeuroExam, ScreeningSet};
 use history::HistoryCheck;
 use palpation::PalpationFinding;
 use plan::TreatmentPlan;
@@ -84,14 +86,13 @@ pub fn check_note(note: &mut Option<String>, field: &str, e: &mut FieldErrors) {
 
 /// NPRS 0–10 (the one pain measure shipped: no licence needed; part B §6).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct PainScore {
     pub nprs: Option<u8>,
     pub notes: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Diagnosis {
     pub code: String,
     #[serde(default)]
@@ -107,6 +108,8 @@ pub struct Diagnosis {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AssessmentContent {
+    /// The submitted intake the history review reads (pinned; see [`stored`]).
+    pub history_source: Option<stored::HistorySource>,
     pub history: Option<Vec<HistoryCheck>>,
     pub posture: Option<Vec<PostureFinding>>,
     pub rom: Option<Vec<RomMeasurement>>,
@@ -150,17 +153,25 @@ impl AssessmentContent {
         }
     }
 
-    /// The "all normal" value of a section, when it has one.
-    pub fn set_all_normal(&mut self, s: Section) -> bool {
-        match s {
-            Section::Posture => self.posture = Some(posture::all_normal()),
-            Section::Rom => self.rom = Some(rom::all_normal()),
-            Section::Palpation => self.palpation = Some(palpation::all_normal()),
-            Section::Tests => self.tests = Some(exam_tests::all_normal()),
-            Section::Neuro => self.neuro = Some(NeuroExam::all_normal()),
-            _ => return false,
+    /// The "all normal" shortcut for a section: fills what is not yet recorded with
+    /// the normal finding and keeps what is (see each section's `fill_normal`). Tests
+    /// take a named screening set; other sections take none.
+    pub fn fill_normal(&mut self, s: Section, set: Option<ScreeningSet>) -> Result<(), &'static str> {
+        match (s, set) {
+            (Section::Posture, None) => posture::fill_normal(self.posture.get_or_insert_default()),
+            (Section::Rom, None) => rom::fill_normal(self.rom.get_or_insert_default()),
+            (Section::Palpation, None) => {
+                palpation::fill_normal(self.palpation.get_or_insert_default())
+            }
+            (Section::Tests, Some(set)) => {
+                exam_tests::fill_negative(self.tests.get_or_insert_default(), set)
+            }
+            (Section::Tests, None) => return Err("Choose the screening set to mark negative."),
+            (Section::Neuro, None) => self.neuro.get_or_insert_default().fill_normal(),
+            (_, Some(_)) => return Err("Screening sets are for the tests section."),
+            _ => return Err("This section has no “all normal” shortcut."),
         }
-        true
+        Ok(())
     }
 
     /// The primary diagnosis, when one is chosen.
@@ -198,13 +209,25 @@ fn plain_message(raw: &str) -> String {
     m
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(
+/// Parses a section strictly, as input: a bad value or a key the type does not know is
+/// a field error at its path. (Stored records are read tolerantly instead; see
+/// [`stored`].) Unknown keys are found by comparing the input with the parsed value
+/// written back, so the read types need no `deny_unknown_fields` of their own.
+fn parse_json<T: serde::de::DeserializeOwned + Serialize>(
     section: Section,
     value: Value,
     e: &mut FieldErrors,
 ) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(value) {
-        Ok(v) => Some(v),
+    match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+        Ok(v) => {
+            let known = serde_json::to_value(&v).unwrap_or(Value::Null);
+            let mut unknown = Vec::new();
+            unknown_keys(&value, &known, section.as_str().to_owned(), &mut unknown);
+            for (path, key) in &unknown {
+                e.add(path, format!("Unknown field “{key}”."));
+            }
+            unknown.is_empty().then_some(v)
+        }
         Err(err) => {
             e.add(
                 &field_path(section, err.path()),
@@ -212,6 +235,27 @@ fn parse_json<T: serde::de::DeserializeOwned>(
             );
             None
         }
+    }
+}
+
+/// Keys of `input` that `known` (the parsed value written back) does not have, with the
+/// path of each.
+fn unknown_keys(input: &Value, known: &Value, path: String, out: &mut Vec<(String, String)>) {
+    match (input, known) {
+        (Value::Object(i), Value::Object(k)) => {
+            for (key, v) in i {
+                match k.get(key) {
+                    Some(kv) => unknown_keys(v, kv, format!("{path}.{key}"), out),
+                    None => out.push((format!("{path}.{key}"), key.clone())),
+                }
+            }
+        }
+        (Value::Array(i), Value::Array(k)) => {
+            for (n, (iv, kv)) in i.iter().zip(k).enumerate() {
+                unknown_keys(iv, kv, format!("{path}[{n}]"), out);
+            }
+        }
+        _ => {}
     }
 }
 

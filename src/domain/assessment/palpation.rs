@@ -155,45 +155,30 @@ code_list!(
     }
 );
 
+/// One segment as palpated. Every finding is optional: what the practitioner did not
+/// set is "not recorded" (`null`), never an invented "normal".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PalpationFinding {
     pub segment: Segment,
     #[serde(default)]
     pub side: Option<Side>,
     #[serde(default)]
     pub structure: Option<Structure>,
-    #[serde(default = "no_tenderness")]
-    pub tenderness: Tenderness,
-    #[serde(default = "normal_tone")]
-    pub tone: Tone,
-    #[serde(default = "normal_motion")]
-    pub motion: SegmentMotion,
+    #[serde(default)]
+    pub tenderness: Option<Tenderness>,
+    #[serde(default)]
+    pub tone: Option<Tone>,
+    #[serde(default)]
+    pub motion: Option<SegmentMotion>,
     /// With `restricted`: the directions of the fixation.
     #[serde(default)]
     pub restricted: Vec<Direction>,
-    #[serde(default = "normal_alignment")]
-    pub alignment: Alignment,
-    #[serde(default = "no_swelling")]
-    pub swelling: Swelling,
+    #[serde(default)]
+    pub alignment: Option<Alignment>,
+    #[serde(default)]
+    pub swelling: Option<Swelling>,
     #[serde(default)]
     pub notes: Option<String>,
-}
-
-fn no_tenderness() -> Tenderness {
-    Tenderness::NONE
-}
-fn normal_tone() -> Tone {
-    Tone::Normal
-}
-fn normal_motion() -> SegmentMotion {
-    SegmentMotion::Normal
-}
-fn normal_alignment() -> Alignment {
-    Alignment::Normal
-}
-fn no_swelling() -> Swelling {
-    Swelling::None
 }
 
 /// The CMS PART criteria met by one finding.
@@ -242,17 +227,18 @@ impl Part {
 }
 
 impl PalpationFinding {
+    /// Every finding examined and normal (what "All normal" records for a segment).
     pub fn normal(segment: Segment) -> Self {
         PalpationFinding {
             segment,
             side: None,
             structure: None,
-            tenderness: Tenderness::NONE,
-            tone: Tone::Normal,
-            motion: SegmentMotion::Normal,
+            tenderness: Some(Tenderness::NONE),
+            tone: Some(Tone::Normal),
+            motion: Some(SegmentMotion::Normal),
             restricted: Vec::new(),
-            alignment: Alignment::Normal,
-            swelling: Swelling::None,
+            alignment: Some(Alignment::Normal),
+            swelling: Some(Swelling::None),
             notes: None,
         }
     }
@@ -261,13 +247,31 @@ impl PalpationFinding {
         self.part().count() == 0 && self.notes.is_none()
     }
 
+    /// True when nothing at all was recorded for the segment.
+    pub fn is_empty(&self) -> bool {
+        self.tenderness.is_none()
+            && self.tone.is_none()
+            && self.motion.is_none()
+            && self.alignment.is_none()
+            && self.swelling.is_none()
+            && self.side.is_none()
+            && self.structure.is_none()
+            && self.notes.is_none()
+    }
+
+    /// The PART criteria met; a finding not recorded meets none.
     pub fn part(&self) -> Part {
         Part {
-            pain: self.tenderness > Tenderness::NONE,
-            asymmetry: self.alignment != Alignment::Normal,
-            range: self.motion != SegmentMotion::Normal,
-            tissue: self.tone != Tone::Normal || self.swelling != Swelling::None,
+            pain: self.tenderness.is_some_and(|t| t > Tenderness::NONE),
+            asymmetry: self.alignment.is_some_and(|a| a != Alignment::Normal),
+            range: self.motion.is_some_and(|m| m != SegmentMotion::Normal),
+            tissue: self.tone.is_some_and(|t| t != Tone::Normal)
+                || self.swelling.is_some_and(|s| s != Swelling::None),
         }
+    }
+
+    pub fn restricted_motion(&self) -> bool {
+        self.motion == Some(SegmentMotion::Restricted)
     }
 }
 
@@ -284,13 +288,16 @@ pub fn part_by_segment(rows: &[PalpationFinding]) -> Vec<(Segment, Part)> {
     out
 }
 
-pub fn validate(rows: &mut [PalpationFinding], e: &mut FieldErrors) {
+pub fn validate(rows: &mut Vec<PalpationFinding>, e: &mut FieldErrors) {
+    // A row with nothing recorded is a segment not palpated: dropped, not stored.
+    rows.retain(|r| !r.is_empty());
     for (i, r) in rows.iter_mut().enumerate() {
         let at = |f: &str| format!("palpation[{i}].{f}");
-        if r.motion == SegmentMotion::Restricted && r.restricted.is_empty() {
+        if r.restricted_motion() && r.restricted.is_empty() {
             e.add(&at("restricted"), "Choose the restricted direction(s).");
         }
-        if r.motion != SegmentMotion::Restricted && !r.restricted.is_empty() {
+        if !r.restricted_motion() {
+            // Directions left ticked after motion changed away from "restricted".
             r.restricted.clear();
         }
         r.restricted.sort();
@@ -299,10 +306,20 @@ pub fn validate(rows: &mut [PalpationFinding], e: &mut FieldErrors) {
     }
 }
 
-/// Every segment normal: the "all normal" shortcut.
+/// The "all normal" shortcut: every segment not yet palpated, examined and normal.
+/// Segments already charted keep what was recorded.
+pub fn fill_normal(rows: &mut Vec<PalpationFinding>) {
+    for s in Segment::ALL {
+        if !rows.iter().any(|r| r.segment == *s) {
+            rows.push(PalpationFinding::normal(*s));
+        }
+    }
+    rows.sort_by_key(|r| r.segment);
+}
+
+/// Every segment examined and normal.
 pub fn all_normal() -> Vec<PalpationFinding> {
-    Segment::ALL
-        .iter()
-        .map(|s| PalpationFinding::normal(*s))
-        .collect()
+    let mut rows = Vec::new();
+    fill_normal(&mut rows);
+    rows
 }

@@ -10,7 +10,6 @@ use crate::domain::clinical::{Region, Technique};
 use crate::domain::{FieldErrors, written_reason};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Intervention {
     pub technique: Technique,
     pub region: Region,
@@ -26,7 +25,6 @@ pub struct Intervention {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct HomeExercise {
     pub exercise: Exercise,
     /// Sets, repetitions, how often ("2 × 10, morning and evening").
@@ -35,7 +33,6 @@ pub struct HomeExercise {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TreatmentPlan {
     pub visits_per_week: u8,
     pub weeks: u8,

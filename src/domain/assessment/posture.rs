@@ -129,7 +129,6 @@ impl PostureFindingCode {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PostureFinding {
     pub area: PostureArea,
     pub finding: PostureFindingCode,
@@ -174,17 +173,20 @@ pub fn validate(rows: &mut [PostureFinding], e: &mut FieldErrors) {
     }
 }
 
-/// Every area normal: the "all normal" shortcut.
-pub fn all_normal() -> Vec<PostureFinding> {
-    PostureArea::ALL
-        .iter()
-        .map(|a| PostureFinding {
-            area: *a,
-            finding: PostureFindingCode::Normal,
-            side: None,
-            view: None,
-            measure: None,
-            notes: None,
-        })
-        .collect()
+/// The "all normal" shortcut: every area with no finding yet recorded normal; areas
+/// already charted keep their findings.
+pub fn fill_normal(rows: &mut Vec<PostureFinding>) {
+    for a in PostureArea::ALL {
+        if !rows.iter().any(|r| r.area == *a) {
+            rows.push(PostureFinding {
+                area: *a,
+                finding: PostureFindingCode::Normal,
+                side: None,
+                view: None,
+                measure: None,
+                notes: None,
+            });
+        }
+    }
+    rows.sort_by_key(|r| r.area);
 }

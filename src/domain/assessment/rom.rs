@@ -98,7 +98,6 @@ pub fn grid() -> Vec<(RomRegion, Motion)> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RomMeasurement {
     pub region: RomRegion,
     pub motion: Motion,
@@ -190,12 +189,16 @@ pub fn validate(rows: &mut Vec<RomMeasurement>, e: &mut FieldErrors) {
     rows.retain(|r| r.degrees.is_some() || r.pain);
 }
 
-/// Every motion of the grid at its normal value, pain-free: the "all normal" shortcut.
-pub fn all_normal() -> Vec<RomMeasurement> {
-    grid()
-        .into_iter()
-        .map(|(r, m)| RomMeasurement::new(r, m, normal_degrees(RomReference::Ama5, r, m)))
-        .collect()
+/// The "all normal" shortcut: every motion of the grid not yet charted, at its
+/// normal value and pain-free; motions already charted keep what was recorded.
+pub fn fill_normal(rows: &mut Vec<RomMeasurement>) {
+    for (r, m) in grid() {
+        if !rows.iter().any(|x| x.region == r && x.motion == m) {
+            rows.push(RomMeasurement::new(r, m, normal_degrees(RomReference::Ama5, r, m)));
+        }
+    }
+    let order = |x: &RomMeasurement| (x.region, x.motion);
+    rows.sort_by_key(order);
 }
 
 /// Cervical rotation each way, when both were measured.

@@ -9,10 +9,11 @@ use serde_json::{Value, json};
 use super::flags::FlagJson;
 use super::patients::patient_id;
 use crate::domain::assessment::palpation::part_by_segment;
-use crate::domain::assessment::{SectionUpdate, icd10};
+use crate::domain::assessment::exam_tests::ScreeningSet;
+use crate::domain::assessment::{Section, SectionUpdate, icd10};
 use crate::domain::{AssessmentId, FieldErrors};
 use crate::services::ServiceError;
-use crate::services::assessments::{self, AssessmentRecord};
+use crate::services::assessments::{self, AssessmentRecord, IfDraftOpen, ReviewBasis};
 use crate::services::audit::AuditAction;
 use crate::services::sessions::Principal;
 use crate::web::error::ApiError;
@@ -70,30 +71,173 @@ pub fn record_json(r: AssessmentRecord, principal: &Principal) -> Value {
             "id": a.id, "author_id": a.author_id, "body": a.body, "created_at": a.created_at,
         })).collect::<Vec<_>>(),
     });
-    if let (Some(obj), Ok(Value::Object(sections))) =
-        (out.as_object_mut(), serde_json::to_value(&r.content))
-    {
-        obj.extend(sections);
+    if let Some(obj) = out.as_object_mut() {
+        obj.insert("history_review".into(), history_json(&r));
+        obj.insert(
+            "unreadable".into(),
+            r.stored
+                .unreadable
+                .iter()
+                .map(|u| json!({ "path": u.path, "stored": u.raw, "text": u.describe() }))
+                .collect(),
+        );
+        // The sections exactly as stored: what the signature covers, `null` for every
+        // finding nobody recorded.
+        obj.insert("schema".into(), json!(r.stored.schema));
+        for (k, v) in &r.stored.document {
+            if k != "schema" {
+                obj.insert(k.clone(), v.clone());
+            }
+        }
     }
     out
 }
 
+/// Which form the history review reads, whether it is still the one pinned, and any
+/// newer one.
+fn history_json(r: &AssessmentRecord) -> Value {
+    let h = &r.history;
+    json!({
+        "basis": match h.basis {
+            ReviewBasis::Pinned => "pinned",
+            ReviewBasis::NotYetPinned => "not_yet_pinned",
+            ReviewBasis::SignedBeforePinning => "signed_before_pinning",
+        },
+        "intake_id": h.intake_id,
+        "submitted_at": h.submitted_at,
+        "answers_hash_verified": h.answers_match,
+        "newer_intake": h.newer.as_ref().map(|n| json!({
+            "intake_id": n.intake_id, "submitted_at": n.submitted_at,
+        })),
+    })
+}
+
+/// An optional JSON object body: empty is `{}`, anything else must be an object.
+fn object_body(raw: &web::Bytes) -> Result<serde_json::Map<String, Value>, FieldErrors> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Map::new());
+    }
+    match serde_json::from_slice::<Value>(raw) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(FieldErrors::single("body", "Send a JSON object.")),
+    }
+}
+
+fn only_keys(body: &serde_json::Map<String, Value>, known: &[&str]) -> Result<(), FieldErrors> {
+    let mut e = FieldErrors::new();
+    for k in body.keys().filter(|k| !known.contains(&k.as_str())) {
+        e.add(k, "Unknown field.");
+    }
+    e.into_result()
+}
+
+fn version_in(body: &serde_json::Map<String, Value>) -> Result<i32, FieldErrors> {
+    body.get("version")
+        .and_then(Value::as_i64)
+        .and_then(|v| i32::try_from(v).ok())
+        .ok_or_else(|| FieldErrors::single("version", "Send the version you last read."))
+}
+
+/// Starts a first-visit assessment. 409 with `draft_id` when the patient has a draft,
+/// unless the body says `{"new_visit": true}`.
 pub async fn start(
     state: web::Data<AppState>,
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
+    raw: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let pid = patient_id(&id)?;
+    let body = object_body(&raw)?;
+    only_keys(&body, &["new_visit"])?;
+    let if_open = match body.get("new_visit") {
+        None | Some(Value::Bool(false)) => IfDraftOpen::Refuse,
+        Some(Value::Bool(true)) => IfDraftOpen::StartNewVisit,
+        Some(_) => return Err(FieldErrors::single("new_visit", "Send true or false.").into()),
+    };
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
     let row = state
-        .db(move |conn| assessments::start(conn, now, &actor, &pid))
+        .db(move |conn| assessments::start(conn, now, &actor, &pid, if_open))
         .await?;
     Ok(HttpResponse::Created().json(json!({
         "id": row.id, "version": row.version, "status": row.status,
         "patient_id": row.patient_id, "visit_date": row.visit_date,
     })))
+}
+
+/// Moves a draft's history review to the patient's newest submitted form.
+pub async fn pin_history(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let aid = assessment_id(&id)?;
+    let Value::Object(body) = body.into_inner() else {
+        return Err(FieldErrors::single("body", "Send a JSON object.").into());
+    };
+    only_keys(&body, &["version"])?;
+    let version = version_in(&body)?;
+    let now = state.clock.now();
+    let actor = ip.actor(Some(&principal));
+    let record = state
+        .db(move |conn| assessments::pin_latest_history(conn, now, &actor, &aid, version))
+        .await?;
+    Ok(HttpResponse::Ok().json(record_json(record, &principal)))
+}
+
+/// "All normal" for one section (`{"version", "section", "set"}`; `set` names the
+/// screening set for the tests section). Fills only what is not yet recorded.
+pub async fn all_normal(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let aid = assessment_id(&id)?;
+    let Value::Object(body) = body.into_inner() else {
+        return Err(FieldErrors::single("body", "Send a JSON object.").into());
+    };
+    only_keys(&body, &["version", "section", "set"])?;
+    let mut e = FieldErrors::new();
+    let version = match version_in(&body) {
+        Ok(v) => Some(v),
+        Err(x) => {
+            for (f, m) in x.iter() {
+                e.add(f, m);
+            }
+            None
+        }
+    };
+    let section = body.get("section").and_then(Value::as_str).and_then(Section::parse);
+    if section.is_none() {
+        e.add("section", "Name the section (posture, rom, palpation, tests or neuro).");
+    }
+    let set = match body.get("set") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_str().and_then(ScreeningSet::parse) {
+            Some(s) => Some(s),
+            None => {
+                e.add("set", format!("Use one of: {}.", ScreeningSet::CODES.join(", ")));
+                None
+            }
+        },
+    };
+    e.into_result()?;
+    let (Some(version), Some(section)) = (version, section) else {
+        return Err(FieldErrors::single("body", "Send a JSON object.").into());
+    };
+    let now = state.clock.now();
+    let actor = ip.actor(Some(&principal));
+    let record = state
+        .db(move |conn| {
+            assessments::save_all_normal(conn, now, &actor, &aid, version, section, set)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(record_json(record, &principal)))
 }
 
 pub async fn list_for_patient(

@@ -94,19 +94,19 @@ impl SegmentState {
         }
         if findings
             .iter()
-            .any(|f| f.motion == SegmentMotion::Restricted)
+            .any(|f| f.motion == Some(SegmentMotion::Restricted))
         {
             return SegmentState::Restricted;
         }
         if findings
             .iter()
-            .any(|f| f.motion == SegmentMotion::Hypermobile)
+            .any(|f| f.motion == Some(SegmentMotion::Hypermobile))
         {
             return SegmentState::Hypermobile;
         }
         let grade = findings
             .iter()
-            .map(|f| f.tenderness.grade())
+            .filter_map(|f| f.tenderness.map(|t| t.grade()))
             .max()
             .unwrap_or(0);
         if grade > 0 {
@@ -307,10 +307,10 @@ fn segment_words(state: SegmentState, findings: &[&PalpationFinding], full: bool
     let mut parts: Vec<String> = Vec::new();
     let restricted = findings
         .iter()
-        .any(|f| f.motion == SegmentMotion::Restricted);
+        .any(|f| f.motion == Some(SegmentMotion::Restricted));
     let hyper = findings
         .iter()
-        .any(|f| f.motion == SegmentMotion::Hypermobile);
+        .any(|f| f.motion == Some(SegmentMotion::Hypermobile));
     if restricted {
         let mut dirs: Vec<&str> = findings
             .iter()
@@ -328,7 +328,7 @@ fn segment_words(state: SegmentState, findings: &[&PalpationFinding], full: bool
     }
     if let Some(t) = findings
         .iter()
-        .map(|f| f.tenderness)
+        .filter_map(|f| f.tenderness)
         .max()
         .filter(|t| t.grade() > 0)
     {
@@ -336,18 +336,18 @@ fn segment_words(state: SegmentState, findings: &[&PalpationFinding], full: bool
     }
     let misaligned = findings
         .iter()
-        .map(|f| f.alignment)
+        .filter_map(|f| f.alignment)
         .find(|a| *a != Alignment::Normal);
     if let Some(a) = misaligned {
         parts.push(a.label().to_lowercase());
     }
     if full {
-        if let Some(t) = findings.iter().map(|f| f.tone).find(|t| *t != Tone::Normal) {
+        if let Some(t) = findings.iter().filter_map(|f| f.tone).find(|t| *t != Tone::Normal) {
             parts.push(format!("tone {}", t.label().to_lowercase()));
         }
         let swelling = findings
             .iter()
-            .map(|f| f.swelling)
+            .filter_map(|f| f.swelling)
             .find(|s| *s != Swelling::None);
         if let Some(s) = swelling {
             parts.push(format!("swelling {}", s.label().to_lowercase()));
@@ -912,9 +912,9 @@ mod tests {
 
     fn restricted(s: Segment) -> PalpationFinding {
         PalpationFinding {
-            motion: SegmentMotion::Restricted,
+            motion: Some(SegmentMotion::Restricted),
             restricted: vec![Direction::RotationLeft],
-            tenderness: Tenderness::try_from(2).unwrap(),
+            tenderness: Some(Tenderness::try_from(2).unwrap()),
             ..PalpationFinding::normal(s)
         }
     }
@@ -937,11 +937,11 @@ mod tests {
         let mut rows = crate::domain::assessment::palpation::all_normal();
         rows.push(restricted(Segment::C5));
         rows.push(PalpationFinding {
-            motion: SegmentMotion::Hypermobile,
+            motion: Some(SegmentMotion::Hypermobile),
             ..PalpationFinding::normal(Segment::L4)
         });
         rows.push(PalpationFinding {
-            tenderness: Tenderness::try_from(3).unwrap(),
+            tenderness: Some(Tenderness::try_from(3).unwrap()),
             ..PalpationFinding::normal(Segment::SiLeft)
         });
         let svg = spine_map(&rows);

@@ -19,12 +19,11 @@ use crate::domain::assessment::Section;
 use crate::domain::assessment::exam_tests::{
     Dermatome, LimbSide, Myotome, NeuroExam, Reflex, ReflexGrade, SensationGrade, StrengthGrade,
 };
-use crate::domain::assessment::history::{HistoryStatus, PLAIN_ITEMS};
+use crate::domain::assessment::history::HistoryStatus;
 use crate::domain::assessment::palpation::{SegmentMotion, part_by_segment};
-use crate::domain::assessment::{AssessmentContent, history};
-use crate::domain::clinical::questions::{condition_question, red_flag_question};
-use crate::domain::clinical::{ConditionCode, RedFlagCode, Region, Technique};
-use crate::domain::intake::{IntakeInput, PainArea, PainPattern, PainQuality};
+use crate::domain::assessment::AssessmentContent;
+use crate::domain::clinical::{Region, Technique};
+use crate::domain::intake::PainArea;
 use crate::domain::patient::{Sex, age_on};
 use crate::services::ServiceError;
 use crate::services::assessments::{self, AssessmentRecord};
@@ -67,121 +66,6 @@ fn region_label(r: Region) -> &'static str {
         Region::UpperExtremity => "Upper extremity",
         Region::LowerExtremity => "Lower extremity",
     }
-}
-
-fn yes_no(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "Yes",
-        Some(false) => "No",
-        None => "",
-    }
-}
-
-fn join_nonempty(parts: &[&str], sep: &str) -> String {
-    parts
-        .iter()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(sep)
-}
-
-/// What the patient answered for a history item, in words ("" when not answered).
-fn reported(i: &IntakeInput, item: &str) -> String {
-    if let Some(code) = item.strip_prefix("conditions.") {
-        let answer = i.conditions.get(code).map(String::as_str).unwrap_or("");
-        let detail = i
-            .condition_details
-            .get(code)
-            .map(String::as_str)
-            .unwrap_or("");
-        let answer = match answer {
-            "yes" => "Yes",
-            "no" => "No",
-            "unsure" => "Not sure",
-            other => other,
-        };
-        return join_nonempty(&[answer, detail], ": ");
-    }
-    if let Some(code) = item.strip_prefix("red_flags.") {
-        return yes_no(i.red_flags.get(code).copied()).to_owned();
-    }
-    let score = |v: Option<i64>| v.map(|n| format!("{n} / 10")).unwrap_or_default();
-    match item {
-        "chief_complaint" => i.chief_complaint.clone(),
-        "onset" => i.onset.clone(),
-        "mechanism" => i.mechanism.clone(),
-        "pain_now" => score(i.pain_now),
-        "pain_worst" => score(i.pain_worst),
-        "pain_quality" => i
-            .pain_quality
-            .iter()
-            .map(|q| {
-                PainQuality::parse(q)
-                    .map(PainQuality::label)
-                    .unwrap_or(q.as_str())
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        "pain_pattern" => PainPattern::parse(&i.pain_pattern)
-            .map(|p| p.label().to_owned())
-            .unwrap_or_else(|| i.pain_pattern.clone()),
-        "pain_regions" => PainArea::ALL
-            .iter()
-            .filter(|a| i.pain_regions.iter().any(|r| r == a.as_str()))
-            .map(|a| a.label())
-            .collect::<Vec<_>>()
-            .join(", "),
-        "radiation" => join_nonempty(&[yes_no(i.radiates), &i.radiation], ": "),
-        "aggravating" => i.aggravating.clone(),
-        "relieving" => i.relieving.clone(),
-        "earlier_episodes" => {
-            join_nonempty(&[yes_no(i.earlier_episodes), &i.earlier_treatment], ": ")
-        }
-        "goals" => i.goals.clone(),
-        "other_conditions" => i.other_conditions.clone(),
-        "medications" => i
-            .medications
-            .iter()
-            .filter(|m| !m.name.trim().is_empty())
-            .map(|m| {
-                let mut s = join_nonempty(&[&m.name, &m.dose], " ");
-                if !m.reason.trim().is_empty() {
-                    s.push_str(&format!(" (for {})", m.reason.trim()));
-                }
-                s
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        "surgeries" => i
-            .surgeries
-            .iter()
-            .filter(|s| !s.procedure.trim().is_empty())
-            .map(|s| match s.year {
-                Some(y) => format!("{} ({y})", s.procedure.trim()),
-                None => s.procedure.trim().to_owned(),
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        _ => String::new(),
-    }
-}
-
-/// The question or label of a history item.
-fn history_label(item: &str) -> String {
-    if let Some((_, label)) = PLAIN_ITEMS.iter().find(|(k, _)| *k == item) {
-        return (*label).to_owned();
-    }
-    if let Some(c) = item
-        .strip_prefix("conditions.")
-        .and_then(ConditionCode::parse)
-    {
-        return condition_question(c).to_owned();
-    }
-    if let Some(r) = item.strip_prefix("red_flags.").and_then(RedFlagCode::parse) {
-        return format!("Red flag: {}", red_flag_question(r));
-    }
-    item.replace('_', " ")
 }
 
 pub struct HistoryLine {
@@ -325,6 +209,7 @@ struct PrintPage {
     headings: BTreeMap<&'static str, &'static str>,
     flags: Vec<BannerFlag>,
     intake_note: String,
+    history_notices: Vec<String>,
     history: Option<Vec<HistoryLine>>,
     posture: Option<Vec<PostureLine>>,
     rom: Option<Vec<RomLine>>,
@@ -345,20 +230,24 @@ struct PrintPage {
     addenda: Vec<AddendumLine>,
 }
 
-fn history_lines(record: &AssessmentRecord, checks: &[history::HistoryCheck]) -> Vec<HistoryLine> {
-    checks
-        .iter()
-        .map(|c| HistoryLine {
-            label: history_label(&c.item),
-            reported: record
-                .intake
-                .as_ref()
-                .map(|i| reported(i, &c.item))
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| "Not answered".to_owned()),
-            corrected: c.status == HistoryStatus::Corrected,
-            status: c.status.label(),
-            correction: c.correction.clone().unwrap_or_default(),
+/// The checked items of the review, in the shared wording (see `history_items`).
+fn history_lines(record: &AssessmentRecord) -> Vec<HistoryLine> {
+    record
+        .history_items()
+        .into_iter()
+        .filter_map(|h| {
+            let c = h.check?;
+            Some(HistoryLine {
+                label: h.label,
+                reported: if h.reported.trim().is_empty() {
+                    "Not answered".to_owned()
+                } else {
+                    h.reported
+                },
+                corrected: c.status == HistoryStatus::Corrected,
+                status: c.status.label(),
+                correction: c.correction.clone().unwrap_or_default(),
+            })
         })
         .collect()
 }
@@ -423,8 +312,9 @@ fn palpation_lines(content: &AssessmentContent) -> Option<(Vec<PalpationLine>, u
         .iter()
         .filter(|f| !f.is_normal())
         .map(|f| {
+            const NOT_RECORDED: &str = "not recorded";
             let motion = match f.motion {
-                SegmentMotion::Restricted if !f.restricted.is_empty() => format!(
+                Some(SegmentMotion::Restricted) if !f.restricted.is_empty() => format!(
                     "Restricted: {}",
                     f.restricted
                         .iter()
@@ -432,21 +322,22 @@ fn palpation_lines(content: &AssessmentContent) -> Option<(Vec<PalpationLine>, u
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                m => m.label().to_owned(),
+                Some(m) => m.label().to_owned(),
+                None => NOT_RECORDED.to_owned(),
             };
             PalpationLine {
                 segment: f.segment.label(),
                 side: f.side.map(|s| s.label()).unwrap_or(""),
                 structure: f.structure.map(|s| s.label()).unwrap_or(""),
-                tenderness: if f.tenderness.grade() == 0 {
-                    "0".into()
-                } else {
-                    f.tenderness.roman().to_owned()
+                tenderness: match f.tenderness {
+                    Some(t) if t.grade() == 0 => "0".into(),
+                    Some(t) => t.roman().to_owned(),
+                    None => NOT_RECORDED.to_owned(),
                 },
-                tone: f.tone.label(),
+                tone: f.tone.map(|t| t.label()).unwrap_or(NOT_RECORDED),
                 motion,
-                alignment: f.alignment.label(),
-                swelling: f.swelling.label(),
+                alignment: f.alignment.map(|a| a.label()).unwrap_or(NOT_RECORDED),
+                swelling: f.swelling.map(|s| s.label()).unwrap_or(NOT_RECORDED),
                 part: f.part().letters(),
                 meets_part: by_segment
                     .iter()
@@ -654,7 +545,8 @@ fn build(
             }
             None => "No submitted history is on file: nothing patient-reported to compare.".into(),
         },
-        history: content.history.as_ref().map(|h| history_lines(&record, h)),
+        history: content.history.as_ref().map(|_| history_lines(&record)),
+        history_notices: record.history_notices().into_iter().map(|n| n.text).collect(),
         posture: posture_lines(content),
         rom: rom_lines(content),
         rom_chart: content.rom.as_deref().map(rom_chart).unwrap_or_default(),

@@ -15,7 +15,6 @@ use super::{Page, render, see_other};
 use crate::db::models::patient::PatientRow;
 use crate::domain::assessment::exam_tests::{self, LimbSide};
 use crate::domain::assessment::exercises::{Advice, Exercise};
-use crate::domain::assessment::history::PLAIN_ITEMS;
 use crate::domain::assessment::palpation::{
     self, Alignment, Direction, SegmentMotion, Structure, Swelling, Tenderness, Tone,
 };
@@ -23,11 +22,13 @@ use crate::domain::assessment::plan_check::allowed_in;
 use crate::domain::assessment::posture::{PostureArea, PostureFindingCode};
 use crate::domain::assessment::rom::{self, RomMethod};
 use crate::domain::assessment::{Section, SectionUpdate, Side, icd10};
-use crate::domain::clinical::{ConditionCode, RedFlagCode, Region, Technique};
-use crate::domain::intake::IntakeInput;
+use crate::domain::clinical::{Region, Technique};
 use crate::domain::{AssessmentId, PatientId};
 use crate::services::ServiceError;
-use crate::services::assessments::{self, AssessmentRecord, flags_on_file};
+use crate::domain::assessment::exam_tests::ScreeningSet;
+use crate::services::assessments::{
+    self, AssessmentRecord, HistoryNotice, IfDraftOpen, flags_on_file,
+};
 use crate::services::audit::AuditAction;
 use crate::services::sessions::Principal;
 use crate::web::api::assessments::record_json;
@@ -186,6 +187,13 @@ struct WorkspacePage {
     flags: Vec<BannerFlag>,
     history: Vec<HistoryLine>,
     history_intake: Option<String>,
+    history_notices: Vec<HistoryNotice>,
+    /// The tests' screening sets: code, name, the tests it marks negative.
+    screening_sets: Vec<(&'static str, &'static str, String)>,
+    /// Landed here from "Start" because this draft was open: offer a new visit.
+    offer_new_visit: bool,
+    /// Parts of the stored record this release cannot read, in words.
+    unreadable: Vec<String>,
     posture: Vec<PostureLine>,
     rom: Vec<RomLine>,
     palpation: Vec<PalpationLine>,
@@ -215,98 +223,19 @@ fn s(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
-fn reported(i: &IntakeInput, key: &str) -> String {
-    let yes_no = |b: Option<bool>| match b {
-        Some(true) => "Yes".to_owned(),
-        Some(false) => "No".to_owned(),
-        None => String::new(),
-    };
-    match key {
-        "chief_complaint" => i.chief_complaint.clone(),
-        "onset" => i.onset.clone(),
-        "mechanism" => i.mechanism.clone(),
-        "pain_now" => i.pain_now.map(|n| format!("{n}/10")).unwrap_or_default(),
-        "pain_worst" => i.pain_worst.map(|n| format!("{n}/10")).unwrap_or_default(),
-        "pain_quality" => i.pain_quality.join(", ").replace('_', " "),
-        "pain_pattern" => i.pain_pattern.replace('_', " "),
-        "pain_regions" => i.pain_regions.join(", ").replace('_', " "),
-        "radiation" => i.radiation.clone(),
-        "aggravating" => i.aggravating.clone(),
-        "relieving" => i.relieving.clone(),
-        "earlier_episodes" => yes_no(i.earlier_episodes),
-        "goals" => i.goals.clone(),
-        "other_conditions" => i.other_conditions.clone(),
-        "medications" => i
-            .medications
-            .iter()
-            .map(|m| {
-                [m.name.as_str(), m.dose.as_str()]
-                    .join(" ")
-                    .trim()
-                    .to_owned()
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        "surgeries" => i
-            .surgeries
-            .iter()
-            .map(|s| match s.year {
-                Some(y) => format!("{} ({y})", s.procedure),
-                None => s.procedure.clone(),
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        _ => {
-            if let Some(code) = key.strip_prefix("conditions.") {
-                let answer = i.conditions.get(code).cloned().unwrap_or_default();
-                let details = i.condition_details.get(code).cloned().unwrap_or_default();
-                return [answer, details].join(" ").trim().to_owned();
-            }
-            if let Some(code) = key.strip_prefix("red_flags.") {
-                return yes_no(i.red_flags.get(code).copied());
-            }
-            String::new()
-        }
-    }
-}
-
 fn history_lines(a: &AssessmentRecord) -> Vec<HistoryLine> {
-    let Some(intake) = &a.intake else {
-        return Vec::new();
-    };
-    let checks = a.content.history.as_deref().unwrap_or_default();
-    let mut items: Vec<(String, String)> = PLAIN_ITEMS
-        .iter()
-        .map(|(k, l)| ((*k).to_owned(), (*l).to_owned()))
-        .collect();
-    items.extend(ConditionCode::ALL.iter().map(|c| {
-        (
-            format!("conditions.{c}"),
-            format!("Condition: {}", c.as_str().replace('_', " ")),
-        )
-    }));
-    items.extend(RedFlagCode::ASKED.iter().map(|r| {
-        (
-            format!("red_flags.{r}"),
-            format!("Red-flag question: {}", r.as_str().replace('_', " ")),
-        )
-    }));
-    items
+    a.history_items()
         .into_iter()
-        .filter_map(|(item, label)| {
-            let rep = reported(intake, &item);
-            let check = checks.iter().find(|c| c.item == item);
-            // Unanswered questions are not shown unless someone checked them.
-            if rep.is_empty() && check.is_none() {
-                return None;
-            }
-            Some(HistoryLine {
-                status: check.map(|c| c.status.as_str()).unwrap_or(""),
-                correction: check.map(|c| s(&c.correction)).unwrap_or_default(),
-                reported: rep,
-                item,
-                label,
-            })
+        .map(|h| HistoryLine {
+            status: h.check.as_ref().map(|c| c.status.as_str()).unwrap_or(""),
+            correction: h
+                .check
+                .as_ref()
+                .map(|c| s(&c.correction))
+                .unwrap_or_default(),
+            reported: h.reported,
+            item: h.key,
+            label: h.label,
         })
         .collect()
 }
@@ -319,6 +248,7 @@ fn build(
     a: AssessmentRecord,
     notice: Option<String>,
 ) -> WorkspacePage {
+    let offer_new_visit = notice.as_deref() == notice_text("draft_open").as_deref();
     let c = &a.content;
     let is_practitioner = principal.role == crate::domain::Role::Practitioner;
     let editable =
@@ -388,7 +318,7 @@ fn build(
                 .find(|(s, _)| s == seg)
                 .map(|(_, p)| *p)
                 .unwrap_or_default();
-            let t = saved.map(|r| r.tenderness.grade());
+            let t = saved.and_then(|r| r.tenderness).map(|t| t.grade());
             PalpationLine {
                 segment: seg.as_str(),
                 label: seg.label(),
@@ -403,12 +333,12 @@ fn build(
                     .iter()
                     .map(|(g, roman, _)| (*g, *roman, t == Some(*g)))
                     .collect(),
-                tones: opts(Tone::ALL, Tone::as_str, Tone::label, saved.map(|r| r.tone)),
+                tones: opts(Tone::ALL, Tone::as_str, Tone::label, saved.and_then(|r| r.tone)),
                 motions: opts(
                     SegmentMotion::ALL,
                     SegmentMotion::as_str,
                     SegmentMotion::label,
-                    saved.map(|r| r.motion),
+                    saved.and_then(|r| r.motion),
                 ),
                 directions: Direction::ALL
                     .iter()
@@ -422,13 +352,13 @@ fn build(
                     Alignment::ALL,
                     Alignment::as_str,
                     Alignment::label,
-                    saved.map(|r| r.alignment),
+                    saved.and_then(|r| r.alignment),
                 ),
                 swellings: opts(
                     Swelling::ALL,
                     Swelling::as_str,
                     Swelling::label,
-                    saved.map(|r| r.swelling),
+                    saved.and_then(|r| r.swelling),
                 ),
                 part: part.letters(),
                 subluxation: part.subluxation(),
@@ -648,6 +578,18 @@ fn build(
         sections,
         flags,
         history: history_lines(&a),
+        history_notices: a.history_notices(),
+        screening_sets: ScreeningSet::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label(), s.test_names()))
+            .collect(),
+        offer_new_visit: offer_new_visit && editable,
+        unreadable: a
+            .stored
+            .unreadable
+            .iter()
+            .map(|u| format!("{}: {}", u.path, u.describe()))
+            .collect(),
         history_intake: a
             .intake_submitted_at
             .map(|t| t.format("%Y-%m-%d").to_string()),
@@ -707,6 +649,8 @@ fn notice_text(code: &str) -> Option<String> {
             "addendum" => "Addendum added.",
             "flag" => "Flag updated.",
             "stale" => "Someone saved this record after you opened it: nothing was changed; here is the current record.",
+            "draft_open" => "This patient already has this draft assessment open: you are continuing it. If this is a different visit, start a new one below.",
+            "history_pinned" => "The history review now reads the newest pre-visit form; answers that changed are to be reviewed again.",
             _ => return None,
         }
         .to_owned(),
@@ -749,22 +693,44 @@ pub async fn workspace(
     render(&build(&state, &principal, &csrf, p, a, notice))
 }
 
+#[derive(Deserialize, Default)]
+pub struct StartForm {
+    /// "1" when the practitioner said this is a new visit despite an open draft.
+    #[serde(default)]
+    new_visit: String,
+}
+
+/// "Start first-visit assessment". One draft per visit: when the patient already has a
+/// draft, the practitioner lands in it with a notice that offers a new visit instead.
 pub async fn start(
     state: web::Data<AppState>,
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
+    form: web::Form<StartForm>,
 ) -> Result<HttpResponse, PageError> {
     let pid = PatientId::parse(&id).ok_or(PageError(ServiceError::NotFound))?;
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
-    let row = state
-        .db(move |conn| assessments::start(conn, now, &actor, &pid))
-        .await?;
-    Ok(see_other(&format!(
-        "/patients/{}/assessments/{}",
-        row.patient_id, row.id
-    )))
+    let if_open = if form.new_visit == "1" {
+        IfDraftOpen::StartNewVisit
+    } else {
+        IfDraftOpen::Refuse
+    };
+    let pid2 = pid.clone();
+    match state
+        .db(move |conn| assessments::start(conn, now, &actor, &pid2, if_open))
+        .await
+    {
+        Ok(row) => Ok(see_other(&format!(
+            "/patients/{}/assessments/{}",
+            row.patient_id, row.id
+        ))),
+        Err(ServiceError::DraftOpen { id, .. }) => Ok(see_other(&format!(
+            "/patients/{pid}/assessments/{id}?notice=draft_open"
+        ))),
+        Err(e) => Err(PageError(e)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -835,16 +801,53 @@ fn version_of(raw: &str) -> Result<i32, PageError> {
     })
 }
 
-/// Sends stale saves back to the current record with a message, instead of an error page.
-fn back_on_stale(
-    back: &str,
-    r: Result<HttpResponse, ServiceError>,
+/// Where a POST about an assessment sends the browser: `GET /assessments/{id}` finds
+/// the record's page, so the POST itself reads nothing it did not need.
+fn to_record(aid: &AssessmentId, query_and_fragment: &str) -> HttpResponse {
+    see_other(&format!("/assessments/{aid}{query_and_fragment}"))
+}
+
+/// `GET /assessments/{id}`: the workspace's address, found from the record alone (for
+/// the redirects after a POST). Reads the patient id only; the workspace it leads to
+/// is the audited read.
+pub async fn locate(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let aid = assessment_id(&id)?;
+    let query = req.query_string().to_owned();
+    let actor = ip.actor(Some(&principal));
+    let aid2 = aid.clone();
+    let pid = state
+        .db(move |conn| assessments::patient_of(conn, &actor, &aid2))
+        .await?;
+    let q = if query.is_empty() { String::new() } else { format!("?{query}") };
+    Ok(see_other(&format!("/patients/{pid}/assessments/{aid}{q}")))
+}
+
+/// A stale save goes back to the current record with a message, not an error page.
+fn after_post(
+    aid: &AssessmentId,
+    r: Result<(), ServiceError>,
+    done: &str,
 ) -> Result<HttpResponse, PageError> {
     match r {
-        Err(ServiceError::StaleVersion { .. }) => Ok(see_other(&format!("{back}?notice=stale"))),
+        Ok(()) => Ok(to_record(aid, done)),
+        Err(ServiceError::StaleVersion { .. }) => Ok(to_record(aid, "?notice=stale")),
         Err(e) => Err(PageError(e)),
-        Ok(resp) => Ok(resp),
     }
+}
+
+#[derive(Deserialize)]
+pub struct AllNormalForm {
+    #[serde(default)]
+    version: String,
+    /// For the tests section: which screening set to mark negative.
+    #[serde(default)]
+    set: String,
 }
 
 pub async fn all_normal(
@@ -852,32 +855,26 @@ pub async fn all_normal(
     principal: Principal,
     ip: ClientIp,
     path: web::Path<(String, String)>,
-    form: web::Form<VersionForm>,
+    form: web::Form<AllNormalForm>,
 ) -> Result<HttpResponse, PageError> {
     let (aid, section) = path.into_inner();
     let aid = assessment_id(&aid)?;
     let section = section_of(&section)?;
     let version = version_of(&form.version)?;
+    let set = match form.set.as_str() {
+        "" => None,
+        code => Some(ScreeningSet::parse(code).ok_or(PageError(ServiceError::NotFound))?),
+    };
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
     let aid2 = aid.clone();
     let r = state
-        .db(move |conn| assessments::save_all_normal(conn, now, &actor, &aid2, version, section))
+        .db(move |conn| {
+            assessments::save_all_normal(conn, now, &actor, &aid2, version, section, set)
+                .map(|_| ())
+        })
         .await;
-    let back = match &r {
-        Ok(a) => format!("/patients/{}/assessments/{}", a.row.patient_id, a.row.id),
-        Err(_) => {
-            let row = state
-                .db(move |conn| Ok(crate::db::models::assessment::find(conn, aid.as_str())?))
-                .await?
-                .ok_or(PageError(ServiceError::NotFound))?;
-            format!("/patients/{}/assessments/{}", row.patient_id, row.id)
-        }
-    };
-    back_on_stale(
-        &back,
-        r.map(|_| see_other(&format!("{back}?notice=normal#{section}"))),
-    )
+    after_post(&aid, r, &format!("?notice=normal#{section}"))
 }
 
 pub async fn sign(
@@ -897,10 +894,6 @@ pub async fn sign(
         .db(move |conn| assessments::sign(conn, now, &actor, &aid2, Some(version)))
         .await;
     match r {
-        Ok(a) => Ok(see_other(&format!(
-            "/patients/{}/assessments/{}?notice=signed",
-            a.row.patient_id, a.row.id
-        ))),
         Err(ServiceError::SignRefused(reasons)) => {
             let (p, a) = load(&state, &principal, &ip, aid).await?;
             let mut page = build(&state, &principal, &csrf, p, a, None);
@@ -909,14 +902,7 @@ pub async fn sign(
                 .content_type("text/html; charset=utf-8")
                 .body(page.render()?))
         }
-        Err(ServiceError::StaleVersion { .. }) => {
-            let (p, a) = load(&state, &principal, &ip, aid).await?;
-            Ok(see_other(&format!(
-                "/patients/{}/assessments/{}?notice=stale",
-                p.id, a.row.id
-            )))
-        }
-        Err(e) => Err(PageError(e)),
+        other => after_post(&aid, other.map(|_| ()), "?notice=signed"),
     }
 }
 
@@ -942,13 +928,10 @@ pub async fn add_addendum(
     let r = state
         .db(move |conn| assessments::add_addendum(conn, now, &actor, &aid2, &body))
         .await;
-    let (p, a) = load(&state, &principal, &ip, aid).await?;
     match r {
-        Ok(_) => Ok(see_other(&format!(
-            "/patients/{}/assessments/{}?notice=addendum#addenda",
-            p.id, a.row.id
-        ))),
+        Ok(_) => Ok(to_record(&aid, "?notice=addendum#addenda")),
         Err(ServiceError::Invalid(errors)) => {
+            let (p, a) = load(&state, &principal, &ip, aid).await?;
             let mut page = build(&state, &principal, &csrf, p, a, None);
             page.notice = Some(
                 errors
@@ -962,4 +945,31 @@ pub async fn add_addendum(
         }
         Err(e) => Err(PageError(e)),
     }
+}
+
+#[derive(Deserialize)]
+pub struct PinForm {
+    #[serde(default)]
+    version: String,
+}
+
+/// "Review this form": the draft's history review moves to the newest submitted form.
+pub async fn pin_history(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+    form: web::Form<PinForm>,
+) -> Result<HttpResponse, PageError> {
+    let aid = assessment_id(&id)?;
+    let version = version_of(&form.version)?;
+    let now = state.clock.now();
+    let actor = ip.actor(Some(&principal));
+    let aid2 = aid.clone();
+    let r = state
+        .db(move |conn| {
+            assessments::pin_latest_history(conn, now, &actor, &aid2, version).map(|_| ())
+        })
+        .await;
+    after_post(&aid, r, "?notice=history_pinned#history")
 }
