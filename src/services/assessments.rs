@@ -36,8 +36,7 @@ use crate::domain::{AssessmentId, FieldErrors, PatientId, Role, UserId, new_id};
 pub use history_pin::pin_latest_history;
 pub use record::{
     AssessmentRecord, HistoryNotice, HistoryReview, NewerIntake, ReviewBasis, conflicts_now,
-    flags_on_file,
-    load_record,
+    flags_on_file, load_record,
 };
 use record::{content_hash, latest_pin, read_stored};
 
@@ -85,7 +84,10 @@ fn assessment_flags(
     content: &AssessmentContent,
     flags_on_record: &[FlagRow],
 ) -> ServiceResult<Vec<RaisedFlag>> {
-    let reviewed = content.history_source.as_ref().map(|h| h.intake_id.as_str());
+    let reviewed = content
+        .history_source
+        .as_ref()
+        .map(|h| h.intake_id.as_str());
     let mut facts = super::intakes::facts_of(conn, now, patient_id, reviewed)?;
     if let Some(history) = &content.history {
         apply_corrections(&mut facts, history);
@@ -218,7 +220,11 @@ pub fn get(
 
 /// The patient an assessment belongs to (for addressing its page; not a read of the
 /// record itself, so not audited).
-pub fn patient_of(conn: &mut DbConnection, actor: &Actor, id: &AssessmentId) -> ServiceResult<String> {
+pub fn patient_of(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &AssessmentId,
+) -> ServiceResult<String> {
     reader(actor)?;
     Ok(assessment::find(conn, id.as_str())?
         .ok_or(ServiceError::NotFound)?
@@ -289,10 +295,19 @@ pub fn save_all_normal(
         Some(set) => format!("{section},all_normal:{set}"),
         None => format!("{section},all_normal"),
     };
-    save_change(conn, now, actor, id, version, &[section], Some(detail), |c| {
-        c.fill_normal(section, set)
-            .map_err(|m| FieldErrors::single("section", m).into())
-    })
+    save_change(
+        conn,
+        now,
+        actor,
+        id,
+        version,
+        &[section],
+        Some(detail),
+        |c| {
+            c.fill_normal(section, set)
+                .map_err(|m| FieldErrors::single("section", m).into())
+        },
+    )
 }
 
 /// Loads a draft the acting practitioner may change at `version`.
@@ -347,7 +362,11 @@ fn save_change(
         }
         let plan_changed = sections.contains(&Section::Plan);
         let detail = detail.unwrap_or_else(|| {
-            sections.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+            sections
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
         });
         let existing = flags::unresolved(conn, &row.patient_id)?;
         let raised = assessment_flags(conn, now, &row.patient_id, &content, &existing)?;

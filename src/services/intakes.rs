@@ -11,9 +11,9 @@ use crate::db::models::flag::FlagRow;
 use crate::db::models::intake::{self, IntakeRow, NewIntake};
 use crate::db::models::patient;
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::canonical_json;
 use crate::domain::clinical::facts::ClinicalFacts;
 use crate::domain::clinical::flags_engine;
-use crate::domain::canonical_json;
 use crate::domain::intake::{IntakeAnswers, IntakeInput};
 use crate::domain::patient::age_on;
 use crate::domain::{PatientId, new_id};
@@ -102,7 +102,11 @@ pub fn facts_of(
         return Err(ServiceError::NotFound);
     };
     let age = u32::try_from(age_on(p.date_of_birth, now.date())).ok();
-    let Some(row) = intake_id.map(|id| intake::find(conn, id)).transpose()?.flatten() else {
+    let Some(row) = intake_id
+        .map(|id| intake::find(conn, id))
+        .transpose()?
+        .flatten()
+    else {
         return Ok(ClinicalFacts::with_age(age));
     };
     let input = intake::load_input(conn, &row)?;

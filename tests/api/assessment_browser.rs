@@ -452,11 +452,24 @@ async fn a_practitioner_charts_a_normal_exam_on_a_tablet(backend: Backend) {
     all_normal_reloaded(c, "palpation").await;
     screenshot(c, "assessment-workspace-palpation").await;
 
-    // 5 · Orthopedic tests: Alt+5, Alt+N.
+    // 5 · Orthopedic tests: Alt+5, then a named screening set (Alt+N does not guess
+    // which set is meant).
     hands.alt('5').await;
     mark_page(c).await;
-    hands.alt('n').await;
+    hands
+        .click("#tests form.ws-normal[data-set=lumbar] .ws-normal-btn")
+        .await;
     all_normal_reloaded(c, "tests").await;
+    let marked = js(
+        c,
+        "return document.querySelectorAll('#tests select[data-key=result] option[value=negative]:checked').length;",
+    )
+    .await;
+    assert_eq!(
+        marked,
+        json!(10),
+        "the lumbar screen's 5 tests, both sides, and no others"
+    );
 
     // 6 · Neurological screen: the button.
     mark_page(c).await;

@@ -40,3 +40,4 @@ mod patients;
 mod raw_http;
 mod schema;
 mod sessions;
+mod signed_records;

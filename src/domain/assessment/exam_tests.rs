@@ -180,8 +180,7 @@ impl ScreeningSet {
 /// stay as they are.
 pub fn fill_negative(rows: &mut Vec<ExamTest>, set: ScreeningSet) {
     for (test, side) in grid() {
-        if !set.tests().contains(&test) || rows.iter().any(|r| r.test == test && r.side == side)
-        {
+        if !set.tests().contains(&test) || rows.iter().any(|r| r.test == test && r.side == side) {
             continue;
         }
         rows.push(ExamTest {
@@ -345,7 +344,11 @@ impl NeuroExam {
     pub fn fill_normal(&mut self) {
         for r in Reflex::ALL {
             for side in LimbSide::ALL {
-                if !self.reflexes.iter().any(|f| f.reflex == *r && f.side == *side) {
+                if !self
+                    .reflexes
+                    .iter()
+                    .any(|f| f.reflex == *r && f.side == *side)
+                {
                     self.reflexes.push(ReflexFinding {
                         reflex: *r,
                         side: *side,
@@ -356,7 +359,11 @@ impl NeuroExam {
         }
         for m in Myotome::ALL {
             for side in LimbSide::ALL {
-                if !self.strength.iter().any(|f| f.myotome == *m && f.side == *side) {
+                if !self
+                    .strength
+                    .iter()
+                    .any(|f| f.myotome == *m && f.side == *side)
+                {
                     self.strength.push(StrengthFinding {
                         myotome: *m,
                         side: *side,
@@ -367,7 +374,11 @@ impl NeuroExam {
         }
         for d in Dermatome::ALL {
             for side in LimbSide::ALL {
-                if !self.sensation.iter().any(|f| f.dermatome == *d && f.side == *side) {
+                if !self
+                    .sensation
+                    .iter()
+                    .any(|f| f.dermatome == *d && f.side == *side)
+                {
                     self.sensation.push(SensationFinding {
                         dermatome: *d,
                         side: *side,

@@ -156,7 +156,11 @@ impl AssessmentContent {
     /// The "all normal" shortcut for a section: fills what is not yet recorded with
     /// the normal finding and keeps what is (see each section's `fill_normal`). Tests
     /// take a named screening set; other sections take none.
-    pub fn fill_normal(&mut self, s: Section, set: Option<ScreeningSet>) -> Result<(), &'static str> {
+    pub fn fill_normal(
+        &mut self,
+        s: Section,
+        set: Option<ScreeningSet>,
+    ) -> Result<(), &'static str> {
         match (s, set) {
             (Section::Posture, None) => posture::fill_normal(self.posture.get_or_insert_default()),
             (Section::Rom, None) => rom::fill_normal(self.rom.get_or_insert_default()),

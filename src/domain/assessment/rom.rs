@@ -194,7 +194,11 @@ pub fn validate(rows: &mut Vec<RomMeasurement>, e: &mut FieldErrors) {
 pub fn fill_normal(rows: &mut Vec<RomMeasurement>) {
     for (r, m) in grid() {
         if !rows.iter().any(|x| x.region == r && x.motion == m) {
-            rows.push(RomMeasurement::new(r, m, normal_degrees(RomReference::Ama5, r, m)));
+            rows.push(RomMeasurement::new(
+                r,
+                m,
+                normal_degrees(RomReference::Ama5, r, m),
+            ));
         }
     }
     let order = |x: &RomMeasurement| (x.region, x.motion);

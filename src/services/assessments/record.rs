@@ -12,10 +12,10 @@ use crate::db::DbConnection;
 use crate::db::models::assessment::{self, AddendumRow, AssessmentRow};
 use crate::db::models::flag::FlagRow;
 use crate::db::models::{intake, user};
-use crate::domain::assessment::plan_check::{self, FlagOnFile, PlanConflict};
-use crate::domain::assessment::stored::{HistorySource, StoredContent};
 use crate::domain::assessment::AssessmentContent;
 use crate::domain::assessment::history_items::{self, HistoryItem};
+use crate::domain::assessment::plan_check::{self, FlagOnFile, PlanConflict};
+use crate::domain::assessment::stored::{HistorySource, StoredContent};
 use crate::domain::canonical_json;
 use crate::domain::clinical::{FlagKind, FlagLevel, Region, Technique};
 use crate::domain::intake::IntakeInput;
@@ -306,7 +306,10 @@ pub fn read_stored(row: &AssessmentRow) -> ServiceResult<StoredContent> {
 }
 
 /// The pin for the patient's newest submitted form, if there is one.
-pub fn latest_pin(conn: &mut DbConnection, patient_id: &str) -> ServiceResult<Option<HistorySource>> {
+pub fn latest_pin(
+    conn: &mut DbConnection,
+    patient_id: &str,
+) -> ServiceResult<Option<HistorySource>> {
     let Some(row) = intake::latest_submitted(conn, patient_id)? else {
         return Ok(None);
     };
@@ -345,7 +348,11 @@ fn history_review(
     });
     let newest = intake::latest_submitted(conn, &row.patient_id)?;
     let newer = newest
-        .filter(|n| shown.as_ref().is_none_or(|s| s.id != n.id && n.submitted_at > s.submitted_at))
+        .filter(|n| {
+            shown
+                .as_ref()
+                .is_none_or(|s| s.id != n.id && n.submitted_at > s.submitted_at)
+        })
         .filter(|_| basis != ReviewBasis::NotYetPinned)
         .map(|n| NewerIntake {
             intake_id: n.id,
@@ -362,11 +369,20 @@ fn history_review(
     })
 }
 
-fn names(conn: &mut DbConnection, row: &AssessmentRow, content: &AssessmentContent, addenda: &[AddendumRow]) -> ServiceResult<BTreeMap<String, String>> {
+fn names(
+    conn: &mut DbConnection,
+    row: &AssessmentRow,
+    content: &AssessmentContent,
+    addenda: &[AddendumRow],
+) -> ServiceResult<BTreeMap<String, String>> {
     let mut ids: Vec<&str> = vec![row.practitioner_id.as_str()];
     ids.extend(row.signed_by.as_deref());
     if let Some(plan) = &content.plan {
-        ids.extend(plan.interventions.iter().filter_map(|i| i.override_by.as_deref()));
+        ids.extend(
+            plan.interventions
+                .iter()
+                .filter_map(|i| i.override_by.as_deref()),
+        );
     }
     ids.extend(addenda.iter().map(|a| a.author_id.as_str()));
     let mut out = BTreeMap::new();

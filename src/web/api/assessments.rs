@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::flags::FlagJson;
 use super::patients::patient_id;
-use crate::domain::assessment::palpation::part_by_segment;
 use crate::domain::assessment::exam_tests::ScreeningSet;
+use crate::domain::assessment::palpation::part_by_segment;
 use crate::domain::assessment::{Section, SectionUpdate, icd10};
 use crate::domain::{AssessmentId, FieldErrors};
 use crate::services::ServiceError;
@@ -212,16 +212,25 @@ pub async fn all_normal(
             None
         }
     };
-    let section = body.get("section").and_then(Value::as_str).and_then(Section::parse);
+    let section = body
+        .get("section")
+        .and_then(Value::as_str)
+        .and_then(Section::parse);
     if section.is_none() {
-        e.add("section", "Name the section (posture, rom, palpation, tests or neuro).");
+        e.add(
+            "section",
+            "Name the section (posture, rom, palpation, tests or neuro).",
+        );
     }
     let set = match body.get("set") {
         None | Some(Value::Null) => None,
         Some(v) => match v.as_str().and_then(ScreeningSet::parse) {
             Some(s) => Some(s),
             None => {
-                e.add("set", format!("Use one of: {}.", ScreeningSet::CODES.join(", ")));
+                e.add(
+                    "set",
+                    format!("Use one of: {}.", ScreeningSet::CODES.join(", ")),
+                );
                 None
             }
         },

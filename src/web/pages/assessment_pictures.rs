@@ -342,7 +342,11 @@ fn segment_words(state: SegmentState, findings: &[&PalpationFinding], full: bool
         parts.push(a.label().to_lowercase());
     }
     if full {
-        if let Some(t) = findings.iter().filter_map(|f| f.tone).find(|t| *t != Tone::Normal) {
+        if let Some(t) = findings
+            .iter()
+            .filter_map(|f| f.tone)
+            .find(|t| *t != Tone::Normal)
+        {
             parts.push(format!("tone {}", t.label().to_lowercase()));
         }
         let swelling = findings

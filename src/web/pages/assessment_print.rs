@@ -15,13 +15,13 @@ use super::patients::BannerFlag;
 use super::render;
 use crate::db::models::patient::PatientRow;
 use crate::domain::AssessmentId;
+use crate::domain::assessment::AssessmentContent;
 use crate::domain::assessment::Section;
 use crate::domain::assessment::exam_tests::{
     Dermatome, LimbSide, Myotome, NeuroExam, Reflex, ReflexGrade, SensationGrade, StrengthGrade,
 };
 use crate::domain::assessment::history::HistoryStatus;
 use crate::domain::assessment::palpation::{SegmentMotion, part_by_segment};
-use crate::domain::assessment::AssessmentContent;
 use crate::domain::clinical::{Region, Technique};
 use crate::domain::intake::PainArea;
 use crate::domain::patient::{Sex, age_on};
@@ -210,6 +210,7 @@ struct PrintPage {
     flags: Vec<BannerFlag>,
     intake_note: String,
     history_notices: Vec<String>,
+    unreadable: Vec<String>,
     history: Option<Vec<HistoryLine>>,
     posture: Option<Vec<PostureLine>>,
     rom: Option<Vec<RomLine>>,
@@ -546,7 +547,17 @@ fn build(
             None => "No submitted history is on file: nothing patient-reported to compare.".into(),
         },
         history: content.history.as_ref().map(|_| history_lines(&record)),
-        history_notices: record.history_notices().into_iter().map(|n| n.text).collect(),
+        history_notices: record
+            .history_notices()
+            .into_iter()
+            .map(|n| n.text)
+            .collect(),
+        unreadable: record
+            .stored
+            .unreadable
+            .iter()
+            .map(|u| format!("{}: {}", u.path, u.describe()))
+            .collect(),
         posture: posture_lines(content),
         rom: rom_lines(content),
         rom_chart: content.rom.as_deref().map(rom_chart).unwrap_or_default(),

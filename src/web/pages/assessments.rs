@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::patients::BannerFlag;
 use super::{Page, render, see_other};
 use crate::db::models::patient::PatientRow;
+use crate::domain::assessment::exam_tests::ScreeningSet;
 use crate::domain::assessment::exam_tests::{self, LimbSide};
 use crate::domain::assessment::exercises::{Advice, Exercise};
 use crate::domain::assessment::palpation::{
@@ -25,7 +26,6 @@ use crate::domain::assessment::{Section, SectionUpdate, Side, icd10};
 use crate::domain::clinical::{Region, Technique};
 use crate::domain::{AssessmentId, PatientId};
 use crate::services::ServiceError;
-use crate::domain::assessment::exam_tests::ScreeningSet;
 use crate::services::assessments::{
     self, AssessmentRecord, HistoryNotice, IfDraftOpen, flags_on_file,
 };
@@ -333,7 +333,12 @@ fn build(
                     .iter()
                     .map(|(g, roman, _)| (*g, *roman, t == Some(*g)))
                     .collect(),
-                tones: opts(Tone::ALL, Tone::as_str, Tone::label, saved.and_then(|r| r.tone)),
+                tones: opts(
+                    Tone::ALL,
+                    Tone::as_str,
+                    Tone::label,
+                    saved.and_then(|r| r.tone),
+                ),
                 motions: opts(
                     SegmentMotion::ALL,
                     SegmentMotion::as_str,
@@ -824,7 +829,11 @@ pub async fn locate(
     let pid = state
         .db(move |conn| assessments::patient_of(conn, &actor, &aid2))
         .await?;
-    let q = if query.is_empty() { String::new() } else { format!("?{query}") };
+    let q = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
     Ok(see_other(&format!("/patients/{pid}/assessments/{aid}{q}")))
 }
 
