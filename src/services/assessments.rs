@@ -35,7 +35,8 @@ use crate::domain::{AssessmentId, FieldErrors, PatientId, Role, UserId, new_id};
 
 pub use history_pin::pin_latest_history;
 pub use record::{
-    AssessmentRecord, HistoryNotice, HistoryReview, NewerIntake, ReviewBasis, conflicts_now,
+    AssessmentRecord, HistoryNotice, HistoryReview, NewerIntake, PatientSummary, ReviewBasis,
+    conflicts_now,
     flags_on_file, load_record,
 };
 use record::{content_hash, latest_pin, read_stored};

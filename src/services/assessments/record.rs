@@ -4,14 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Value, json};
 
 use super::super::{ServiceError, ServiceResult, consents, flags};
 use crate::db::DbConnection;
 use crate::db::models::assessment::{self, AddendumRow, AssessmentRow};
 use crate::db::models::flag::FlagRow;
-use crate::db::models::{intake, user};
+use crate::db::models::{intake, patient, user};
 use crate::domain::assessment::AssessmentContent;
 use crate::domain::assessment::history_items::{self, HistoryItem};
 use crate::domain::assessment::plan_check::{self, FlagOnFile, PlanConflict};
@@ -62,10 +62,30 @@ pub struct HistoryNotice {
     pub offer_pin: bool,
 }
 
+/// Who the record is about, as every view heads it.
+#[derive(Debug, Clone)]
+pub struct PatientSummary {
+    pub id: String,
+    pub chart_number: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: Option<String>,
+    pub date_of_birth: NaiveDate,
+    /// The stored sex code (`female`, `male`, …).
+    pub sex: String,
+}
+
+impl PatientSummary {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+}
+
 /// An assessment with what the workspace, the print view and the API show beside it.
 #[derive(Debug, Clone)]
 pub struct AssessmentRecord {
     pub row: AssessmentRow,
+    pub patient: PatientSummary,
     /// The document as stored, with its tolerant reading.
     pub stored: StoredContent,
     /// The typed reading of the document (`stored.content`).
@@ -401,6 +421,16 @@ fn names(
 pub fn load_record(conn: &mut DbConnection, row: AssessmentRow) -> ServiceResult<AssessmentRecord> {
     let stored = read_stored(&row)?;
     let content = stored.content.clone();
+    let p = patient::find(conn, &row.patient_id)?.ok_or(ServiceError::NotFound)?;
+    let patient = PatientSummary {
+        id: p.id,
+        chart_number: p.chart_number,
+        given_name: p.given_name,
+        family_name: p.family_name,
+        preferred_name: p.preferred_name,
+        date_of_birth: p.date_of_birth,
+        sex: p.sex,
+    };
     let flags = flags::unresolved(conn, &row.patient_id)?;
     let flag_history = flags::histories(conn, &flags)?;
     let history = history_review(conn, &row, content.history_source.as_ref())?;
@@ -415,6 +445,7 @@ pub fn load_record(conn: &mut DbConnection, row: AssessmentRow) -> ServiceResult
         intake_submitted_at: history.submitted_at,
         history,
         row,
+        patient,
         stored,
         content,
         addenda,
