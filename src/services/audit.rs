@@ -33,6 +33,7 @@ pub enum AuditAction {
     ConsentRecorded,
     FlagsViewed,
     FlagRaised,
+    FlagSourceAdded,
     FlagAcknowledged,
     FlagResolved,
     FlagReferred,
@@ -59,7 +60,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 46] = [
+    pub const ALL: [AuditAction; 47] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -83,6 +84,7 @@ impl AuditAction {
         AuditAction::ConsentRecorded,
         AuditAction::FlagsViewed,
         AuditAction::FlagRaised,
+        AuditAction::FlagSourceAdded,
         AuditAction::FlagAcknowledged,
         AuditAction::FlagResolved,
         AuditAction::FlagReferred,
@@ -133,6 +135,7 @@ impl AuditAction {
             AuditAction::ConsentRecorded => "consent.recorded",
             AuditAction::FlagsViewed => "flags.viewed",
             AuditAction::FlagRaised => "flag.raised",
+            AuditAction::FlagSourceAdded => "flag.source_added",
             AuditAction::FlagAcknowledged => "flag.acknowledged",
             AuditAction::FlagResolved => "flag.resolved",
             AuditAction::FlagReferred => "flag.referred",
@@ -192,6 +195,7 @@ impl AuditAction {
             AuditAction::ConsentRecorded => "consent",
             AuditAction::FlagsViewed
             | AuditAction::FlagRaised
+            | AuditAction::FlagSourceAdded
             | AuditAction::FlagAcknowledged
             | AuditAction::FlagResolved
             | AuditAction::FlagReferred
