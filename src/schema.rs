@@ -115,6 +115,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    flag_sources (id) {
+        id -> Text,
+        flag_id -> Text,
+        origin -> Text,
+        source_id -> Nullable<Text>,
+        basis -> Text,
+        evidence -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     flags (id) {
         id -> Text,
         patient_id -> Text,
@@ -356,6 +368,7 @@ diesel::joinable!(flag_narrowings -> flags (flag_id));
 diesel::joinable!(flag_narrowings -> users (narrowed_by));
 diesel::joinable!(flag_referrals -> flags (flag_id));
 diesel::joinable!(flag_referrals -> users (referred_by));
+diesel::joinable!(flag_sources -> flags (flag_id));
 diesel::joinable!(flags -> patients (patient_id));
 diesel::joinable!(intake_conditions -> intakes (intake_id));
 diesel::joinable!(intake_invitations -> appointments (appointment_id));
@@ -382,6 +395,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     counters,
     flag_narrowings,
     flag_referrals,
+    flag_sources,
     flags,
     intake_conditions,
     intake_invitations,

@@ -33,6 +33,7 @@ pub enum AuditAction {
     ConsentRecorded,
     FlagsViewed,
     FlagRaised,
+    FlagSourceAdded,
     FlagAcknowledged,
     FlagResolved,
     FlagReferred,
@@ -84,6 +85,7 @@ impl AuditAction {
         AuditAction::ConsentRecorded,
         AuditAction::FlagsViewed,
         AuditAction::FlagRaised,
+        AuditAction::FlagSourceAdded,
         AuditAction::FlagAcknowledged,
         AuditAction::FlagResolved,
         AuditAction::FlagReferred,
@@ -135,6 +137,7 @@ impl AuditAction {
             AuditAction::ConsentRecorded => "consent.recorded",
             AuditAction::FlagsViewed => "flags.viewed",
             AuditAction::FlagRaised => "flag.raised",
+            AuditAction::FlagSourceAdded => "flag.source_added",
             AuditAction::FlagAcknowledged => "flag.acknowledged",
             AuditAction::FlagResolved => "flag.resolved",
             AuditAction::FlagReferred => "flag.referred",
@@ -195,6 +198,7 @@ impl AuditAction {
             AuditAction::ConsentRecorded => "consent",
             AuditAction::FlagsViewed
             | AuditAction::FlagRaised
+            | AuditAction::FlagSourceAdded
             | AuditAction::FlagAcknowledged
             | AuditAction::FlagResolved
             | AuditAction::FlagReferred

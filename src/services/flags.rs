@@ -23,6 +23,7 @@ use super::{Actor, ServiceError, ServiceResult};
 use crate::db::models::flag::{self, FlagRow};
 use crate::db::models::flag_narrowing::{self, NarrowingRow};
 use crate::db::models::flag_referral::{self, ReferralRow};
+use crate::db::models::flag_source::{self, FlagSourceRow};
 use crate::db::models::{patient, user};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::clinical::FlagLevel;
@@ -51,6 +52,9 @@ pub struct FlagHistory {
     pub referred_by_name: Option<String>,
     /// Narrowings of an unknown region, oldest first.
     pub narrowings: Vec<NarrowingRow>,
+    /// The records that raised or support the flag, oldest (the one that raised it)
+    /// first.
+    pub sources: Vec<FlagSourceRow>,
 }
 
 impl FlagHistory {
@@ -82,6 +86,9 @@ pub fn histories(
     }
     for n in flag_narrowing::for_flags(conn, &ids)? {
         out.entry(n.flag_id.clone()).or_default().narrowings.push(n);
+    }
+    for s in flag_source::for_flags(conn, &ids)? {
+        out.entry(s.flag_id.clone()).or_default().sources.push(s);
     }
     Ok(out)
 }
@@ -156,6 +163,16 @@ pub fn unresolved(conn: &mut DbConnection, patient_id: &str) -> ServiceResult<Ve
         .collect();
     rows.sort_by_key(sort_key);
     Ok(rows)
+}
+
+/// Unresolved flags with their histories (sources, referral, narrowings), for a banner
+/// (the caller audits the page read).
+pub fn unresolved_with_history(
+    conn: &mut DbConnection,
+    patient_id: &str,
+) -> ServiceResult<Vec<FlagRecord>> {
+    let rows = unresolved(conn, patient_id)?;
+    with_history(conn, rows)
 }
 
 /// Clinical decisions on flags are the practitioner's.

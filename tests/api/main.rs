@@ -26,6 +26,7 @@ mod data_tools;
 mod emergency_alerts;
 mod emergency_browser;
 mod flag_browser;
+mod flag_sources;
 mod flag_workflow;
 mod flags;
 mod headers;

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::schema::flags;
+use crate::schema::{flag_sources, flags};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = flags)]
@@ -90,7 +90,8 @@ pub fn for_patient(conn: &mut DbConnection, patient_id: &str) -> QueryResult<Vec
         .load(conn)
 }
 
-/// True when the patient already has this flag from this source record.
+/// True when the patient already has this flag (code and level) raised from, or since
+/// supported by, this source record.
 pub fn exists_from_source(
     conn: &mut DbConnection,
     patient_id: &str,
@@ -100,10 +101,11 @@ pub fn exists_from_source(
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         flags::table
+            .inner_join(flag_sources::table)
             .filter(flags::patient_id.eq(patient_id))
             .filter(flags::code.eq(code))
             .filter(flags::level.eq(level))
-            .filter(flags::source_id.eq(source_id)),
+            .filter(flag_sources::source_id.eq(source_id)),
     ))
     .get_result(conn)
 }

@@ -8,6 +8,7 @@ pub mod consent;
 pub mod flag;
 pub mod flag_narrowing;
 pub mod flag_referral;
+pub mod flag_source;
 pub mod intake;
 pub mod invitation;
 pub mod login_throttle;

@@ -3,13 +3,14 @@
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use crate::db::models::flag::{self, FlagRow, NewFlag};
+use super::{FlagHistory, FlagRecord};
+use crate::db::models::flag::{self, NewFlag};
 use crate::db::models::patient;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::clinical::{FlagKind, FlagLevel, Region, Technique};
 use crate::domain::{FieldErrors, PatientId, new_id};
 use crate::services::audit::{self, AuditAction, AuditEntry, Outcome};
-use crate::services::flag_raising::{FlagOrigin, join};
+use crate::services::flag_raising::{FlagOrigin, first_source, join};
 use crate::services::{Actor, ServiceError, ServiceResult};
 
 /// A flag a practitioner adds by hand.
@@ -29,7 +30,7 @@ pub fn add_manual(
     actor: &Actor,
     patient_id: &PatientId,
     input: &ManualFlagInput,
-) -> ServiceResult<FlagRow> {
+) -> ServiceResult<FlagRecord> {
     let mut e = FieldErrors::new();
     let code = input.code.trim();
     if code.is_empty()
@@ -141,6 +142,15 @@ pub fn add_manual(
                 .patient(patient_id.as_str())
                 .detail("manual"),
         )?;
-        flag::find(conn, &id)?.ok_or(ServiceError::NotFound)
+        let row = flag::find(conn, &id)?.ok_or(ServiceError::NotFound)?;
+        let source = first_source(conn, &row)?;
+        // A flag just added has its one source and no referral or narrowing yet.
+        Ok(FlagRecord {
+            row,
+            history: FlagHistory {
+                sources: vec![source],
+                ..FlagHistory::default()
+            },
+        })
     })
 }

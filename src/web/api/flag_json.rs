@@ -9,12 +9,14 @@ use serde::Serialize;
 use crate::db::models::flag::FlagRow;
 use crate::db::models::flag_narrowing::NarrowingRow;
 use crate::db::models::flag_referral::ReferralRow;
+use crate::db::models::flag_source::FlagSourceRow;
 use crate::domain::Role;
 use crate::services::flags::{FlagHistory, FlagRecord};
 
 /// `source` is the rule's sources (part B keys), or "practitioner" for a flag added by
 /// hand; `origin` says what raised it; `basis` why (see `FlagBasis`), with `evidence`
-/// the words that matched.
+/// the words that matched. `sources` lists every record that raised or since supported
+/// the flag (the first is the one that raised it), each with its own basis and words.
 #[derive(Debug, Serialize)]
 pub struct FlagJson {
     pub id: String,
@@ -40,6 +42,30 @@ pub struct FlagJson {
     pub resolution: Option<String>,
     pub referral: Option<ReferralJson>,
     pub narrowings: Vec<NarrowingJson>,
+    pub sources: Vec<FlagSourceJson>,
+}
+
+/// One record behind a flag: `origin` is `intake`, `assessment` or `manual`, and
+/// `source_id` that intake's or assessment's id (none for a flag added by hand).
+#[derive(Debug, Serialize)]
+pub struct FlagSourceJson {
+    pub origin: String,
+    pub source_id: Option<String>,
+    pub basis: String,
+    pub evidence: String,
+    pub added_at: NaiveDateTime,
+}
+
+impl From<FlagSourceRow> for FlagSourceJson {
+    fn from(s: FlagSourceRow) -> Self {
+        FlagSourceJson {
+            origin: s.origin,
+            source_id: s.source_id,
+            basis: s.basis,
+            evidence: s.evidence,
+            added_at: s.added_at,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -115,6 +141,11 @@ impl FlagJson {
                 .narrowings
                 .into_iter()
                 .map(|n| NarrowingJson::new(n, viewer))
+                .collect(),
+            sources: history
+                .sources
+                .into_iter()
+                .map(FlagSourceJson::from)
                 .collect(),
             id: f.id,
             code: f.code,

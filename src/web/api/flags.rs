@@ -48,11 +48,10 @@ pub async fn add_manual(
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
     let input = body.into_inner();
-    let row = state
+    let record = state
         .db(move |conn| flags::add_manual(conn, now, &actor, &pid, &input))
         .await?;
-    // A flag just added has no referral or narrowing yet.
-    Ok(HttpResponse::Created().json(FlagJson::new(row, Default::default(), principal.role)))
+    Ok(HttpResponse::Created().json(FlagJson::from_record(record, principal.role)))
 }
 
 fn flag_id(raw: &str) -> Result<FlagId, ApiError> {

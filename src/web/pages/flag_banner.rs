@@ -5,10 +5,11 @@
 //! built for a practitioner.
 
 use super::assessments::Opt;
+use super::flag_sources::describe;
 use crate::db::models::flag::FlagRow;
 use crate::domain::FieldErrors;
 use crate::domain::clinical::{FlagBasis, FlagLevel, ReferralMethod, Region};
-use crate::services::flags::FlagHistory;
+use crate::services::flags::{FlagHistory, FlagRecord};
 
 /// One line of the flag banner.
 pub struct BannerFlag {
@@ -19,8 +20,12 @@ pub struct BannerFlag {
     pub code: String,
     pub reason: String,
     pub acknowledged: bool,
-    /// Why the rule fired and what matched: "Medicine list: Eliquis (apixaban, …)".
+    /// Why the rule fired and what matched: "Medicine list: Eliquis (apixaban, …)";
+    /// shown when the sources are not known on this page.
     pub basis: String,
+    /// The records that raised and support the flag, each in words (see
+    /// [`super::flag_sources::describe`]): one line per flag, however many records.
+    pub sources: Vec<String>,
     /// A practitioner confirmed an inferred flag.
     pub confirmed: bool,
     /// The rule did not know the region: the flag covers every spinal region for now.
@@ -50,6 +55,7 @@ impl From<FlagRow> for BannerFlag {
             level_label: level.label(),
             alarm: matches!(level, FlagLevel::Emergency | FlagLevel::Urgent),
             basis: basis_line(&f),
+            sources: Vec::new(),
             confirmed: f.confirmed_at.is_some(),
             region_unknown: f.region_unknown,
             referral: None,
@@ -81,8 +87,14 @@ impl BannerFlag {
         });
         BannerFlag {
             referral,
+            sources: h.sources.iter().map(describe).collect(),
             ..BannerFlag::from(f)
         }
+    }
+
+    /// [`BannerFlag::with_history`] of a flag read with its history.
+    pub fn from_record(r: FlagRecord) -> Self {
+        Self::with_history(r.row, &r.history)
     }
 
     /// The same line with a practitioner's forms, returning to `back`.

@@ -146,14 +146,14 @@ async fn booking_page(
     let (p, practitioners, banner) = state
         .db(move |conn| {
             let p = patients::get(conn, now, &actor, &id)?;
-            let f = crate::services::flags::unresolved(conn, &p.id)?;
+            let f = crate::services::flags::unresolved_with_history(conn, &p.id)?;
             Ok((p, appointments::practitioners(conn)?, f))
         })
         .await?;
     Ok(BookingPage {
         flags: banner
             .into_iter()
-            .map(super::patients::BannerFlag::from)
+            .map(super::patients::BannerFlag::from_record)
             .collect(),
         page: Page::new("Book a visit", state, Some(principal), csrf),
         patient_id: p.id,

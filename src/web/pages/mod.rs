@@ -8,6 +8,7 @@ pub mod assessments;
 pub mod audit_log;
 pub mod body_map;
 pub mod flag_banner;
+pub mod flag_sources;
 pub mod flags;
 pub mod front_desk;
 pub mod home;

@@ -326,7 +326,7 @@ pub async fn edit_form(
     let (p, banner) = state
         .db(move |conn| {
             let p = patients::get(conn, now, &actor, &id)?;
-            let f = flags::unresolved(conn, &p.id)?;
+            let f = flags::unresolved_with_history(conn, &p.id)?;
             Ok((p, f))
         })
         .await?;
@@ -340,7 +340,7 @@ pub async fn edit_form(
         duplicates: Vec::new(),
         conflict: false,
         sexes: sexes(),
-        flags: banner.into_iter().map(BannerFlag::from).collect(),
+        flags: banner.into_iter().map(BannerFlag::from_record).collect(),
     })
 }
 
@@ -390,10 +390,10 @@ pub async fn update(
     };
     let pid = id.to_string();
     let banner = state
-        .db(move |conn| flags::unresolved(conn, &pid))
+        .db(move |conn| flags::unresolved_with_history(conn, &pid))
         .await?
         .into_iter()
-        .map(BannerFlag::from)
+        .map(BannerFlag::from_record)
         .collect();
     render_with(
         status,
