@@ -22,6 +22,7 @@ pub enum AuditAction {
     PasswordResetSent,
     PasswordResetCompleted,
     AuditViewed,
+    AccessDenied,
     PatientRegistered,
     PatientViewed,
     PatientUpdated,
@@ -59,7 +60,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 46] = [
+    pub const ALL: [AuditAction; 47] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -72,6 +73,7 @@ impl AuditAction {
         AuditAction::PasswordResetSent,
         AuditAction::PasswordResetCompleted,
         AuditAction::AuditViewed,
+        AuditAction::AccessDenied,
         AuditAction::PatientRegistered,
         AuditAction::PatientViewed,
         AuditAction::PatientUpdated,
@@ -122,6 +124,7 @@ impl AuditAction {
             AuditAction::PasswordResetSent => "password_reset.sent",
             AuditAction::PasswordResetCompleted => "password_reset.completed",
             AuditAction::AuditViewed => "audit.viewed",
+            AuditAction::AccessDenied => "access.denied",
             AuditAction::PatientRegistered => "patient.registered",
             AuditAction::PatientViewed => "patient.viewed",
             AuditAction::PatientUpdated => "patient.updated",
@@ -170,6 +173,9 @@ impl AuditAction {
             | AuditAction::LoginLocked
             | AuditAction::Logout => "session",
             AuditAction::AuditViewed => "audit_trail",
+            // A refusal names the route that was refused (`GET /patients/{id}`), since
+            // the thing behind it was never read.
+            AuditAction::AccessDenied => "route",
             AuditAction::PatientRegistered
             | AuditAction::PatientViewed
             | AuditAction::PatientUpdated

@@ -5,6 +5,7 @@
 //! Errors: [`ServiceError`]. Domain parse failures arrive as `Invalid(FieldErrors)`,
 //! database failures keep their cause for the log and become a generic 500 for the user.
 
+pub mod access_denials;
 pub mod accounts;
 pub mod alerts;
 pub mod appointments;

@@ -6,6 +6,10 @@
 //! `Origin`/`Sec-Fetch-Site` headers and the synchronizer token in the form body. The
 //! token is the session's own; before sign-in it is a random value in a separate
 //! `clinic_csrf` cookie (double submit), which protects the sign-in form itself.
+//!
+//! A signed-in caller refused here (their role) or by the handler (a 403 from a
+//! service's record check) leaves an `access.denied` audit row ([`super::denials`]). A
+//! CSRF refusal does not: it says nothing about who may see what.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
@@ -17,11 +21,13 @@ use actix_web::{HttpMessage, HttpResponse, web};
 use futures_util::StreamExt;
 use serde_json::json;
 
+use super::denials;
 use super::error::error_page;
 use super::extract::{ClientIp, CsrfToken};
 use super::routes::{self, Access, Surface};
 use super::state::AppState;
 use crate::auth::token;
+use crate::services::access_denials::RefusedBy;
 use crate::services::sessions::{self, Principal, SessionKind};
 
 pub const SESSION_COOKIE: &str = "clinic_session";
@@ -37,7 +43,7 @@ pub async fn guard(
         return Ok(req.into_response(HttpResponse::InternalServerError().finish()));
     };
     let ip = client_ip(&req, state.trust_proxy_headers);
-    req.extensions_mut().insert(ClientIp(ip));
+    req.extensions_mut().insert(ClientIp(ip.clone()));
 
     let spec = req
         .match_pattern()
@@ -85,6 +91,7 @@ pub async fn guard(
                 return Ok(req.into_response(resp));
             }
             Some(p) if !roles.contains(&p.role) => {
+                denials::record(&state, p, ip, req.request(), RefusedBy::Role).await;
                 return Ok(req.into_response(forbidden(spec.surface)));
             }
             Some(_) => {}
@@ -127,11 +134,16 @@ pub async fn guard(
         req.extensions_mut().insert(CsrfToken(expected));
     }
     let stale_cookie = had_cookie && principal.is_none();
-    if let Some(p) = principal {
-        req.extensions_mut().insert::<Principal>(p);
+    if let Some(p) = &principal {
+        req.extensions_mut().insert::<Principal>(p.clone());
     }
 
     let mut res = next.call(req).await?.map_into_boxed_body();
+    if res.status() == StatusCode::FORBIDDEN
+        && let Some(p) = &principal
+    {
+        denials::record(&state, p, ip, res.request(), RefusedBy::Record).await;
+    }
     if let Some(v) = new_anon_csrf {
         let c = Cookie::build(CSRF_COOKIE, v)
             .path("/")

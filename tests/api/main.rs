@@ -23,6 +23,7 @@ mod clinical_rules;
 mod crash;
 mod csrf;
 mod data_tools;
+mod denied_access;
 mod emergency_alerts;
 mod emergency_browser;
 mod flag_browser;
