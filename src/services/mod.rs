@@ -11,6 +11,7 @@ pub mod alerts;
 pub mod appointments;
 pub mod assessments;
 pub mod audit;
+pub mod audit_anchor;
 pub mod consents;
 pub mod flag_raising;
 pub mod flags;

@@ -15,6 +15,7 @@ mod assessment_browser;
 mod assessment_print;
 mod assessments;
 mod audit;
+mod audit_anchor;
 mod authz_matrix;
 mod axe;
 mod browser;
