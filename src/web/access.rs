@@ -24,7 +24,7 @@ use serde_json::json;
 use super::denials;
 use super::error::error_page;
 use super::extract::{ClientIp, CsrfToken};
-use super::routes::{self, Access, Surface};
+use super::routes::{self, Access, RouteSpec, Surface};
 use super::state::AppState;
 use crate::auth::token;
 use crate::services::access_denials::RefusedBy;
@@ -91,7 +91,9 @@ pub async fn guard(
                 return Ok(req.into_response(resp));
             }
             Some(p) if !roles.contains(&p.role) => {
-                denials::record(&state, p, ip, req.request(), RefusedBy::Role).await;
+                if sent_by_the_caller(&mut req, spec, &p.csrf_token).await {
+                    denials::record(&state, p, ip, req.request(), RefusedBy::Role).await;
+                }
                 return Ok(req.into_response(forbidden(spec.surface)));
             }
             Some(_) => {}
@@ -138,8 +140,11 @@ pub async fn guard(
         req.extensions_mut().insert::<Principal>(p.clone());
     }
 
+    // The CSRF check above has passed, so only the origin is left to look at.
+    let from_our_pages = spec.surface != Surface::Page || same_origin(&req);
     let mut res = next.call(req).await?.map_into_boxed_body();
     if res.status() == StatusCode::FORBIDDEN
+        && from_our_pages
         && let Some(p) = &principal
     {
         denials::record(&state, p, ip, res.request(), RefusedBy::Record).await;
@@ -200,6 +205,30 @@ fn client_ip(req: &ServiceRequest, trust_proxy: bool) -> Option<String> {
         }
     }
     req.peer_addr().map(|a| a.ip().to_string())
+}
+
+/// Whether a refused request really is the signed-in caller's own, and so worth an
+/// `access.denied` row in their name. A page sent from another site (a link or a form
+/// on someone else's page, which the browser sends with the caller's cookie) is not:
+/// otherwise any web page could fill the audit trail with refusals "by" our staff. The
+/// API takes no cookies, so its requests are always the caller's.
+async fn sent_by_the_caller(req: &mut ServiceRequest, spec: &RouteSpec, csrf_token: &str) -> bool {
+    if spec.surface != Surface::Page {
+        return true;
+    }
+    if !same_origin(req) {
+        return false;
+    }
+    if spec.verb.is_safe() {
+        return true;
+    }
+    // A POST must also carry the session's token, as the CSRF check would require.
+    // The body is read only for this: the request is answered here.
+    match read_body(req).await {
+        Ok(body) => form_field(&body, "csrf_token")
+            .is_some_and(|sent| token::secrets_equal(&sent, csrf_token)),
+        Err(_) => false,
+    }
 }
 
 /// `Origin` must be this server's own; without it, `Sec-Fetch-Site` must not say

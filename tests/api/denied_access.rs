@@ -230,9 +230,19 @@ async fn refused_requests_leave_one_denied_row_each(app: TestApp) {
         Some(format!("record; assessment {aid}").as_str())
     );
 
-    // A CSRF refusal is not an access decision and writes nothing; neither does a
-    // request that was allowed.
+    // A CSRF refusal is not an access decision and writes nothing; nor does a refused
+    // page that another site made the browser open (a link there): otherwise any web
+    // page could write refusals in our staff's names.
     let before = audit_rows(&app).await.len();
+    let r = b
+        .client
+        .get(b.url(&workspace))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(audit_rows(&app).await.len(), before, "cross-site GET");
     let r = b
         .client
         .post(b.url(&format!("/patients/{pid}/archive")))
