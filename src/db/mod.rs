@@ -91,6 +91,8 @@ where
 /// first query to its last, for a check that reads many tables or batches (the audit
 /// chain and its head) while a running service keeps writing. PostgreSQL needs
 /// `REPEATABLE READ` for that; a SQLite read transaction in WAL mode already is one.
+/// Call it outside any transaction: PostgreSQL takes the isolation level only as the
+/// first statement of a transaction, not of a savepoint.
 pub fn read_snapshot<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
