@@ -1,5 +1,5 @@
 //! The command line: `clinic serve` (the default), `migrate`, `user add|list|disable`,
-//! `audit verify`, `backup`, and the data tools `demo`, `seed`, `import` (see
+//! `audit verify|anchor`, `backup`, and the data tools `demo`, `seed`, `import` (see
 //! [`crate::data_tools`]). Every flag also reads an environment variable.
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -15,6 +15,7 @@ use crate::db::{self, Backend, DatabaseUrl, DbConnection};
 use crate::domain::UserId;
 use crate::services::accounts::{self, NewStaff, NewStaffInput};
 use crate::services::audit::{self, ChainCheck};
+use crate::services::audit_anchor::Anchor;
 use crate::services::{Actor, ServiceError};
 use crate::startup::Application;
 
@@ -104,7 +105,21 @@ pub enum UserCommand {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Recompute the hash chain; exit 0 when intact, 1 naming the first bad row.
-    Verify,
+    Verify {
+        /// Also require the head recorded in this anchor file (by `clinic audit anchor`)
+        /// to still be in the chain, so that removing the newest rows and rewriting the
+        /// head is caught.
+        #[arg(long, env = "CLINIC_AUDIT_ANCHOR")]
+        anchor: Option<PathBuf>,
+    },
+    /// Verify the chain (against FILE's earlier anchor, if there is one), then write its
+    /// newest row's number and hash to FILE. Run it from cron, as a user the database
+    /// owner is not, to a place the database owner cannot write. Exit 1 (FILE left as
+    /// it was) when the chain is broken or no longer holds the earlier anchor.
+    Anchor {
+        /// The anchor file; replaced atomically.
+        file: PathBuf,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -146,19 +161,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::User(cmd)) => user(&url, cmd),
-        Some(Command::Audit(AuditCommand::Verify)) => {
-            let mut conn = open_as_is(&url)?;
-            match audit::verify_chain(&mut conn)? {
-                ChainCheck::Intact { rows } => {
-                    println!("audit trail intact: {rows} events verified");
-                    Ok(ExitCode::SUCCESS)
-                }
-                ChainCheck::Broken { seq, reason } => {
-                    println!("audit trail BROKEN at event {seq}: {reason}");
-                    Ok(ExitCode::from(1))
-                }
-            }
-        }
+        Some(Command::Audit(cmd)) => audit_command(&url, cmd),
         Some(Command::Backup { file }) => backup(&url, &file),
         Some(Command::Demo) => data_tools::demo(&url),
         Some(Command::Seed { patients, seed }) => data_tools::seed(&url, patients, seed),
@@ -181,6 +184,61 @@ pub(crate) fn open(url: &DatabaseUrl) -> anyhow::Result<DbConnection> {
 /// a forensic copy).
 fn open_as_is(url: &DatabaseUrl) -> anyhow::Result<DbConnection> {
     Ok(db::connect_once(url)?)
+}
+
+/// `audit verify` and `audit anchor`: exit 0 when the chain is intact, 1 when it is
+/// broken (tampering), 2 when the check could not run (see [`main`]).
+fn audit_command(url: &DatabaseUrl, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        AuditCommand::Verify { anchor } => {
+            let anchor = anchor.as_deref().map(Anchor::read).transpose()?;
+            let mut conn = open_as_is(url)?;
+            match audit::verify_chain(&mut conn, anchor.as_ref())? {
+                ChainCheck::Intact { rows, .. } => {
+                    match anchor {
+                        Some(a) => println!(
+                            "audit trail intact: {rows} events verified, including event {} anchored at {}",
+                            a.seq, a.anchored_at
+                        ),
+                        None => println!("audit trail intact: {rows} events verified"),
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                ChainCheck::Broken { seq, reason } => {
+                    println!("audit trail BROKEN at event {seq}: {reason}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        AuditCommand::Anchor { file } => {
+            // A new anchor must extend the old one: otherwise a truncation between two
+            // cron runs would be anchored over and forgotten.
+            let previous = if file.exists() {
+                Some(Anchor::read(&file)?)
+            } else {
+                None
+            };
+            let mut conn = open_as_is(url)?;
+            match audit::verify_chain(&mut conn, previous.as_ref())? {
+                ChainCheck::Intact { newest, .. } => {
+                    let anchor = Anchor::of(newest.as_ref(), Clock::system().now());
+                    anchor.write(&file)?;
+                    println!(
+                        "audit head anchored: event {} (hash {}) written to {}",
+                        anchor.seq,
+                        anchor.hash,
+                        file.display()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                ChainCheck::Broken { seq, reason } => {
+                    println!("audit trail BROKEN at event {seq}: {reason}");
+                    println!("{} was left as it was", file.display());
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    }
 }
 
 fn serve(url: &DatabaseUrl, args: &ServeArgs) -> anyhow::Result<ExitCode> {

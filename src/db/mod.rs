@@ -86,3 +86,26 @@ where
 {
     conn.transaction(f)
 }
+
+/// Runs `f` in a read-only transaction that sees one snapshot of the database from its
+/// first query to its last, for a check that reads many tables or batches (the audit
+/// chain and its head) while a running service keeps writing. PostgreSQL needs
+/// `REPEATABLE READ` for that; a SQLite read transaction in WAL mode already is one.
+/// Call it outside any transaction: PostgreSQL takes the isolation level only as the
+/// first statement of a transaction, not of a savepoint.
+pub fn read_snapshot<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::RunQueryDsl;
+    conn.transaction(|conn| {
+        if conn.backend() == Backend::Postgres {
+            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(conn)?;
+        }
+        f(conn)
+    })
+}

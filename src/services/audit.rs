@@ -4,8 +4,9 @@
 use chrono::NaiveDateTime;
 
 use super::Actor;
-use crate::db::DbConnection;
+use super::audit_anchor::Anchor;
 use crate::db::models::audit::{self, AuditRow, GENESIS_HASH};
+use crate::db::{DbConnection, read_snapshot};
 
 /// What happened. The string forms are stored and shown in the audit browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,7 @@ pub enum AuditAction {
     PasswordResetSent,
     PasswordResetCompleted,
     AuditViewed,
+    AccessDenied,
     PatientRegistered,
     PatientViewed,
     PatientUpdated,
@@ -61,7 +63,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 48] = [
+    pub const ALL: [AuditAction; 49] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -74,6 +76,7 @@ impl AuditAction {
         AuditAction::PasswordResetSent,
         AuditAction::PasswordResetCompleted,
         AuditAction::AuditViewed,
+        AuditAction::AccessDenied,
         AuditAction::PatientRegistered,
         AuditAction::PatientViewed,
         AuditAction::PatientUpdated,
@@ -126,6 +129,7 @@ impl AuditAction {
             AuditAction::PasswordResetSent => "password_reset.sent",
             AuditAction::PasswordResetCompleted => "password_reset.completed",
             AuditAction::AuditViewed => "audit.viewed",
+            AuditAction::AccessDenied => "access.denied",
             AuditAction::PatientRegistered => "patient.registered",
             AuditAction::PatientViewed => "patient.viewed",
             AuditAction::PatientUpdated => "patient.updated",
@@ -176,6 +180,9 @@ impl AuditAction {
             | AuditAction::LoginLocked
             | AuditAction::Logout => "session",
             AuditAction::AuditViewed => "audit_trail",
+            // A refusal names the route that was refused (`GET /patients/{id}`), since
+            // the thing behind it was never read.
+            AuditAction::AccessDenied => "route",
             AuditAction::PatientRegistered
             | AuditAction::PatientViewed
             | AuditAction::PatientUpdated
@@ -302,16 +309,50 @@ pub fn record(
 /// The result of checking the whole chain.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ChainCheck {
-    Intact { rows: i64 },
-    Broken { seq: i64, reason: String },
+    /// Every row links and hashes; `newest` is the last row (`None`: no rows yet).
+    Intact {
+        rows: i64,
+        newest: Option<ChainEnd>,
+    },
+    Broken {
+        seq: i64,
+        reason: String,
+    },
+}
+
+/// The newest row of an intact chain: what `clinic audit anchor` writes down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainEnd {
+    pub seq: i64,
+    pub hash: String,
+    pub at: NaiveDateTime,
 }
 
 /// Walks every row in order and recomputes the chain. Detects changed, removed,
 /// inserted and reordered rows, whether or not the database's triggers were in place.
-pub fn verify_chain(conn: &mut DbConnection) -> Result<ChainCheck, diesel::result::Error> {
+///
+/// With an `anchor` (a head written outside the database earlier), the chain must also
+/// still hold the anchored row with the anchored hash: that catches the newest rows
+/// removed together with a rewritten `audit_head`, and a chain re-hashed from some row
+/// onwards, which the rows alone cannot show.
+///
+/// Runs in one read snapshot, so rows that a running service appends meanwhile are not
+/// mistaken for a head that moved.
+pub fn verify_chain(
+    conn: &mut DbConnection,
+    anchor: Option<&Anchor>,
+) -> Result<ChainCheck, diesel::result::Error> {
+    read_snapshot(conn, |conn| walk(conn, anchor))
+}
+
+fn walk(
+    conn: &mut DbConnection,
+    anchor: Option<&Anchor>,
+) -> Result<ChainCheck, diesel::result::Error> {
     const BATCH: i64 = 2_000;
     let mut expected_seq = 1_i64;
     let mut prev_hash = GENESIS_HASH.to_owned();
+    let mut newest_at = None;
     loop {
         let rows = audit::batch_after(conn, expected_seq - 1, BATCH)?;
         if rows.is_empty() {
@@ -340,7 +381,17 @@ pub fn verify_chain(conn: &mut DbConnection) -> Result<ChainCheck, diesel::resul
                     reason: "its content does not match its hash (the row was changed)".into(),
                 });
             }
+            if let Some(a) = anchor.filter(|a| a.seq == row.seq && a.hash != hash) {
+                return Ok(ChainCheck::Broken {
+                    seq: row.seq,
+                    reason: format!(
+                        "its hash is not the one anchored at {} (the trail was rewritten at or before this row)",
+                        a.anchored_at
+                    ),
+                });
+            }
             prev_hash = hash;
+            newest_at = Some(row.at);
             expected_seq += 1;
         }
     }
@@ -354,7 +405,24 @@ pub fn verify_chain(conn: &mut DbConnection) -> Result<ChainCheck, diesel::resul
             ),
         });
     }
-    Ok(ChainCheck::Intact { rows: last })
+    if let Some(a) = anchor.filter(|a| a.seq > last) {
+        return Ok(ChainCheck::Broken {
+            seq: last + 1,
+            reason: format!(
+                "the chain ends at row {last} but the anchor written at {} names row {}: \
+                 the newest rows were removed and the recorded head rewritten to hide it",
+                a.anchored_at, a.seq
+            ),
+        });
+    }
+    Ok(ChainCheck::Intact {
+        rows: last,
+        newest: newest_at.map(|at| ChainEnd {
+            seq: last,
+            hash: prev_hash,
+            at,
+        }),
+    })
 }
 
 #[cfg(test)]

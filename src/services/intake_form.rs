@@ -41,7 +41,10 @@ fn usable(conn: &mut DbConnection, now: NaiveDateTime, tok: &str) -> ServiceResu
     Ok(inv)
 }
 
-/// Opens the form. Opening does not spend the link (mail scanners open links too).
+/// Opens the form to show it. Opening does not spend the link (mail scanners open links
+/// too). The first open writes `invitation.opened`; showing saved answers again (a
+/// reopened link, the next step, "save and finish later") is a read of the patient's
+/// answers by whoever holds the link, so it writes `intake.viewed`.
 pub fn open(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -49,28 +52,71 @@ pub fn open(
     tok: &str,
 ) -> ServiceResult<FormSession> {
     write_transaction(conn, |conn| {
-        let inv = usable(conn, now, tok)?;
-        let p = patient::find(conn, &inv.patient_id)?.ok_or(ServiceError::Gone)?;
-        if invitation::mark_opened(conn, &inv.id, now)? == 1 {
+        let opened = open_in(conn, now, actor, tok)?;
+        if let Some(intake_id) = &opened.draft_id {
             audit::record(
                 conn,
                 now,
                 actor,
-                AuditEntry::new(AuditAction::InvitationOpened, Outcome::Success)
-                    .entity(&inv.id)
-                    .patient(&p.id),
+                AuditEntry::new(AuditAction::IntakeViewed, Outcome::Success)
+                    .entity(intake_id)
+                    .patient(&opened.patient_id)
+                    .detail("patient link"),
             )?;
         }
-        let (input, version) = match intake::draft_for_invitation(conn, &inv.id)? {
-            Some(d) => (intake::load_input(conn, &d)?, d.version),
-            None => (IntakeInput::default(), 0),
-        };
-        Ok(FormSession {
+        Ok(opened.session)
+    })
+}
+
+/// Opens the form to save a step over it: the saved draft is read back to merge the
+/// posted step into, not shown, so no `intake.viewed`.
+pub fn open_for_save(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    tok: &str,
+) -> ServiceResult<FormSession> {
+    write_transaction(conn, |conn| Ok(open_in(conn, now, actor, tok)?.session))
+}
+
+struct Opened {
+    session: FormSession,
+    patient_id: String,
+    /// The saved draft, if there is one.
+    draft_id: Option<String>,
+}
+
+fn open_in(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    tok: &str,
+) -> ServiceResult<Opened> {
+    let inv = usable(conn, now, tok)?;
+    let p = patient::find(conn, &inv.patient_id)?.ok_or(ServiceError::Gone)?;
+    if invitation::mark_opened(conn, &inv.id, now)? == 1 {
+        audit::record(
+            conn,
+            now,
+            actor,
+            AuditEntry::new(AuditAction::InvitationOpened, Outcome::Success)
+                .entity(&inv.id)
+                .patient(&p.id),
+        )?;
+    }
+    let (input, version, draft_id) = match intake::draft_for_invitation(conn, &inv.id)? {
+        Some(d) => (intake::load_input(conn, &d)?, d.version, Some(d.id)),
+        None => (IntakeInput::default(), 0, None),
+    };
+    Ok(Opened {
+        session: FormSession {
             invitation_id: inv.id,
             first_name: p.given_name,
             input,
             version,
-        })
+        },
+        patient_id: p.id,
+        draft_id,
     })
 }
 

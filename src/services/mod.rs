@@ -5,11 +5,13 @@
 //! Errors: [`ServiceError`]. Domain parse failures arrive as `Invalid(FieldErrors)`,
 //! database failures keep their cause for the log and become a generic 500 for the user.
 
+pub mod access_denials;
 pub mod accounts;
 pub mod alerts;
 pub mod appointments;
 pub mod assessments;
 pub mod audit;
+pub mod audit_anchor;
 pub mod consents;
 pub mod flag_raising;
 pub mod flags;

@@ -6,6 +6,10 @@
 //! `Origin`/`Sec-Fetch-Site` headers and the synchronizer token in the form body. The
 //! token is the session's own; before sign-in it is a random value in a separate
 //! `clinic_csrf` cookie (double submit), which protects the sign-in form itself.
+//!
+//! A signed-in caller refused here (their role) or by the handler (a 403 from a
+//! service's record check) leaves an `access.denied` audit row ([`super::denials`]). A
+//! CSRF refusal does not: it says nothing about who may see what.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
@@ -17,11 +21,13 @@ use actix_web::{HttpMessage, HttpResponse, web};
 use futures_util::StreamExt;
 use serde_json::json;
 
+use super::denials;
 use super::error::error_page;
 use super::extract::{ClientIp, CsrfToken};
-use super::routes::{self, Access, Surface};
+use super::routes::{self, Access, RouteSpec, Surface};
 use super::state::AppState;
 use crate::auth::token;
+use crate::services::access_denials::RefusedBy;
 use crate::services::sessions::{self, Principal, SessionKind};
 
 pub const SESSION_COOKIE: &str = "clinic_session";
@@ -37,7 +43,7 @@ pub async fn guard(
         return Ok(req.into_response(HttpResponse::InternalServerError().finish()));
     };
     let ip = client_ip(&req, state.trust_proxy_headers);
-    req.extensions_mut().insert(ClientIp(ip));
+    req.extensions_mut().insert(ClientIp(ip.clone()));
 
     let spec = req
         .match_pattern()
@@ -85,6 +91,9 @@ pub async fn guard(
                 return Ok(req.into_response(resp));
             }
             Some(p) if !roles.contains(&p.role) => {
+                if sent_by_the_caller(&mut req, spec, &p.csrf_token).await {
+                    denials::record(&state, p, ip, req.request(), RefusedBy::Role).await;
+                }
                 return Ok(req.into_response(forbidden(spec.surface)));
             }
             Some(_) => {}
@@ -127,11 +136,19 @@ pub async fn guard(
         req.extensions_mut().insert(CsrfToken(expected));
     }
     let stale_cookie = had_cookie && principal.is_none();
-    if let Some(p) = principal {
-        req.extensions_mut().insert::<Principal>(p);
+    if let Some(p) = &principal {
+        req.extensions_mut().insert::<Principal>(p.clone());
     }
 
+    // The CSRF check above has passed, so only the origin is left to look at.
+    let from_our_pages = spec.surface != Surface::Page || same_origin(&req);
     let mut res = next.call(req).await?.map_into_boxed_body();
+    if res.status() == StatusCode::FORBIDDEN
+        && from_our_pages
+        && let Some(p) = &principal
+    {
+        denials::record(&state, p, ip, res.request(), RefusedBy::Record).await;
+    }
     if let Some(v) = new_anon_csrf {
         let c = Cookie::build(CSRF_COOKIE, v)
             .path("/")
@@ -188,6 +205,30 @@ fn client_ip(req: &ServiceRequest, trust_proxy: bool) -> Option<String> {
         }
     }
     req.peer_addr().map(|a| a.ip().to_string())
+}
+
+/// Whether a refused request really is the signed-in caller's own, and so worth an
+/// `access.denied` row in their name. A page sent from another site (a link or a form
+/// on someone else's page, which the browser sends with the caller's cookie) is not:
+/// otherwise any web page could fill the audit trail with refusals "by" our staff. The
+/// API takes no cookies, so its requests are always the caller's.
+async fn sent_by_the_caller(req: &mut ServiceRequest, spec: &RouteSpec, csrf_token: &str) -> bool {
+    if spec.surface != Surface::Page {
+        return true;
+    }
+    if !same_origin(req) {
+        return false;
+    }
+    if spec.verb.is_safe() {
+        return true;
+    }
+    // A POST must also carry the session's token, as the CSRF check would require.
+    // The body is read only for this: the request is answered here.
+    match read_body(req).await {
+        Ok(body) => form_field(&body, "csrf_token")
+            .is_some_and(|sent| token::secrets_equal(&sent, csrf_token)),
+        Err(_) => false,
+    }
 }
 
 /// `Origin` must be this server's own; without it, `Sec-Fetch-Site` must not say

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod api;
 pub mod assets;
+pub mod denials;
 pub mod error;
 pub mod extract;
 pub mod headers;

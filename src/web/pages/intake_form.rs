@@ -368,7 +368,7 @@ pub async fn save(
     let actor = ip.actor(who.0.as_ref());
     let (actor1, t1) = (actor.clone(), token.clone());
     let mut session = state
-        .db(move |conn| intake_form::open(conn, now, &actor1, &t1))
+        .db(move |conn| intake_form::open_for_save(conn, now, &actor1, &t1))
         .await?;
     overlay(step, &pairs, &mut session.input);
     let input = session.input.clone();

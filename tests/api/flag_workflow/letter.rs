@@ -55,7 +55,8 @@ async fn the_referral_letter_shows_the_patient_the_flag_and_the_referral(app: Te
 
     let desk = app.create_user(Role::FrontDesk).await;
     let b = app.signed_in(&desk).await;
-    let (st, html) = audited(&app, &[], b.get_html(&path)).await;
+    // The refusal itself is audited, and nothing else is.
+    let (st, html) = audited(&app, &["access.denied"], b.get_html(&path)).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
     assert!(
         !html.contains("Referral"),
