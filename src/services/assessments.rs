@@ -36,8 +36,7 @@ use crate::domain::{AssessmentId, FieldErrors, PatientId, Role, UserId, new_id};
 pub use history_pin::pin_latest_history;
 pub use record::{
     AssessmentRecord, HistoryNotice, HistoryReview, NewerIntake, PatientSummary, ReviewBasis,
-    conflicts_now,
-    flags_on_file, load_record,
+    conflicts_now, flags_on_file, load_record,
 };
 use record::{content_hash, latest_pin, read_stored};
 
@@ -311,6 +310,56 @@ pub fn save_all_normal(
     )
 }
 
+/// The plan check of a save: every unresolved flag, and the flags this save raises for
+/// the first time (one raised before, and perhaps resolved with a reason since, is
+/// judged as stored). A refusal is a 422 with the conflicts; otherwise the paths of the
+/// overrides this save wrote, for their audit rows.
+fn check_plan(
+    conn: &mut DbConnection,
+    row: &AssessmentRow,
+    plan: &crate::domain::assessment::plan::TreatmentPlan,
+    existing: &[FlagRow],
+    raised: &[RaisedFlag],
+    by: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<Vec<String>> {
+    let mut on_file = flags_on_file(existing);
+    let mut fresh = Vec::new();
+    for r in raised {
+        if !crate::db::models::flag::exists_from_source(
+            conn,
+            &row.patient_id,
+            r.code,
+            r.level.as_str(),
+            &row.id,
+        )? {
+            fresh.push(r.clone());
+        }
+    }
+    on_file.extend(raised_on_file(&fresh));
+    let conflicts = plan_check::check(plan, &on_file);
+    if !conflicts.is_empty() {
+        let mut errors = FieldErrors::new();
+        for c in &conflicts {
+            errors.add(
+                &format!("plan.interventions[{}]", c.index),
+                c.message.clone(),
+            );
+        }
+        return Err(ServiceError::PlanRefused(Box::new(PlanRefusal {
+            errors,
+            conflicts,
+        })));
+    }
+    Ok(plan
+        .interventions
+        .iter()
+        .enumerate()
+        .filter(|(_, iv)| iv.override_at == Some(now) && iv.override_by.as_deref() == Some(by))
+        .map(|(i, _)| format!("plan.interventions[{i}]"))
+        .collect())
+}
+
 /// Loads a draft the acting practitioner may change at `version`.
 fn editable_draft(
     conn: &mut DbConnection,
@@ -371,45 +420,13 @@ fn save_change(
         });
         let existing = flags::unresolved(conn, &row.patient_id)?;
         let raised = assessment_flags(conn, now, &row.patient_id, &content, &existing)?;
-        let mut new_overrides = Vec::new();
-        if let Some(plan) = content.plan.as_mut().filter(|_| plan_changed) {
-            plan.stamp_overrides(before.plan.as_ref(), &by, now);
-            let mut on_file = flags_on_file(&existing);
-            // Flags this save raises for the first time count at once; one raised
-            // before (and perhaps resolved with a reason since) is judged as stored.
-            let mut fresh = Vec::new();
-            for r in &raised {
-                if !crate::db::models::flag::exists_from_source(
-                    conn,
-                    &row.patient_id,
-                    r.code,
-                    r.level.as_str(),
-                    &row.id,
-                )? {
-                    fresh.push(r.clone());
-                }
+        let new_overrides = match content.plan.as_mut().filter(|_| plan_changed) {
+            Some(plan) => {
+                plan.stamp_overrides(before.plan.as_ref(), &by, now);
+                check_plan(conn, &row, plan, &existing, &raised, &by, now)?
             }
-            on_file.extend(raised_on_file(&fresh));
-            let conflicts = plan_check::check(plan, &on_file);
-            if !conflicts.is_empty() {
-                let mut errors = FieldErrors::new();
-                for c in &conflicts {
-                    errors.add(
-                        &format!("plan.interventions[{}]", c.index),
-                        c.message.clone(),
-                    );
-                }
-                return Err(ServiceError::PlanRefused(Box::new(PlanRefusal {
-                    errors,
-                    conflicts,
-                })));
-            }
-            for (i, iv) in plan.interventions.iter().enumerate() {
-                if iv.override_at == Some(now) && iv.override_by.as_deref() == Some(by.as_str()) {
-                    new_overrides.push(format!("plan.interventions[{i}]"));
-                }
-            }
-        }
+            None => Vec::new(),
+        };
         stored.write_sections(&content, sections);
         if !assessment::update_draft(conn, &row.id, version, &stored.text(), now)? {
             return Err(ServiceError::StaleVersion {

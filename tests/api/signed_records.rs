@@ -497,6 +497,90 @@ async fn one_draft_per_visit(app: TestApp) {
         .get_json(&format!("/api/v1/patients/{pid}/assessments"), &c.dr)
         .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
+
+    // The page: "Start" lands in the open draft, which offers a new visit instead.
+    let other = patient(&app, &c, "OnceMore").await;
+    let (draft, _) = start(&app, &c, &other).await;
+    let resp = c
+        .dr_browser
+        .post_form(
+            &format!("/patients/{other}/assessments"),
+            &format!("/patients/{other}"),
+            &[],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let to = resp.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        to,
+        format!("/patients/{other}/assessments/{draft}?notice=draft_open")
+    );
+    let html = page(&c.dr_browser, &to).await;
+    assert!(
+        html.contains("already has this draft assessment open"),
+        "{html}"
+    );
+    assert!(html.contains("Start a new visit instead"));
+}
+
+async fn a_post_that_only_redirects_audits_only_what_it_did(app: TestApp) {
+    let c = clinic(&app).await;
+    let pid = patient(&app, &c, "Redirect").await;
+    let (s, _) = app
+        .post_json(
+            &format!("/api/v1/patients/{pid}/consents"),
+            Some(&c.desk),
+            &json!({"kind": "treatment", "signed_name": "Sigrid Redirect"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (aid, v) = start(&app, &c, &pid).await;
+    save(
+        &app,
+        &c,
+        &aid,
+        v,
+        json!({"diagnoses": [{"code": "M54.2", "primary": true}], "plan": plan()}),
+    )
+    .await;
+    let version = record(&app, &c.dr, &aid).await["version"].clone();
+    let (s, e) = app
+        .post_json(
+            &format!("/api/v1/assessments/{aid}/sign"),
+            Some(&c.dr),
+            &json!({ "version": version }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let workspace = format!("/patients/{pid}/assessments/{aid}");
+    let token = c.dr_browser.csrf_from(&workspace).await;
+    let before = app.audit_actions().await.len();
+    let resp = c
+        .dr_browser
+        .client
+        .post(c.dr_browser.url(&format!("/assessments/{aid}/addenda")))
+        .form(&[
+            ("body", "Patient phoned: better the next morning."),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let to = resp.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(to, format!("/assessments/{aid}?notice=addendum#addenda"));
+    let after = app.audit_actions().await;
+    assert_eq!(
+        after[before..].to_vec(),
+        vec!["addendum.added".to_owned()],
+        "the POST wrote its own row and read nothing"
+    );
+    // Following the redirect is the read, audited as such.
+    let resp = c.dr_browser.get(&to).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let html = page(&c.dr_browser, resp.headers()["location"].to_str().unwrap()).await;
+    assert!(html.contains("Patient phoned: better the next morning."));
+    assert!(html.contains("Addendum added."));
 }
 
 // ----------------------------------------------------------------------------------
@@ -670,5 +754,6 @@ on_both_backends!(
     a_draft_moves_to_a_newer_form_only_when_asked,
     findings_nobody_set_stay_not_recorded,
     one_draft_per_visit,
+    a_post_that_only_redirects_audits_only_what_it_did,
     every_signed_fixture_reads_renders_and_verifies,
 );

@@ -212,6 +212,16 @@ impl AssessmentRecord {
         out
     }
 
+    /// The parts of the stored document this release cannot read, in words
+    /// ("palpation[1]: segment T8 · tone spastic"), for every view.
+    pub fn unreadable_lines(&self) -> Vec<String> {
+        self.stored
+            .unreadable
+            .iter()
+            .map(|u| format!("{}: {}", u.path, u.describe()))
+            .collect()
+    }
+
     /// A user's name as the record shows it.
     pub fn name_of(&self, user_id: &str) -> String {
         self.names

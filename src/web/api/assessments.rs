@@ -68,8 +68,16 @@ pub fn record_json(r: AssessmentRecord, principal: &Principal) -> Value {
         "sign_blockers": blockers,
         "treatment_consent_on_file": r.has_consent,
         "addenda": r.addenda.iter().map(|a| json!({
-            "id": a.id, "author_id": a.author_id, "body": a.body, "created_at": a.created_at,
+            "id": a.id, "author_id": a.author_id, "author_name": r.name_of(&a.author_id),
+            "body": a.body, "created_at": a.created_at,
         })).collect::<Vec<_>>(),
+        "names": r.names,
+        "history_items": r.history_items().into_iter().map(|h| json!({
+            "item": h.key, "label": h.label, "reported": h.reported,
+            "status": h.check.as_ref().map(|c| c.status.as_str()),
+            "correction": h.check.as_ref().and_then(|c| c.correction.clone()),
+        })).collect::<Vec<_>>(),
+        "history_notices": r.history_notices().into_iter().map(|n| n.text).collect::<Vec<_>>(),
     });
     if let Some(obj) = out.as_object_mut() {
         obj.insert("history_review".into(), history_json(&r));

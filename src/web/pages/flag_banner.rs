@@ -4,7 +4,7 @@
 //! the words that matched, where the patient was referred. The forms are only ever
 //! built for a practitioner.
 
-use super::assessments::Opt;
+use super::assessment::Opt;
 use super::flag_sources::describe;
 use crate::db::models::flag::FlagRow;
 use crate::domain::FieldErrors;

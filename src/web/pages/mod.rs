@@ -2,9 +2,8 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod assessment;
 pub mod assessment_pictures;
-pub mod assessment_print;
-pub mod assessments;
 pub mod audit_log;
 pub mod body_map;
 pub mod flag_banner;

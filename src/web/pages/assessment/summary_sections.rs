@@ -1,71 +1,24 @@
-//! The printable assessment summary: `GET /assessments/{id}/print` (practitioners and
-//! admins). A standalone document (no navigation, no scripts) with every section in
-//! the order of the exam, the flags, the three pictures (range of motion, spine map,
-//! pain diagram), the signature with its content hash, and the addenda. Reading it is
-//! audited as `assessment.printed`.
+//! The printed summary's sections as lines of text: what was charted, in the
+//! vocabularies' words; a finding not recorded prints as "not recorded".
 
-use std::collections::BTreeMap;
-
-use actix_web::{HttpResponse, web};
-use askama::Template;
 use chrono::NaiveDateTime;
 
-use super::assessment_pictures::{pain_diagram, rom_chart, spine_map};
-use super::patients::BannerFlag;
-use super::render;
-use crate::db::models::patient::PatientRow;
-use crate::domain::AssessmentId;
 use crate::domain::assessment::AssessmentContent;
-use crate::domain::assessment::Section;
 use crate::domain::assessment::exam_tests::{
     Dermatome, LimbSide, Myotome, NeuroExam, Reflex, ReflexGrade, SensationGrade, StrengthGrade,
 };
 use crate::domain::assessment::history::HistoryStatus;
 use crate::domain::assessment::palpation::{SegmentMotion, part_by_segment};
-use crate::domain::clinical::{Region, Technique};
-use crate::domain::intake::PainArea;
-use crate::domain::patient::{Sex, age_on};
-use crate::services::ServiceError;
-use crate::services::assessments::{self, AssessmentRecord};
-use crate::services::audit::AuditAction;
-use crate::services::sessions::Principal;
-use crate::web::error::PageError;
-use crate::web::extract::{ClientIp, CsrfToken};
-use crate::web::state::AppState;
+use crate::services::assessments::AssessmentRecord;
 
-fn when(t: NaiveDateTime) -> String {
+pub fn when(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// A number as typed: no trailing ".0".
-fn number(v: f64) -> String {
+pub fn number(v: f64) -> String {
     let s = format!("{v:.1}");
     s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
-}
-
-fn technique_label(t: Technique) -> &'static str {
-    match t {
-        Technique::Hvla => "HVLA (high-velocity low-amplitude thrust)",
-        Technique::DropTable => "Drop table",
-        Technique::Instrument => "Instrument-assisted",
-        Technique::FlexionDistraction => "Flexion-distraction",
-        Technique::Mobilization => "Mobilization",
-        Technique::SoftTissue => "Soft tissue",
-        Technique::Exercise => "Exercise",
-        Technique::Modality => "Modality",
-    }
-}
-
-fn region_label(r: Region) -> &'static str {
-    match r {
-        Region::Cervical => "Cervical",
-        Region::Thoracic => "Thoracic",
-        Region::Lumbar => "Lumbar",
-        Region::SacralPelvic => "Sacral / pelvic",
-        Region::RibCage => "Rib cage",
-        Region::UpperExtremity => "Upper extremity",
-        Region::LowerExtremity => "Lower extremity",
-    }
 }
 
 pub struct HistoryLine {
@@ -174,65 +127,8 @@ pub struct PlanView {
     pub conflicts: Vec<String>,
 }
 
-pub struct SignatureView {
-    pub signer: String,
-    pub signed_at: String,
-    pub hash: String,
-    /// `Some(true)` when the hash recomputed from the stored record matches.
-    pub verified: Option<bool>,
-}
-
-pub struct AddendumLine {
-    pub author: String,
-    pub author_id: String,
-    pub at: String,
-    pub body: String,
-}
-
-#[derive(Template)]
-#[template(path = "assessment_print.html")]
-struct PrintPage {
-    clinic: String,
-    title: String,
-    patient_name: String,
-    preferred_name: Option<String>,
-    chart_number: String,
-    date_of_birth: String,
-    age: i32,
-    sex: &'static str,
-    practitioner: String,
-    visit_date: String,
-    signed: bool,
-    printed_at: String,
-    printed_by: String,
-    /// The section headings, in the order of the exam.
-    headings: BTreeMap<&'static str, &'static str>,
-    flags: Vec<BannerFlag>,
-    intake_note: String,
-    history_notices: Vec<String>,
-    unreadable: Vec<String>,
-    history: Option<Vec<HistoryLine>>,
-    posture: Option<Vec<PostureLine>>,
-    rom: Option<Vec<RomLine>>,
-    rom_chart: String,
-    palpation: Option<Vec<PalpationLine>>,
-    palpation_normal: usize,
-    spine_map: String,
-    tests: Option<Vec<TestLine>>,
-    neuro: Option<NeuroView>,
-    nprs: Option<String>,
-    pain_notes: String,
-    diagnoses: Option<Vec<DiagnosisLine>>,
-    plan: Option<PlanView>,
-    pain_areas: Vec<&'static str>,
-    has_intake: bool,
-    pain_diagram: String,
-    signature: Option<SignatureView>,
-    addenda: Vec<AddendumLine>,
-}
-
 /// The checked items of the review, in the shared wording (see `history_items`).
-fn history_lines(record: &AssessmentRecord) -> Vec<HistoryLine> {
+pub fn history_lines(record: &AssessmentRecord) -> Vec<HistoryLine> {
     record
         .history_items()
         .into_iter()
@@ -253,7 +149,7 @@ fn history_lines(record: &AssessmentRecord) -> Vec<HistoryLine> {
         .collect()
 }
 
-fn posture_lines(content: &AssessmentContent) -> Option<Vec<PostureLine>> {
+pub fn posture_lines(content: &AssessmentContent) -> Option<Vec<PostureLine>> {
     let rows = content.posture.as_ref()?;
     Some(
         rows.iter()
@@ -270,7 +166,7 @@ fn posture_lines(content: &AssessmentContent) -> Option<Vec<PostureLine>> {
     )
 }
 
-fn rom_lines(content: &AssessmentContent) -> Option<Vec<RomLine>> {
+pub fn rom_lines(content: &AssessmentContent) -> Option<Vec<RomLine>> {
     let rows = content.rom.as_ref()?;
     Some(
         rows.iter()
@@ -306,7 +202,7 @@ fn rom_lines(content: &AssessmentContent) -> Option<Vec<RomLine>> {
     )
 }
 
-fn palpation_lines(content: &AssessmentContent) -> Option<(Vec<PalpationLine>, usize)> {
+pub fn palpation_lines(content: &AssessmentContent) -> Option<(Vec<PalpationLine>, usize)> {
     let rows = content.palpation.as_ref()?;
     let by_segment = part_by_segment(rows);
     let lines: Vec<PalpationLine> = rows
@@ -351,7 +247,7 @@ fn palpation_lines(content: &AssessmentContent) -> Option<(Vec<PalpationLine>, u
     Some((lines, normal))
 }
 
-fn test_lines(content: &AssessmentContent) -> Option<Vec<TestLine>> {
+pub fn test_lines(content: &AssessmentContent) -> Option<Vec<TestLine>> {
     use crate::domain::assessment::exam_tests::TestResult;
     let rows = content.tests.as_ref()?;
     Some(
@@ -400,7 +296,7 @@ fn sided<K: Copy + PartialEq, G: Copy>(
         .collect()
 }
 
-fn neuro_view(n: &NeuroExam) -> NeuroView {
+pub fn neuro_view(n: &NeuroExam) -> NeuroView {
     let reflexes: Vec<_> = n
         .reflexes
         .iter()
@@ -440,9 +336,9 @@ fn neuro_view(n: &NeuroExam) -> NeuroView {
     }
 }
 
-fn plan_view(record: &AssessmentRecord, names: &BTreeMap<String, String>) -> Option<PlanView> {
+pub fn plan_view(record: &AssessmentRecord) -> Option<PlanView> {
     let plan = record.content.plan.as_ref()?;
-    let name_of = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
+    let name_of = |id: &str| record.name_of(id);
     Some(PlanView {
         visits_per_week: plan.visits_per_week,
         weeks: plan.weeks,
@@ -455,8 +351,8 @@ fn plan_view(record: &AssessmentRecord, names: &BTreeMap<String, String>) -> Opt
             .interventions
             .iter()
             .map(|iv| InterventionLine {
-                technique: technique_label(iv.technique),
-                region: region_label(iv.region),
+                technique: iv.technique.label(),
+                region: iv.region.label(),
                 override_reason: iv.override_reason.clone(),
                 override_by: iv.override_by.as_deref().map(name_of).unwrap_or_default(),
                 override_at: iv.override_at.map(when).unwrap_or_default(),
@@ -484,172 +380,16 @@ fn plan_view(record: &AssessmentRecord, names: &BTreeMap<String, String>) -> Opt
     })
 }
 
-fn build(
-    state: &AppState,
-    principal: &Principal,
-    record: AssessmentRecord,
-    p: PatientRow,
-    names: BTreeMap<String, String>,
-    now: NaiveDateTime,
-) -> PrintPage {
-    let content = &record.content;
-    let headings = Section::ALL
-        .iter()
-        .map(|s| (s.as_str(), s.label()))
-        .collect();
-    let palpation = palpation_lines(content);
-    let pain_regions = record
-        .intake
-        .as_ref()
-        .map(|i| i.pain_regions.clone())
-        .unwrap_or_default();
-    let signature = match (record.row.signed_at, record.row.content_hash.as_ref()) {
-        (Some(at), Some(hash)) if record.is_signed() => Some(SignatureView {
-            signer: record
-                .signer_name
-                .clone()
-                .unwrap_or_else(|| record.row.signed_by.clone().unwrap_or_default()),
-            signed_at: when(at),
-            hash: hash.clone(),
-            verified: record.hash_matches(),
-        }),
-        _ => None,
-    };
-    let name_of = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
-    let patient_name = format!("{} {}", p.given_name, p.family_name);
-    PrintPage {
-        clinic: state.mail.clinic_name.clone(),
-        title: format!(
-            "Assessment — {patient_name} — {}",
-            record.row.visit_date.format("%Y-%m-%d")
-        ),
-        patient_name,
-        preferred_name: p.preferred_name.clone(),
-        chart_number: p.chart_number.clone(),
-        date_of_birth: p.date_of_birth.format("%Y-%m-%d").to_string(),
-        age: age_on(p.date_of_birth, record.row.visit_date),
-        sex: Sex::parse(&p.sex).map(Sex::label).unwrap_or("Not stated"),
-        practitioner: record.practitioner_name.clone(),
-        visit_date: record.row.visit_date.format("%Y-%m-%d").to_string(),
-        signed: record.is_signed(),
-        printed_at: when(now),
-        printed_by: principal.name.clone(),
-        headings,
-        flags: record.flags.iter().cloned().map(BannerFlag::from).collect(),
-        intake_note: match record.intake_submitted_at {
-            Some(at) => format!(
-                "Patient-reported answers from the history submitted {}.",
-                when(at)
-            ),
-            None if record.intake.is_some() => {
-                "Patient-reported answers from the submitted history.".into()
-            }
-            None => "No submitted history is on file: nothing patient-reported to compare.".into(),
-        },
-        history: content.history.as_ref().map(|_| history_lines(&record)),
-        history_notices: record
-            .history_notices()
-            .into_iter()
-            .map(|n| n.text)
-            .collect(),
-        unreadable: record
-            .stored
-            .unreadable
-            .iter()
-            .map(|u| format!("{}: {}", u.path, u.describe()))
-            .collect(),
-        posture: posture_lines(content),
-        rom: rom_lines(content),
-        rom_chart: content.rom.as_deref().map(rom_chart).unwrap_or_default(),
-        palpation_normal: palpation.as_ref().map(|(_, n)| *n).unwrap_or(0),
-        palpation: palpation.map(|(l, _)| l),
-        spine_map: content
-            .palpation
-            .as_deref()
-            .map(spine_map)
-            .unwrap_or_default(),
-        tests: test_lines(content),
-        neuro: content.neuro.as_ref().map(neuro_view),
-        nprs: content.pain.as_ref().map(|p| {
-            p.nprs
-                .map(|n| format!("{n} / 10"))
-                .unwrap_or_else(|| "Not scored".into())
-        }),
-        pain_notes: content
-            .pain
-            .as_ref()
-            .and_then(|p| p.notes.clone())
-            .unwrap_or_default(),
-        diagnoses: content.diagnoses.as_ref().map(|ds| {
-            ds.iter()
-                .map(|d| DiagnosisLine {
-                    code: d.code.clone(),
-                    description: d.description.clone(),
-                    primary: d.primary,
-                    notes: d.notes.clone().unwrap_or_default(),
-                })
-                .collect()
-        }),
-        plan: plan_view(&record, &names),
-        pain_areas: PainArea::ALL
-            .iter()
-            .filter(|a| pain_regions.iter().any(|r| r == a.as_str()))
-            .map(|a| a.label())
-            .collect(),
-        has_intake: record.intake.is_some(),
-        pain_diagram: pain_diagram(&pain_regions),
-        signature,
-        addenda: record
-            .addenda
-            .iter()
-            .map(|a| AddendumLine {
-                author: name_of(&a.author_id),
-                author_id: a.author_id.clone(),
-                at: when(a.created_at),
-                body: a.body.clone(),
+pub fn diagnosis_lines(content: &AssessmentContent) -> Option<Vec<DiagnosisLine>> {
+    let ds = content.diagnoses.as_ref()?;
+    Some(
+        ds.iter()
+            .map(|d| DiagnosisLine {
+                code: d.code.clone(),
+                description: d.description.clone(),
+                primary: d.primary,
+                notes: d.notes.clone().unwrap_or_default(),
             })
             .collect(),
-    }
-}
-
-/// The staff names the summary shows for ids it holds: override authors and addenda.
-fn user_ids(record: &AssessmentRecord) -> Vec<String> {
-    let mut ids: Vec<String> = record.addenda.iter().map(|a| a.author_id.clone()).collect();
-    if let Some(plan) = &record.content.plan {
-        ids.extend(
-            plan.interventions
-                .iter()
-                .filter_map(|iv| iv.override_by.clone()),
-        );
-    }
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
-pub async fn show(
-    state: web::Data<AppState>,
-    principal: Principal,
-    _csrf: CsrfToken,
-    ip: ClientIp,
-    id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let aid = AssessmentId::parse(&id).ok_or(PageError(ServiceError::NotFound))?;
-    let now = state.clock.now();
-    let actor = ip.actor(Some(&principal));
-    let (record, patient, names) = state
-        .db(move |conn| {
-            let record = assessments::get(conn, now, &actor, &aid, AuditAction::AssessmentPrinted)?;
-            let patient = crate::db::models::patient::find(conn, &record.row.patient_id)?
-                .ok_or(ServiceError::NotFound)?;
-            let mut names = BTreeMap::new();
-            for uid in user_ids(&record) {
-                if let Some(u) = crate::db::models::user::find(conn, &uid)? {
-                    names.insert(uid, u.name);
-                }
-            }
-            Ok((record, patient, names))
-        })
-        .await?;
-    render(&build(&state, &principal, record, patient, names, now))
+    )
 }
