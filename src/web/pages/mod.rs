@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin_users;
+#[path = "assessment/pictures/mod.rs"]
 pub mod assessment_pictures;
 pub mod assessment_print;
 pub mod assessments;
