@@ -3,7 +3,6 @@
 pub mod account;
 pub mod admin_users;
 pub mod assessment;
-pub mod assessment_pictures;
 pub mod audit_log;
 pub mod body_map;
 pub mod flag_banner;

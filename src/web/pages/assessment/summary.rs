@@ -25,7 +25,7 @@ use crate::services::audit::AuditAction;
 use crate::services::sessions::Principal;
 use crate::web::error::PageError;
 use crate::web::extract::{ClientIp, CsrfToken};
-use crate::web::pages::assessment_pictures::{pain_diagram, rom_chart, spine_map};
+use crate::web::pages::assessment::pictures::{pain_diagram, rom_chart, spine_map};
 use crate::web::pages::patients::BannerFlag;
 use crate::web::pages::render;
 use crate::web::state::AppState;
