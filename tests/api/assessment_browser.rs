@@ -132,10 +132,19 @@ async fn fits_the_screen(c: &Client, what: &str) {
     )
     .await;
     let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
-    assert!(
-        scroll <= i64::from(WIDTH) + 1,
-        "{what}: the page is {scroll}px wide on a {inner}px screen"
-    );
+    if scroll > i64::from(WIDTH) + 1 {
+        // Name the widest elements, so the failure says what to fix.
+        let wide = js(
+            c,
+            &format!(
+                "return Array.from(document.querySelectorAll('body *'))\
+                 .filter(e => e.getBoundingClientRect().right > {WIDTH} + 1)\
+                 .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));"
+            ),
+        )
+        .await;
+        panic!("{what}: the page is {scroll}px wide on a {inner}px screen; too wide: {wide}");
+    }
 }
 
 /// Marks the current document, so that `wait_for_new_page` sees it replaced.
