@@ -16,6 +16,7 @@ use crate::intake_answers::every_question_answered;
 struct Clinic {
     desk: String,
     dr: String,
+    dr_id: String,
     /// The practitioner's browser, for the pages.
     dr_browser: Browser,
 }
@@ -26,6 +27,7 @@ async fn clinic(app: &TestApp) -> Clinic {
     Clinic {
         desk: app.api_token(&desk).await,
         dr: app.api_token(&dr).await,
+        dr_id: dr.id.clone(),
         dr_browser: app.signed_in(&dr).await,
     }
 }
@@ -749,7 +751,70 @@ async fn every_signed_fixture_reads_renders_and_verifies(app: TestApp) {
     }
 }
 
+/// A draft started by the release before schema 1 (its palpation stored with blank
+/// fields as normal) is upgraded by its next save, explicitly: the document gets
+/// today's schema, the section saved is replaced, every other section stays exactly
+/// as stored (nothing is reinterpreted).
+async fn a_draft_from_an_earlier_release_is_upgraded_when_saved(app: TestApp) {
+    let c = clinic(&app).await;
+    let pid = patient(&app, &c, "Upgrade").await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signed");
+    let f: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("2026-12-01-before-schema.json")).unwrap(),
+    )
+    .unwrap();
+    let old_content = text(&f["assessment"]["content"]);
+    let old: Value = serde_json::from_str(&old_content).unwrap();
+    assert!(old.get("schema").is_none(), "written before schema 1");
+    let aid = uuid::Uuid::now_v7().to_string();
+    let now = app.clock.now();
+    let (aid2, pid2, dr) = (aid.clone(), pid.clone(), c.dr_id.clone());
+    app.with_db(move |conn| {
+        use clinic::schema::assessments as a;
+        diesel::insert_into(a::table)
+            .values((
+                a::id.eq(aid2),
+                a::patient_id.eq(pid2),
+                a::practitioner_id.eq(dr),
+                a::visit_date.eq(now.date()),
+                a::status.eq("draft"),
+                a::version.eq(1),
+                a::content.eq(old_content),
+                a::created_at.eq(now),
+                a::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .unwrap();
+    })
+    .await;
+    let rec = record(&app, &c.dr, &aid).await;
+    assert_eq!(rec["schema"], 0);
+    assert_eq!(rec["palpation"], old["palpation"], "read as stored");
+    save(&app, &c, &aid, 1, json!({"pain": {"nprs": 4}})).await;
+    let aid2 = aid.clone();
+    let stored: String = app
+        .with_db(move |conn| {
+            use clinic::schema::assessments::dsl as a;
+            a::assessments
+                .filter(a::id.eq(aid2))
+                .select(a::content)
+                .first(conn)
+                .unwrap()
+        })
+        .await;
+    let doc: Value = serde_json::from_str(&stored).unwrap();
+    assert_eq!(doc["schema"], 1, "upgraded by the save");
+    assert_eq!(doc["pain"]["nprs"], 4);
+    for section in ["history", "palpation", "tests", "diagnoses", "plan"] {
+        assert_eq!(
+            doc[section], old[section],
+            "{section} kept exactly as stored"
+        );
+    }
+}
+
 on_both_backends!(
+    a_draft_from_an_earlier_release_is_upgraded_when_saved,
     a_signed_record_keeps_the_history_it_reviewed,
     a_draft_moves_to_a_newer_form_only_when_asked,
     findings_nobody_set_stay_not_recorded,

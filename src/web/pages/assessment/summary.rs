@@ -124,7 +124,15 @@ fn build(
         printed_at: when(now),
         printed_by: principal.name.clone(),
         headings,
-        flags: record.flags.iter().cloned().map(BannerFlag::from).collect(),
+        flags: record
+            .flags
+            .iter()
+            .cloned()
+            .map(|f| {
+                let h = record.flag_history.get(&f.id).cloned().unwrap_or_default();
+                BannerFlag::with_history(f, &h)
+            })
+            .collect(),
         intake_note: intake_note(&record),
         history: content.history.as_ref().map(|_| history_lines(&record)),
         history_notices: record
