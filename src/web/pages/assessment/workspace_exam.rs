@@ -227,12 +227,15 @@ pub fn test_lines(c: &AssessmentContent) -> Vec<TestLine> {
         .collect()
 }
 
+/// A grading scale: its grades, each grade's code and its label.
+type Scale<G> = (&'static [G], fn(G) -> &'static str, fn(G) -> &'static str);
+
 /// One grid line per item and side, with its recorded grade selected.
 fn neuro_grid<I: Copy + PartialEq, G: Copy + PartialEq>(
     items: &[I],
     code: fn(I) -> &'static str,
     label: fn(I) -> &'static str,
-    grades: (&[G], fn(G) -> &'static str, fn(G) -> &'static str),
+    grades: Scale<G>,
     recorded: impl Fn(I, LimbSide) -> Option<G>,
 ) -> Vec<NeuroLine> {
     let mut out = Vec::new();
