@@ -268,6 +268,16 @@
     });
   });
 
+  // "Review this form" (re-pin the history) carries the latest version too.
+  var pin = document.getElementById("ws-pin-form");
+  if (pin) pin.addEventListener("submit", function (e) {
+    e.preventDefault();
+    idle().then(function () {
+      pin.querySelector('input[name="version"]').value = versionEl.value;
+      HTMLFormElement.prototype.submit.call(pin);
+    });
+  });
+
   var confirmAll = document.querySelector(".ws-confirm-all");
   if (confirmAll) confirmAll.addEventListener("click", function () {
     var form = document.getElementById("history");

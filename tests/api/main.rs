@@ -33,6 +33,7 @@ mod flag_workflow;
 mod flags;
 mod headers;
 mod health;
+mod history_browser;
 mod intake_journey;
 mod lockout;
 mod logs;
