@@ -523,6 +523,22 @@ async fn one_draft_per_visit(app: TestApp) {
         "{html}"
     );
     assert!(html.contains("Start a new visit instead"));
+
+    // A colleague pressing Start sees whose draft it is, not "you are continuing it".
+    let colleague = app.create_user(Role::Practitioner).await;
+    let b = app.signed_in(&colleague).await;
+    let resp = b
+        .post_form(
+            &format!("/patients/{other}/assessments"),
+            &format!("/patients/{other}"),
+            &[],
+        )
+        .await;
+    let to = resp.headers()["location"].to_str().unwrap().to_owned();
+    let html = page(&b, &to).await;
+    assert!(html.contains("has an open draft assessment by"), "{html}");
+    assert!(!html.contains("you are continuing it"));
+    assert!(html.contains("Start a new visit instead"));
 }
 
 async fn a_post_that_only_redirects_audits_only_what_it_did(app: TestApp) {

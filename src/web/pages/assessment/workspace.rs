@@ -149,11 +149,20 @@ pub fn build(
     a: AssessmentRecord,
     notice: Option<String>,
 ) -> WorkspacePage {
-    let offer_new_visit = notice.as_deref() == notice_text("draft_open").as_deref();
+    let draft_open = notice.as_deref() == notice_text("draft_open").as_deref();
     let c = &a.content;
     let is_practitioner = principal.role == Role::Practitioner;
     let editable =
         is_practitioner && !a.is_signed() && a.row.practitioner_id == principal.user_id.as_str();
+    // A colleague's open draft cannot be continued here: say whose it is.
+    let notice = match notice {
+        Some(_) if draft_open && !editable => Some(format!(
+            "This patient has an open draft assessment by {} (visit of {}). If this is a \
+             different visit, start a new one below.",
+            a.practitioner_name, a.row.visit_date
+        )),
+        other => other,
+    };
     let plan = c.plan.as_ref();
     let (reflexes, strength, sensation) = neuro_lines(c);
     let today = state.clock.now().date().to_string();
@@ -178,7 +187,7 @@ pub fn build(
             .iter()
             .map(|s| (s.as_str(), s.label(), s.test_names()))
             .collect(),
-        offer_new_visit: offer_new_visit && editable,
+        offer_new_visit: draft_open && is_practitioner,
         unreadable: a.unreadable_lines(),
         history_intake: a
             .intake_submitted_at
