@@ -52,6 +52,19 @@ impl Refusal {
     }
 }
 
+/// The patient a record named by the path belongs to, so that a refusal on
+/// `/api/v1/assessments/{id}` or `/flags/{id}/…` is found under the patient too.
+fn patient_of(conn: &mut DbConnection, kind: &str, id: &str) -> ServiceResult<Option<String>> {
+    use crate::db::models::{appointment, assessment, flag, invitation};
+    Ok(match kind {
+        "assessment" => assessment::find(conn, id)?.map(|r| r.patient_id),
+        "flag" => flag::find(conn, id)?.map(|r| r.patient_id),
+        "appointment" => appointment::find(conn, id)?.map(|r| r.patient_id),
+        "intake_invitation" => invitation::find(conn, id)?.map(|r| r.patient_id),
+        _ => None,
+    })
+}
+
 /// Writes the `access.denied` row for `refusal`.
 pub fn record(
     conn: &mut DbConnection,
@@ -59,11 +72,19 @@ pub fn record(
     actor: &Actor,
     refusal: &Refusal,
 ) -> ServiceResult<()> {
-    let mut entry = AuditEntry::new(AuditAction::AccessDenied, Outcome::Denied)
-        .entity(&refusal.route)
-        .detail(refusal.detail());
-    if let Some(p) = &refusal.patient_id {
-        entry = entry.patient(p);
-    }
-    write_transaction(conn, |conn| Ok(audit::record(conn, now, actor, entry)?))
+    write_transaction(conn, |conn| {
+        let mut patient = refusal.patient_id.clone();
+        for (kind, id) in &refusal.records {
+            if patient.is_none() {
+                patient = patient_of(conn, kind, id)?;
+            }
+        }
+        let mut entry = AuditEntry::new(AuditAction::AccessDenied, Outcome::Denied)
+            .entity(&refusal.route)
+            .detail(refusal.detail());
+        if let Some(p) = &patient {
+            entry = entry.patient(p);
+        }
+        Ok(audit::record(conn, now, actor, entry)?)
+    })
 }

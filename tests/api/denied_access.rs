@@ -206,7 +206,11 @@ async fn refused_requests_leave_one_denied_row_each(app: TestApp) {
         row.entity_id.as_deref(),
         Some("PUT /api/v1/assessments/{id}")
     );
-    assert_eq!(row.patient_id, None);
+    assert_eq!(
+        row.patient_id.as_deref(),
+        Some(pid.as_str()),
+        "found under the patient the assessment belongs to"
+    );
     assert_eq!(
         row.detail.as_deref(),
         Some(format!("record; assessment {aid}").as_str())
