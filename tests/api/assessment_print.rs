@@ -202,7 +202,13 @@ async fn the_print_view_shows_the_whole_signed_record(app: TestApp) {
     assert!(html.contains(&pr.name), "the practitioner");
     assert!(html.contains("Test Clinic"), "the clinic's name");
     assert!(html.contains("/static/print.css"));
-    assert!(!html.contains("<script"), "no scripts");
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "one script: the Print button's (no inline script)"
+    );
+    assert!(html.contains(r#"<script src="/static/print.js"></script>"#));
+    assert!(html.contains("Back to the assessment"), "a way back");
     assert!(!html.contains(" style="), "no inline styles (CSP)");
     assert!(
         !html.contains("class=\"watermark\""),

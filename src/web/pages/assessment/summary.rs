@@ -48,6 +48,8 @@ pub struct AddendumLine {
 #[derive(Template)]
 #[template(path = "assessment_print.html")]
 struct PrintPage {
+    /// The workspace this summary was opened from.
+    back: String,
     clinic: String,
     title: String,
     patient_name: String,
@@ -107,6 +109,7 @@ fn build(
         .unwrap_or_default();
     let patient_name = p.full_name();
     PrintPage {
+        back: format!("/patients/{}/assessments/{}", p.id, record.row.id),
         clinic: state.mail.clinic_name.clone(),
         title: format!(
             "Assessment — {patient_name} — {}",
