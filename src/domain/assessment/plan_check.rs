@@ -16,6 +16,8 @@ use crate::domain::clinical::{FlagLevel, Region, Technique};
 #[derive(Debug, Clone)]
 pub struct FlagOnFile {
     pub code: String,
+    /// The flag's words (its reason), as the banner shows it.
+    pub name: String,
     pub level: FlagLevel,
     pub techniques: Vec<Technique>,
     pub regions: Vec<Region>,
@@ -69,12 +71,19 @@ pub fn allowed_in(region: Region, flags: &[FlagOnFile]) -> (Vec<Technique>, Vec<
     (free, with_reason)
 }
 
+/// Techniques in the words the plan's drop-downs use.
 fn names(ts: &[Technique]) -> String {
-    ts.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+    ts.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")
+}
+
+/// "the lumbar region", "the sacral / pelvic region".
+fn in_words(region: Region) -> String {
+    format!("the {} region", region.label().to_lowercase())
 }
 
 fn instead(region: Region, flags: &[FlagOnFile]) -> String {
     let (free, with_reason) = allowed_in(region, flags);
+    let region = in_words(region);
     match (free.is_empty(), with_reason.is_empty()) {
         (true, true) => "Nothing may be planned: refer, and resolve the flag first.".into(),
         (false, true) => format!("Allowed in {region} instead: {}.", names(&free)),
@@ -103,23 +112,23 @@ pub fn check(plan: &TreatmentPlan, flags: &[FlagOnFile]) -> Vec<PlanConflict> {
         // The same rule can be on file and raised again by this save: name it once.
         hits.dedup_by(|a, b| a.code == b.code && a.level == b.level);
         for f in hits {
-            let what = format!("{} on {}", iv.technique, iv.region);
+            let what = format!("{} in {}", iv.technique.label(), in_words(iv.region));
             let why = match f.level {
                 FlagLevel::Emergency => format!(
                     "No treatment can be planned while the emergency flag “{}” is unresolved: refer now.",
-                    f.code
+                    f.name
                 ),
                 FlagLevel::Urgent => format!(
                     "The urgent flag “{}” rules out thrust, mobilization and instrument techniques in every region ({what} refused).",
-                    f.code
+                    f.name
                 ),
                 FlagLevel::Absolute => format!(
                     "The flag “{}” is an absolute contraindication to {what}; only resolving the flag with a reason lifts it.",
-                    f.code
+                    f.name
                 ),
                 _ => format!(
                     "The flag “{}” is a relative contraindication to {what}: write an override reason to plan it.",
-                    f.code
+                    f.name
                 ),
             };
             out.push(PlanConflict {
@@ -151,6 +160,7 @@ mod tests {
     fn flag(level: FlagLevel, techniques: &[Technique], regions: &[Region]) -> FlagOnFile {
         FlagOnFile {
             code: format!("{level}_flag"),
+            name: format!("{level} flag"),
             level,
             techniques: techniques.to_vec(),
             regions: regions.to_vec(),
@@ -289,14 +299,13 @@ mod tests {
         let flags = vec![flag(Absolute, &[Hvla, DropTable], &[Lumbar])];
         let c = check(&plan(&[(Hvla, Lumbar, None)]), &flags);
         assert_eq!(c.len(), 1);
-        assert!(c[0].message.contains("absolute_flag"), "{}", c[0].message);
-        assert!(
-            c[0].message.contains("Allowed in lumbar instead"),
-            "{}",
-            c[0].message
-        );
-        assert!(c[0].message.contains("mobilization"), "{}", c[0].message);
-        assert!(!c[0].message.contains("hvla,"), "{}", c[0].message);
+        let m = &c[0].message;
+        // Words, not codes: the flag's own words, the techniques as the plan names them.
+        assert!(m.contains("“absolute flag”"), "{m}");
+        assert!(m.contains("contraindication to HVLA thrust in the lumbar region"), "{m}");
+        assert!(m.contains("Allowed in the lumbar region instead"), "{m}");
+        assert!(m.contains("Mobilization"), "{m}");
+        assert!(!m.contains("HVLA thrust,") && !m.contains('_'), "{m}");
         let (free, with_reason) = allowed_in(Lumbar, &[flag(Relative, &[Instrument], &[Lumbar])]);
         assert!(!free.contains(&Instrument) && with_reason == vec![Instrument]);
     }

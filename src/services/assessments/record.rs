@@ -268,6 +268,7 @@ pub fn flags_on_file(rows: &[FlagRow]) -> Vec<FlagOnFile> {
         .filter_map(|f| {
             Some(FlagOnFile {
                 code: f.code.clone(),
+                name: f.reason.clone(),
                 level: FlagLevel::parse(&f.level)?,
                 techniques: split(&f.techniques, Technique::parse),
                 regions: split(&f.regions, Region::parse),

@@ -126,6 +126,7 @@ fn raised_on_file(raised: &[RaisedFlag]) -> Vec<FlagOnFile> {
         .iter()
         .map(|r| FlagOnFile {
             code: r.code.to_owned(),
+            name: r.reason.to_owned(),
             level: r.level,
             techniques: r.techniques.clone(),
             regions: r.regions.clone(),
