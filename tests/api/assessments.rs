@@ -864,7 +864,10 @@ async fn the_plan_check_applies_every_flag_level(app: TestApp) {
             assert!(m.contains(case.message), "{name}: {m:?}");
             // The flag is named by its words, not its code.
             let code = c["flag_code"].as_str().unwrap();
-            assert!(m.contains("flag “"), "{name}: the message names the flag: {m:?}");
+            assert!(
+                m.contains("flag “"),
+                "{name}: the message names the flag: {m:?}"
+            );
             assert!(
                 !m.contains(code) || !code.contains('_'),
                 "{name}: words, not the code {code}: {m:?}"

@@ -302,7 +302,10 @@ mod tests {
         let m = &c[0].message;
         // Words, not codes: the flag's own words, the techniques as the plan names them.
         assert!(m.contains("“absolute flag”"), "{m}");
-        assert!(m.contains("contraindication to HVLA thrust in the lumbar region"), "{m}");
+        assert!(
+            m.contains("contraindication to HVLA thrust in the lumbar region"),
+            "{m}"
+        );
         assert!(m.contains("Allowed in the lumbar region instead"), "{m}");
         assert!(m.contains("Mobilization"), "{m}");
         assert!(!m.contains("HVLA thrust,") && !m.contains('_'), "{m}");
