@@ -8,7 +8,7 @@ use super::audit::{self, AuditAction, AuditEntry, Outcome};
 use super::invitations::{self, FormStatus};
 use super::{Actor, ServiceError, ServiceResult, flags};
 use crate::db::models::appointment::{self, AppointmentRow, NewAppointment};
-use crate::db::models::{patient, user};
+use crate::db::models::{assessment, patient, user};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::clinical::FlagLevel;
 use crate::domain::{FieldErrors, PatientId, Role, new_id};
@@ -205,6 +205,8 @@ pub struct DayLine {
     pub top_flag: Option<FlagLevel>,
     pub open_invitation_id: Option<String>,
     pub has_email: bool,
+    /// The patient's open draft assessment, if any ("Continue assessment").
+    pub open_draft_id: Option<String>,
 }
 
 /// The day's appointments with what the front desk needs at a glance. One audit row
@@ -230,6 +232,7 @@ pub fn day(
                 .and_then(|f| FlagLevel::parse(&f.level));
             let form_status = invitations::form_status(conn, now, &p.id)?;
             let open_invitation_id = invitations::live_emailed(conn, now, &p.id)?.map(|i| i.id);
+            let open_draft_id = assessment::open_draft(conn, &p.id)?.map(|d| d.id);
             out.push(DayLine {
                 patient_id: p.id.clone(),
                 patient_name: format!("{}, {}", p.family_name, p.given_name),
@@ -239,6 +242,7 @@ pub fn day(
                 top_flag,
                 open_invitation_id,
                 has_email: p.email.is_some(),
+                open_draft_id,
                 appointment: a,
             });
         }

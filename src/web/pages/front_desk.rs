@@ -35,6 +35,9 @@ struct DayPage {
     lines: Vec<DayLine>,
     needs_review: Vec<ReviewLine>,
     notice: Option<String>,
+    /// A practitioner sees their own patients first and can start or continue the
+    /// assessment of an arrived patient from the list.
+    practitioner_id: Option<String>,
 }
 
 /// One patient under "Needs review now".
@@ -86,12 +89,18 @@ pub async fn day(
     let actor = ip.actor(Some(&principal));
     // Forms waiting for review are shown whatever day is open: an emergency does not
     // belong to a date.
-    let (lines, waiting) = state
+    let (mut lines, waiting) = state
         .db(move |conn| {
             let lines = appointments::day(conn, now, &actor, date)?;
             Ok((lines, alerts::needs_review(conn, now, &actor)?))
         })
         .await?;
+    let practitioner_id = (principal.role == crate::domain::Role::Practitioner)
+        .then(|| principal.user_id.to_string());
+    if let Some(me) = &practitioner_id {
+        // Own patients first, each group still in time order (the sort is stable).
+        lines.sort_by_key(|l| l.appointment.practitioner_id != *me);
+    }
     let notice = q.done.as_deref().map(|d| match d {
         "arrived" => "Checked in.".to_owned(),
         "sent" => "The form is on its way by email.".to_owned(),
@@ -107,6 +116,7 @@ pub async fn day(
         lines,
         needs_review: waiting.into_iter().map(ReviewLine::from).collect(),
         notice,
+        practitioner_id,
     })
 }
 
