@@ -138,7 +138,43 @@
     box.appendChild(p);
   }
 
+  // "Before signing", as the server says after each save (never stale).
+  function showBlockers(list) {
+    var box = document.getElementById("ws-blockers");
+    if (!box || !Array.isArray(list)) return;
+    box.textContent = "";
+    var p = document.createElement("p");
+    if (list.length === 0) {
+      p.textContent = "Ready to sign. After signing the record never changes; corrections are addenda.";
+      box.appendChild(p);
+      return;
+    }
+    p.textContent = "Before signing:";
+    var ul = document.createElement("ul");
+    list.forEach(function (b) {
+      var li = document.createElement("li");
+      li.textContent = b;
+      ul.appendChild(li);
+    });
+    box.appendChild(p);
+    box.appendChild(ul);
+  }
+
+  // "% of normal" as the degrees are typed, rounded as the server rounds it.
+  document.querySelectorAll('#rom input[data-key="degrees"]').forEach(function (input) {
+    input.addEventListener("input", function () {
+      var cell = input.closest("tr").querySelector("[data-percent]");
+      var normal = Number(input.dataset.normal);
+      var deg = input.value.trim() === "" ? NaN : Number(input.value);
+      if (!cell) return;
+      cell.textContent = normal > 0 && Number.isInteger(deg) && deg >= 0
+        ? Math.floor((deg * 100 + Math.floor(normal / 2)) / normal) + "%"
+        : "";
+    });
+  });
+
   function afterSave(form, body) {
+    showBlockers(body.sign_blockers);
     versionEl.value = String(body.version);
     document.querySelectorAll('input[name="version"]').forEach(function (i) { i.value = String(body.version); });
     (body.part || []).forEach(function (p) {

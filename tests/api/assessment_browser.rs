@@ -451,6 +451,25 @@ async fn a_practitioner_charts_a_normal_exam_on_a_tablet(backend: Backend) {
     mark_page(c).await;
     hands.alt('n').await;
     all_normal_reloaded(c, "rom").await;
+    // "% of normal" follows the degrees as they are typed, before any save answers
+    // (not counted: the normal exam keeps the normal value).
+    let flexion = c
+        .find(Locator::Css(
+            "#rom tr[data-const*='\"lumbar\"'][data-const*='\"flexion\"'] input[data-key=degrees]",
+        ))
+        .await
+        .unwrap();
+    flexion.clear().await.unwrap();
+    flexion.send_keys("45").await.unwrap();
+    let percent = js(
+        c,
+        "return document.activeElement.closest('tr').querySelector('[data-percent]').textContent;",
+    )
+    .await;
+    assert_eq!(percent, json!("75%"), "45° of a 60° normal, as typed");
+    flexion.clear().await.unwrap();
+    flexion.send_keys("60").await.unwrap();
+    wait_saved(c, "rom").await;
     let v_rom = page_version(c).await;
 
     // 4 · Palpation: the button again.
@@ -574,6 +593,12 @@ async fn a_practitioner_charts_a_normal_exam_on_a_tablet(backend: Backend) {
     assert_eq!(s, StatusCode::OK, "{a}");
     assert_eq!(a["version"], json!(v_plan), "{a}");
     assert_eq!(a["status"], "draft");
+    // "Before signing" followed the saves without a reload.
+    let before_signing = text_of(c, "#ws-blockers").await;
+    assert!(
+        before_signing.contains("Ready to sign"),
+        "the checklist is current: {before_signing}"
+    );
 
     // Sign.
     mark_page(c).await;
