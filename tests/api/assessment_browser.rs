@@ -645,6 +645,20 @@ async fn a_practitioner_charts_a_normal_exam_on_a_tablet(backend: Backend) {
         "the summary shows the diagnosis: {printed}"
     );
     assert_accessible(c, "print view of the signed assessment").await;
+    // On screen: a Print button (shown by print.js) and the way back.
+    let print_button = js(
+        c,
+        "const b = document.querySelector('.print-actions button[data-print]'); return b && !b.hidden;",
+    )
+    .await;
+    assert_eq!(print_button, json!(true), "the Print button is shown");
+    screenshot(c, "assessment-print-screen").await;
+    hands.click(".print-actions a").await;
+    wait_for_new_page(c, "back from print").await;
+    assert!(
+        c.current_url().await.unwrap().path().ends_with(&aid),
+        "Back returns to the assessment"
+    );
 
     let n = hands.count();
     println!("inputs for a normal exam: {n}");
