@@ -262,19 +262,6 @@ async fn sign_in(app: &TestApp, c: &Client, user: &TestUser) {
     );
 }
 
-async fn put_json(app: &TestApp, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
-    let resp = app
-        .http
-        .put(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .expect("PUT");
-    let status = resp.status();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 async fn new_patient(app: &TestApp, token: &str, given: &str, family: &str) -> String {
     let (s, p) = app
         .post_json(
@@ -702,13 +689,13 @@ async fn a_stale_save_keeps_what_was_typed(backend: Backend) {
     assert_accessible(c, "draft workspace opened from its link").await;
 
     // Someone else saves first (the same practitioner on another device).
-    let (s, v) = put_json(
-        &app,
-        &format!("/api/v1/assessments/{aid}"),
-        &token,
-        &json!({"version": version, "pain": {"nprs": 5}}),
-    )
-    .await;
+    let (s, v) = app
+        .put_json(
+            &format!("/api/v1/assessments/{aid}"),
+            &token,
+            &json!({"version": version, "pain": {"nprs": 5}}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let theirs = v["version"].as_i64().unwrap();
     assert_eq!(theirs, version + 1);

@@ -9,19 +9,6 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, TestUser};
 use crate::intake_answers::every_question_answered;
 
-async fn put_json(app: &TestApp, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
-    let resp = app
-        .http
-        .put(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .expect("request");
-    let status = resp.status();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 /// With `CLINIC_PRINT_HTML_DIR` set, keeps the printed page there (for a screenshot of
 /// the summary with the two stylesheets copied next to it).
 fn keep_for_screenshot(name: &str, html: &str) {
@@ -169,7 +156,9 @@ async fn the_print_view_shows_the_whole_signed_record(app: TestApp) {
     let re_exam = (visit + chrono::Days::new(28)).to_string();
     let mut body = every_section(&re_exam);
     body["version"] = a["version"].clone();
-    let (s, saved) = put_json(&app, &format!("/api/v1/assessments/{aid}"), &token, &body).await;
+    let (s, saved) = app
+        .put_json(&format!("/api/v1/assessments/{aid}"), &token, &body)
+        .await;
     assert_eq!(s, StatusCode::OK, "{saved}");
     let (s, signed) = app
         .post_json(

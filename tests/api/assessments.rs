@@ -33,19 +33,6 @@ async fn staff(app: &TestApp) -> Staff {
     }
 }
 
-async fn put_json(app: &TestApp, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
-    let resp = app
-        .http
-        .put(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .expect("PUT");
-    let status = resp.status();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 async fn new_patient(app: &TestApp, token: &str) -> String {
     let suffix = uuid::Uuid::new_v4().simple().to_string();
     let (s, p) = app
@@ -149,7 +136,8 @@ async fn save(
 ) -> (StatusCode, Value) {
     let mut body = sections;
     body["version"] = json!(version);
-    put_json(app, &format!("/api/v1/assessments/{aid}"), token, &body).await
+    app.put_json(&format!("/api/v1/assessments/{aid}"), token, &body)
+        .await
 }
 
 /// Saves and expects success; returns the new version.
@@ -1681,7 +1669,9 @@ async fn bad_values_get_field_errors_and_change_nothing(app: TestApp) {
         ),
     ];
     for (body, field) in cases {
-        let (st, e) = put_json(&app, &format!("/api/v1/assessments/{aid}"), &s.dr, &body).await;
+        let (st, e) = app
+            .put_json(&format!("/api/v1/assessments/{aid}"), &s.dr, &body)
+            .await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body} → {e}");
         assert!(
             e["errors"][field].is_string(),
@@ -1764,7 +1754,7 @@ async fn only_the_practitioner_charts_and_the_front_desk_never_reads(app: TestAp
         assert_eq!(st, StatusCode::FORBIDDEN, "front desk GET {path}: {body}");
         assert!(body.get("plan").is_none() && body.get("diagnoses").is_none());
     }
-    let (st, _) = put_json(&app, &a, &s.desk, &pain).await;
+    let (st, _) = app.put_json(&a, &s.desk, &pain).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
     for path in [pa.clone(), format!("{a}/sign"), format!("{a}/addenda")] {
         let (st, _) = app
@@ -1783,7 +1773,7 @@ async fn only_the_practitioner_charts_and_the_front_desk_never_reads(app: TestAp
     assert_eq!(rec["diagnoses"][0]["code"], "M54.50");
     let (st, list) = app.get_json(&pa, &at).await;
     assert_eq!(st, StatusCode::OK, "{list}");
-    let (st, _) = put_json(&app, &a, &at, &pain).await;
+    let (st, _) = app.put_json(&a, &at, &pain).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
     for path in [pa.clone(), format!("{a}/sign"), format!("{a}/addenda")] {
         let (st, _) = app.post_json(&path, Some(&at), &json!({"body": "x"})).await;
@@ -1793,7 +1783,7 @@ async fn only_the_practitioner_charts_and_the_front_desk_never_reads(app: TestAp
     // Another practitioner reads, but does not edit or sign someone else's record.
     let rec = get_assessment(&app, &ct, &aid).await;
     assert_eq!(rec["practitioner_id"], s.dr_user.id.as_str());
-    let (st, _) = put_json(&app, &a, &ct, &pain).await;
+    let (st, _) = app.put_json(&a, &ct, &pain).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
     let (st, _) = sign(&app, &ct, &aid, &json!({})).await;
     assert_eq!(st, StatusCode::FORBIDDEN);

@@ -5,7 +5,7 @@
 use clinic::domain::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::audit::verify_cli;
 use crate::helpers::{TestApp, csrf_in};
@@ -124,17 +124,6 @@ async fn new_patient(app: &TestApp, token: &str) -> String {
     p["id"].as_str().unwrap().to_owned()
 }
 
-async fn put_json(app: &TestApp, path: &str, token: &str, body: &Value) -> StatusCode {
-    app.http
-        .put(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
-
 async fn refused_requests_leave_one_denied_row_each(app: TestApp) {
     let desk_user = app.create_user(Role::FrontDesk).await;
     let dr_user = app.create_user(Role::Practitioner).await;
@@ -189,15 +178,15 @@ async fn refused_requests_leave_one_denied_row_each(app: TestApp) {
     );
 
     // The record check: another practitioner may read the record but not save or sign
-    // it. The path names the assessment only, so the row has no patient.
+    // it. The path names the assessment only; the row is under its patient.
     let row = one_denied_row(&app, "a colleague saves", async {
-        put_json(
-            &app,
+        app.put_json(
             &format!("/api/v1/assessments/{aid}"),
             &colleague,
             &json!({"version": version, "pain": {"nprs": 3}}),
         )
         .await
+        .0
     })
     .await;
     assert_eq!(row.actor_id.as_deref(), Some(colleague_user.id.as_str()));

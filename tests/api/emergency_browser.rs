@@ -74,7 +74,8 @@ async fn click_and_wait(c: &Client, css: &str, what: &str) {
     }
 }
 
-async fn sign_in(app: &TestApp, c: &Client, user: &TestUser) {
+/// Signs in through the login page and waits until it has left it.
+pub async fn sign_in(app: &TestApp, c: &Client, user: &TestUser) {
     c.goto(&app.url("/login")).await.unwrap();
     c.find(Locator::Css("#email"))
         .await

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::axe::assert_accessible;
 use crate::browser::{chromium, screenshot};
-use crate::emergency_browser::{fits_the_screen, js};
+use crate::emergency_browser::{fits_the_screen, js, sign_in};
 use crate::helpers::{Backend, TestApp};
 use crate::intake_answers::every_question_answered;
 
@@ -50,29 +50,7 @@ async fn eight_flags_on_the_tablet(backend: Backend) {
         return;
     };
     let c = &tablet.client;
-    c.goto(&app.url("/login")).await.unwrap();
-    c.find(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys(&dr.email)
-        .await
-        .unwrap();
-    c.find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(&dr.password)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form[action='/login'] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_url(&url::Url::parse(&app.url("/")).unwrap())
-        .await
-        .ok();
+    sign_in(&app, c, &dr).await;
     c.goto(&app.url(&format!("/patients/{pid}"))).await.unwrap();
     let banner = c
         .find(Locator::Css(".flag-banner"))

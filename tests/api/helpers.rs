@@ -448,6 +448,20 @@ impl TestApp {
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
+    /// `PUT` a JSON body with a bearer token: the status and the JSON answer.
+    pub async fn put_json(&self, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
+        let resp = self
+            .http
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("PUT");
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
     /// A browser: keeps cookies, does not follow redirects.
     pub fn browser(&self) -> Browser {
         Browser {

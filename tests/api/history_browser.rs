@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::axe::assert_accessible;
 use crate::browser::{chromium, screenshot};
-use crate::emergency_browser::{fits_the_screen, js};
+use crate::emergency_browser::{fits_the_screen, js, sign_in};
 use crate::helpers::{Backend, TestApp};
 use crate::intake_answers::every_question_answered;
 
@@ -126,21 +126,7 @@ async fn a_newer_form_on_the_tablet(backend: Backend) {
         return;
     };
     let c = &tablet.client;
-    c.goto(&app.url("/login")).await.unwrap();
-    c.find(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys(&dr.email)
-        .await
-        .unwrap();
-    c.find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(&dr.password)
-        .await
-        .unwrap();
-    tap(c, "form[action='/login'] button[type=submit]").await;
-    wait_for_text(c, "Sign out").await;
+    sign_in(&app, c, &dr).await;
 
     let workspace = app.url(&format!("/patients/{pid}/assessments/{aid}"));
     c.goto(&workspace).await.unwrap();

@@ -32,19 +32,6 @@ async fn clinic(app: &TestApp) -> Clinic {
     }
 }
 
-async fn put_json(app: &TestApp, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
-    let resp = app
-        .http
-        .put(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .expect("PUT");
-    let status = resp.status();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 async fn page(b: &Browser, path: &str) -> String {
     let (status, html) = b.get_html(path).await;
     assert_eq!(status, StatusCode::OK, "{path}");
@@ -94,7 +81,9 @@ async fn start(app: &TestApp, c: &Clinic, pid: &str) -> (String, i64) {
 async fn save(app: &TestApp, c: &Clinic, aid: &str, version: i64, sections: Value) -> Value {
     let mut body = sections.clone();
     body["version"] = json!(version);
-    let (s, v) = put_json(app, &format!("/api/v1/assessments/{aid}"), &c.dr, &body).await;
+    let (s, v) = app
+        .put_json(&format!("/api/v1/assessments/{aid}"), &c.dr, &body)
+        .await;
     assert_eq!(s, StatusCode::OK, "{sections} → {v}");
     v
 }
@@ -450,13 +439,13 @@ async fn findings_nobody_set_stay_not_recorded(app: TestApp) {
     );
 
     // An unknown key is refused by name, as input.
-    let (s, e) = put_json(
-        &app,
-        &format!("/api/v1/assessments/{aid}"),
-        &c.dr,
-        &json!({"version": rec["version"], "palpation": [{"segment": "T9", "colour": "red"}]}),
-    )
-    .await;
+    let (s, e) = app
+        .put_json(
+            &format!("/api/v1/assessments/{aid}"),
+            &c.dr,
+            &json!({"version": rec["version"], "palpation": [{"segment": "T9", "colour": "red"}]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert!(e["errors"]["palpation[0].colour"].is_string(), "{e}");
 }
