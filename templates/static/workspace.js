@@ -1,24 +1,52 @@
 // The assessment workspace: saves each section as you go, shows errors next to their
-// fields, keeps what was typed when someone else saved first, and gives the keyboard
-// shortcuts. Each section form is read into the JSON the API takes (data-key names a
-// field, data-row a row of a list, data-const the row's fixed codes, data-when the
-// fields that make a row worth sending) and posted with the draft's version.
+// fields, keeps what was typed when someone else saved first, updates the page in place
+// (no reloads while charting) and gives the keyboard shortcuts. Each section form is read
+// into the JSON the API takes (data-key names a field, data-row a row of a list,
+// data-const the row's fixed codes, data-when the fields that make a row worth sending)
+// and posted with the draft's version.
+//
+// Other scripts (palpation.js, plan.js) only set the section's controls and fire a
+// bubbling "change"; this file sends it. After each save it fires `ws:saved`
+// {section, body} on document, and after it replaced parts of the page with the
+// server's current rendering, `ws:swapped` {sections: [ids]}.
 (function () {
   "use strict";
   var ws = document.querySelector(".ws");
   if (!ws || ws.dataset.editable !== "true") return;
-  var id = ws.dataset.assessment;
   var versionEl = document.getElementById("ws-version");
   var csrf = document.getElementById("ws-csrf").value;
-  var status = document.getElementById("ws-status");
   var queue = [];
   var busy = false;
   var timers = {};
   var flagCount = Number(ws.dataset.flags || "0");
+  // Sections whose last save was refused, with the reason: they stay marked until fixed.
+  var unsaved = {};
+  var storeKey = "ws-unsaved:" + ws.dataset.assessment + ":";
 
+  function status() { return document.getElementById("ws-status"); }
   function say(text, kind) {
-    status.textContent = text;
-    status.className = "ws-status" + (kind ? " ws-status-" + kind : "");
+    var el = status();
+    if (!el) return;
+    el.textContent = text;
+    el.className = "ws-status" + (kind ? " ws-status-" + kind : "");
+  }
+  function sectionName(code) {
+    var link = document.querySelector('.ws-index a[href="#' + code + '"]');
+    return link ? link.getAttribute("title") || code : code;
+  }
+  // The status line never hides a refused section behind a later success.
+  function sayState(done) {
+    var open = Object.keys(unsaved);
+    if (open.length) {
+      say("Not saved: " + open.map(sectionName).join(", ") + " (see the message by the field)", "warn");
+    } else {
+      say(done, "ok");
+    }
+  }
+
+  function setVersion(v) {
+    versionEl.value = String(v);
+    document.querySelectorAll('input[name="version"]').forEach(function (i) { i.value = String(v); });
   }
 
   function value(el) {
@@ -123,7 +151,7 @@
     p.textContent = "Someone else saved this assessment after you opened it. Nothing of yours was saved, and what you typed is still here. ";
     var mine = document.createElement("button");
     mine.type = "button";
-        mine.textContent = "Save my version of this section (replaces theirs)";
+    mine.textContent = "Save my version of this section (replaces theirs)";
     mine.addEventListener("click", function () {
       versionEl.value = String(current);
       enqueue(form);
@@ -136,6 +164,62 @@
     p.appendChild(document.createTextNode(" "));
     p.appendChild(theirs);
     box.appendChild(p);
+  }
+
+  // ---- What a refused section keeps: the mark in the rail, and what was typed, so a
+  // reload brings it back (and sends it again) rather than losing it silently.
+  function controls(form) { return form.querySelectorAll("[data-key]"); }
+  function remember(form) {
+    var values = Array.prototype.map.call(controls(form), function (el) {
+      return el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
+    });
+    try { sessionStorage.setItem(storeKey + form.dataset.section, JSON.stringify(values)); } catch (e) { /* private mode: the mark still shows */ }
+  }
+  function forget(section) {
+    try { sessionStorage.removeItem(storeKey + section); } catch (e) { /* nothing kept */ }
+  }
+  function markRail() {
+    document.querySelectorAll(".ws-index a").forEach(function (a) {
+      var code = a.getAttribute("href").slice(1);
+      var bad = Object.prototype.hasOwnProperty.call(unsaved, code);
+      a.classList.toggle("unsaved", bad);
+      var flag = a.querySelector(".unsaved-mark");
+      if (bad && !flag) {
+        flag = document.createElement("span");
+        flag.className = "unsaved-mark";
+        flag.textContent = " not saved";
+        a.appendChild(flag);
+      } else if (!bad && flag) {
+        flag.remove();
+      }
+    });
+  }
+  function refused(form, message) {
+    unsaved[form.dataset.section] = message;
+    remember(form);
+    markRail();
+  }
+  function accepted(form) {
+    delete unsaved[form.dataset.section];
+    forget(form.dataset.section);
+    markRail();
+  }
+  function restore() {
+    document.querySelectorAll("form.ws-section").forEach(function (form) {
+      var raw = null;
+      try { raw = sessionStorage.getItem(storeKey + form.dataset.section); } catch (e) { raw = null; }
+      if (!raw) return;
+      var values = JSON.parse(raw);
+      var els = controls(form);
+      if (!Array.isArray(values) || values.length !== els.length) return forget(form.dataset.section);
+      els.forEach(function (el, i) {
+        if (el.type === "checkbox" || el.type === "radio") el.checked = values[i] === true;
+        else el.value = values[i];
+      });
+      unsaved[form.dataset.section] = "kept from before the reload";
+      enqueue(form);
+    });
+    markRail();
   }
 
   // "Before signing", as the server says after each save (never stale).
@@ -161,22 +245,102 @@
   }
 
   // "% of normal" as the degrees are typed, rounded as the server rounds it.
-  document.querySelectorAll('#rom input[data-key="degrees"]').forEach(function (input) {
-    input.addEventListener("input", function () {
-      var cell = input.closest("tr").querySelector("[data-percent]");
-      var normal = Number(input.dataset.normal);
-      var deg = input.value.trim() === "" ? NaN : Number(input.value);
-      if (!cell) return;
-      cell.textContent = normal > 0 && Number.isInteger(deg) && deg >= 0
-        ? Math.floor((deg * 100 + Math.floor(normal / 2)) / normal) + "%"
-        : "";
-    });
+  document.addEventListener("input", function (e) {
+    var input = e.target;
+    if (!input.matches('#rom input[data-key="degrees"]')) return;
+    var cell = input.closest("tr").querySelector("[data-percent]");
+    var normal = Number(input.dataset.normal);
+    var deg = input.value.trim() === "" ? NaN : Number(input.value);
+    if (!cell) return;
+    cell.textContent = normal > 0 && Number.isInteger(deg) && deg >= 0
+      ? Math.floor((deg * 100 + Math.floor(normal / 2)) / normal) + "%"
+      : "";
   });
+
+  // PART as the palpation findings are chosen: pain (tenderness ≥ I), asymmetry
+  // (alignment not normal), range (motion not normal), tissue (tone not normal or
+  // swelling); two of
+  // four with A or R is a subluxation on exam. The server's figure replaces it on save.
+  document.addEventListener("change", function (e) {
+    var row = e.target.closest && e.target.closest("#palpation [data-row]");
+    if (!row) return;
+    var cell = row.querySelector("[data-part]");
+    if (!cell) return;
+    function v(k) { var el = row.querySelector('select[data-key="' + k + '"]'); return el ? el.value : ""; }
+    var p = v("tenderness") !== "" && Number(v("tenderness")) > 0;
+    var a = v("alignment") !== "" && v("alignment") !== "normal";
+    var r = v("motion") !== "" && v("motion") !== "normal";
+    var t = (v("tone") !== "" && v("tone") !== "normal") || (v("swelling") !== "" && v("swelling") !== "none");
+    var letters = (p ? "P" : "") + (a ? "A" : "") + (r ? "R" : "") + (t ? "T" : "");
+    var sub = [p, a, r, t].filter(Boolean).length >= 2 && (a || r);
+    cell.textContent = letters + (sub ? " ✔" : "");
+    cell.classList.toggle("part-sub", sub);
+  });
+
+  function tickRail(section) {
+    var link = document.querySelector('.ws-index a[href="#' + section + '"]');
+    if (link && !link.classList.contains("done")) {
+      link.classList.add("done");
+      var tick = document.createElement("span");
+      tick.className = "tick";
+      tick.setAttribute("aria-label", "charted");
+      tick.textContent = " ✓";
+      link.insertBefore(tick, link.querySelector(".unsaved-mark"));
+    }
+  }
+
+  // ---- In place: parts of the page are replaced by the server's current rendering of
+  // the workspace, so what the flags say and allow is always the server's decision.
+  var followsFlags = ["ws-flags", "allowed", "ws-blockers"];
+  function swapFrom(html, ids) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var fresh = doc.querySelector(".ws");
+    if (!fresh || fresh.dataset.assessment !== ws.dataset.assessment) return false;
+    var swapped = [];
+    ids.concat(Array.prototype.map.call(doc.querySelectorAll("[data-follows-flags][id]"), function (el) { return el.id; }))
+      .forEach(function (id) {
+        var n = doc.getElementById(id);
+        var old = document.getElementById(id);
+        if (n && old && swapped.indexOf(id) < 0) {
+          // A list the practitioner had open stays open.
+          var opened = Array.prototype.map.call(old.querySelectorAll("details"), function (d) { return d.open; });
+          var copy = document.importNode(n, true);
+          copy.querySelectorAll("details").forEach(function (d, i) { if (opened[i]) d.open = true; });
+          old.replaceWith(copy);
+          swapped.push(id);
+        }
+      });
+    var v = doc.getElementById("ws-version");
+    if (v) setVersion(v.value);
+    flagCount = Number(fresh.dataset.flags || "0");
+    ws.dataset.flags = String(flagCount);
+    markRail();
+    pinHeight();
+    document.dispatchEvent(new CustomEvent("ws:swapped", { detail: { sections: swapped } }));
+    return true;
+  }
+  function refresh(ids) {
+    return fetch(location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) { if (html) swapFrom(html, ids); })
+      .catch(function () { /* the next save tries again */ });
+  }
+  // Posts a plain form and shows the page it leads to; false if that page is not this
+  // workspace (a form that came back with a mistake shows on its own page).
+  function postInPlace(form, ids) {
+    return fetch(form.getAttribute("action"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html" },
+      body: new URLSearchParams(new FormData(form)).toString()
+    }).then(function (r) {
+      return r.text().then(function (html) { return r.ok && swapFrom(html, ids) ? html : null; });
+    });
+  }
 
   function afterSave(form, body) {
     showBlockers(body.sign_blockers);
-    versionEl.value = String(body.version);
-    document.querySelectorAll('input[name="version"]').forEach(function (i) { i.value = String(body.version); });
+    setVersion(body.version);
     (body.part || []).forEach(function (p) {
       var cell = document.querySelector('[data-part="' + p.segment + '"]');
       if (cell) {
@@ -184,15 +348,8 @@
         cell.classList.toggle("part-sub", p.subluxation);
       }
     });
-        var link = document.querySelector('.ws-index a[href="#' + form.dataset.section + '"]');
-    if (link && !link.classList.contains("done")) {
-      link.classList.add("done");
-      var tick = document.createElement("span");
-      tick.className = "tick";
-      tick.setAttribute("aria-label", "charted");
-      tick.textContent = " ✓";
-      link.appendChild(tick);
-    }
+    accepted(form);
+    tickRail(form.dataset.section);
     if (form.dataset.section === "history") {
       form.querySelectorAll("[data-row]").forEach(function (row) {
         var sel = row.querySelector('select[data-key="status"]');
@@ -203,13 +360,15 @@
         tag.className = "tag" + (sel.value === "verified" ? " tag-ok" : sel.value === "corrected" ? " tag-warn" : "");
       });
     }
-    if (body.flags_count !== flagCount && queue.length === 0) {
-      // A finding raised (or the plan now meets) a flag: show the banner at once.
-      say("A finding raised a flag: reloading to show it…", "warn");
-      location.reload();
-      return;
+    document.dispatchEvent(new CustomEvent("ws:saved", { detail: { section: form.dataset.section, body: body } }));
+    if (body.flags_count !== flagCount) {
+      // A finding raised a flag (or a flag changed): show the strip and what the flags
+      // allow now, without a reload.
+      flagCount = body.flags_count;
+      sayState("Saved · the flags changed: see the strip above");
+      return refresh(followsFlags);
     }
-    say("Saved · version " + body.version, "ok");
+    sayState("Saved · version " + body.version);
   }
 
   function send(form) {
@@ -219,7 +378,7 @@
     data.set("version", versionEl.value);
     data.set("data", JSON.stringify(c[0]));
     say("Saving…");
-        return fetch(form.getAttribute("action"), {
+    return fetch(form.getAttribute("action"), {
       method: "POST",
       credentials: "same-origin",
       // A redirect here means the session ended (to /login): never follow it.
@@ -227,7 +386,8 @@
       headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
       body: data.toString()
     }).then(function (r) {
-            if (r.type === "opaqueredirect" || r.status === 401) {
+      if (r.type === "opaqueredirect" || r.status === 401) {
+        refused(form, "session ended");
         return say("Not saved: your session ended. Sign in again in another tab, then change any field here to save (what you typed is still on this page).", "warn");
       }
       return r.json().catch(function () { return {}; }).then(function (body) {
@@ -235,17 +395,20 @@
         if (r.ok) return afterSave(form, body);
         if (r.status === 409 && body.current_version) {
           conflictBox(form, body.current_version);
+          refused(form, "someone else saved first");
           return say("Not saved: someone else saved first.", "warn");
         }
         if (r.status === 422) {
           Object.keys(body.errors || {}).forEach(function (k) { showError(form, c[1], k, body.errors[k]); });
-          return say("Not saved: check the highlighted fields in " + form.dataset.section + ".", "warn");
+          refused(form, "check the highlighted fields");
+          return sayState("");
         }
-        
         form.querySelector(".ws-errors").textContent = body.error || "Not saved.";
-        say("Not saved.", "warn");
+        refused(form, body.error || "not saved");
+        sayState("");
       });
     }).catch(function () {
+      refused(form, "no connection");
       say("Not saved: no connection. Your entries are kept; they will be sent with the next change.", "warn");
     });
   }
@@ -260,6 +423,14 @@
   function enqueue(form) {
     if (queue.indexOf(form) < 0) queue.push(form);
     pump();
+  }
+
+  function flush() {
+    Object.keys(timers).forEach(function (k) {
+      clearTimeout(timers[k]); delete timers[k];
+      var f = document.getElementById(k);
+      if (f) enqueue(f);
+    });
   }
 
   function idle() {
@@ -278,100 +449,144 @@
     timers[key] = setTimeout(function () { delete timers[key]; enqueue(form); }, delay);
   }
 
-  document.querySelectorAll("form.ws-section").forEach(function (form) {
-    form.addEventListener("change", function () { schedule(form, 150); });
-    form.addEventListener("input", function (e) {
-      if (e.target.matches("input:not([type=checkbox]):not([type=radio]), textarea")) schedule(form, 900);
-    });
-    form.addEventListener("submit", function (e) { e.preventDefault(); enqueue(form); });
+  // Sections are found from the event, so a section replaced in place keeps saving.
+  function sectionOf(el) { return el && el.closest ? el.closest("form.ws-section") : null; }
+  document.addEventListener("change", function (e) {
+    var form = sectionOf(e.target);
+    if (form) schedule(form, 150);
   });
-
-  // "All normal": the plain forms are moved next to their section's heading; before one
-  // is sent, pending saves finish and it carries the latest version.
-  document.querySelectorAll("form.ws-normal").forEach(function (f) {
-    var head = document.querySelector("#" + f.dataset.for + " .ws-section-head");
-    if (head) head.appendChild(f);
-    f.addEventListener("submit", function (e) {
+  document.addEventListener("input", function (e) {
+    var form = sectionOf(e.target);
+    if (!form) return;
+    // Typing a correction is correcting the item: one tap fewer, and never "verified"
+    // beside a correction.
+    if (e.target.matches('#history input[data-key="correction"]') && e.target.value.trim() !== "") {
+      var sel = e.target.closest("[data-row]").querySelector('select[data-key="status"]');
+      if (sel && sel.value !== "corrected") sel.value = "corrected";
+    }
+    if (e.target.matches("input:not([type=checkbox]):not([type=radio]), textarea")) schedule(form, 900);
+  });
+  // Enter (Go on a tablet keyboard) saves the field and moves to the same field of the
+  // next row, as in a spreadsheet: never a submit of something else.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    var el = e.target;
+    var form = sectionOf(el);
+    if (!form || !el.matches("input[data-key]:not([type=checkbox]):not([type=radio])")) return;
+    e.preventDefault();
+    schedule(form, 0);
+    var row = el.closest("[data-row]");
+    var next = row && row.nextElementSibling;
+    while (next) {
+      var target = next.querySelector('input[data-key="' + el.dataset.key + '"]:not([disabled])');
+      if (target) { target.focus(); if (target.select) target.select(); return; }
+      next = next.nextElementSibling;
+    }
+  });
+  document.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (f.matches("form.ws-section")) {
       e.preventDefault();
-      Object.keys(timers).forEach(function (k) {
-        clearTimeout(timers[k]); delete timers[k];
-        enqueue(document.getElementById(k));
-      });
+      enqueue(f);
+    } else if (f.matches("form.ws-normal")) {
+      // "All normal": pending saves finish first, then the server fills the section and
+      // the section (with the flags it may raise) is shown in place.
+      e.preventDefault();
+      flush();
+      idle().then(function () {
+        f.querySelector('input[name="version"]').value = versionEl.value;
+        say("Saving…");
+        return postInPlace(f, [f.dataset.for, "ws-index"].concat(followsFlags));
+      }).then(function (html) {
+        if (html === null) return HTMLFormElement.prototype.submit.call(f);
+        accepted(document.getElementById(f.dataset.for));
+        sayState("Saved as all normal: " + sectionName(f.dataset.for));
+      }).catch(function () { say("Not saved: no connection.", "warn"); });
+    } else if (f.matches("#ws-flags form, #ws-pin-form")) {
+      // A flag decision or "Review this form": done in place; a mistake in a flag's
+      // form is shown on the flag's own page, as without the script.
+      e.preventDefault();
+      var pin = f.id === "ws-pin-form";
+      flush();
+      idle().then(function () {
+        var v = f.querySelector('input[name="version"]');
+        if (v) v.value = versionEl.value;
+        say("Saving…");
+        return postInPlace(f, pin ? ["history", "ws-index"].concat(followsFlags) : followsFlags);
+      }).then(function (html) {
+        if (html === null) return HTMLFormElement.prototype.submit.call(f);
+        sayState(pin ? "The history review now reads the newest pre-visit form; answers that changed are to be reviewed again." : "Flag updated.");
+        var strip = document.querySelector("#ws-flags summary");
+        if (!pin && strip) strip.focus({ preventScroll: true });
+      }).catch(function () { say("Not saved: no connection.", "warn"); });
+    } else if (f.matches("form.ws-sign")) {
+      e.preventDefault();
+      flush();
       idle().then(function () {
         f.querySelector('input[name="version"]').value = versionEl.value;
         HTMLFormElement.prototype.submit.call(f);
       });
-    });
+    }
   });
 
-  // "Review this form" (re-pin the history) carries the latest version too.
-  var pin = document.getElementById("ws-pin-form");
-  if (pin) pin.addEventListener("submit", function (e) {
-    e.preventDefault();
-    idle().then(function () {
-      pin.querySelector('input[name="version"]').value = versionEl.value;
-      HTMLFormElement.prototype.submit.call(pin);
-    });
-  });
-
-  var confirmAll = document.querySelector(".ws-confirm-all");
-  if (confirmAll) confirmAll.addEventListener("click", function () {
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest || !e.target.closest(".ws-confirm-all")) return;
     var form = document.getElementById("history");
     form.querySelectorAll('select[data-key="status"]').forEach(function (s) { if (!s.value) s.value = "verified"; });
     enqueue(form);
   });
 
-  var sign = document.querySelector("form.ws-sign");
-  if (sign) sign.addEventListener("submit", function (e) {
-    e.preventDefault();
-    idle().then(function () {
-      sign.querySelector('input[name="version"]').value = versionEl.value;
-      HTMLFormElement.prototype.submit.call(sign);
-    });
+  // Escape closes the open flag list.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var open = document.querySelector("#ws-flags details[open]");
+    if (open) { open.open = false; open.querySelector("summary").focus(); }
   });
 
   // Keyboard: Alt+1…9 sections, Alt+0 signing, Alt+N "all normal" for the section in view
   // (not for tests, whose screening sets are chosen by name).
-  var order = Array.prototype.map.call(document.querySelectorAll(".ws-index a"), function (a) {
-    return a.getAttribute("href").slice(1);
-  });
+  function order() {
+    return Array.prototype.map.call(document.querySelectorAll(".ws-index a"), function (a) {
+      return a.getAttribute("href").slice(1);
+    });
+  }
   function current() {
     var best = null;
     document.querySelectorAll("form.ws-section").forEach(function (f) {
       if (f.getBoundingClientRect().top < window.innerHeight / 2) best = f;
     });
-    var focused = document.activeElement && document.activeElement.closest("form.ws-section");
-    return focused || best;
+    return sectionOf(document.activeElement) || best;
   }
   function go(target) {
     var el = document.getElementById(target);
     if (!el) return;
     el.scrollIntoView({ block: "start" });
-    var first = el.querySelector("select:not([disabled]), input:not([type=hidden]):not([disabled]), textarea, button");
+    // The first field, never the "all normal" button: a reflex Space must not fill it.
+    var first = el.querySelector("[data-key]:not([disabled]):not([type=hidden])") ||
+      el.querySelector("select:not([disabled]), input:not([type=hidden]):not([disabled]), textarea, button:not(.ws-normal-btn)");
     if (first) first.focus({ preventScroll: true });
   }
   document.addEventListener("keydown", function (e) {
     if (!e.altKey || e.ctrlKey || e.metaKey) return;
     if (/^Digit[0-9]$/.test(e.code)) {
       var n = Number(e.code.slice(5));
-      var target = n === 0 ? "sign" : order[n - 1];
+      var target = n === 0 ? "sign" : order()[n - 1];
       if (target) { e.preventDefault(); go(target); }
     } else if (e.code === "KeyN") {
       var f = current();
       // Tests have several named screening sets: Alt+N does not guess which.
-      var btn = f && document.querySelector('form.ws-normal[data-for="' + f.dataset.section + '"]:not([data-set]) button');
-      if (btn) { e.preventDefault(); btn.click(); }
+      var normal = f && document.querySelector('form.ws-normal[data-for="' + f.dataset.section + '"]:not([data-set])');
+      if (normal) { e.preventDefault(); normal.requestSubmit(); }
     }
   });
 
-    // Sections land just below the pinned flags and index, whatever their height.
-  var sticky = document.querySelector(".ws-sticky");
-  function pin() {
+  // Sections land just below the pinned bar, whatever its height.
+  function pinHeight() {
+    var sticky = document.querySelector(".ws-sticky");
     if (sticky) document.documentElement.style.setProperty("--ws-pinned", sticky.offsetHeight + 8 + "px");
   }
-  pin();
-  window.addEventListener("resize", pin);
-  var tray = document.querySelector(".ws-normals");
-  if (tray && !tray.querySelector("form")) tray.remove();
-  say("Changes save as you go.");
+  pinHeight();
+  window.addEventListener("resize", pinHeight);
+  restore();
+  if (Object.keys(unsaved).length === 0) say("Changes save as you go.");
 })();

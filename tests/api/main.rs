@@ -43,6 +43,7 @@ mod patient_pages;
 mod patients;
 mod practitioner_day;
 mod raw_http;
+mod realistic_exam;
 mod schema;
 mod sessions;
 mod signed_records;

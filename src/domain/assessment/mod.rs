@@ -58,6 +58,22 @@ code_list!(
 );
 
 impl Section {
+    /// The name in the workspace's slim section rail, where a tablet has room for
+    /// every section on one line.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Section::History => "History",
+            Section::Posture => "Posture",
+            Section::Rom => "ROM",
+            Section::Palpation => "Palpation",
+            Section::Tests => "Tests",
+            Section::Neuro => "Neuro",
+            Section::Pain => "Pain",
+            Section::Diagnoses => "Diagnoses",
+            Section::Plan => "Plan",
+        }
+    }
+
     /// Sections with an "all normal" shortcut.
     pub fn has_all_normal(self) -> bool {
         matches!(

@@ -8,7 +8,7 @@ use super::assessment::Opt;
 use super::flag_sources::describe;
 use crate::db::models::flag::FlagRow;
 use crate::domain::FieldErrors;
-use crate::domain::clinical::{FlagBasis, FlagLevel, ReferralMethod, Region};
+use crate::domain::clinical::{FlagBasis, FlagKind, FlagLevel, ReferralMethod, Region};
 use crate::services::flags::{FlagHistory, FlagRecord};
 
 /// One line of the flag banner.
@@ -18,6 +18,8 @@ pub struct BannerFlag {
     /// Emergency and urgent flags are shown so they cannot be overlooked.
     pub alarm: bool,
     pub code: String,
+    /// A red flag (not a contraindication): unacknowledged, it stops signing.
+    pub red_flag: bool,
     pub reason: String,
     pub acknowledged: bool,
     /// Why the rule fired and what matched: "Medicine list: Eliquis (apixaban, …)";
@@ -61,6 +63,7 @@ impl From<FlagRow> for BannerFlag {
             referral: None,
             work: None,
             level: f.level,
+            red_flag: f.kind == FlagKind::RedFlag.as_str(),
             code: f.code.replace('_', " "),
             reason: f.reason,
             acknowledged: f.status == "acknowledged",

@@ -15,6 +15,7 @@ use super::{Opt, s};
 use crate::domain::Role;
 use crate::domain::assessment::exam_tests::ScreeningSet;
 use crate::domain::assessment::{Section, icd10};
+use crate::domain::clinical::FlagLevel;
 use crate::services::assessments::{AssessmentRecord, HistoryNotice, PatientSummary};
 use crate::services::sessions::Principal;
 use crate::web::extract::CsrfToken;
@@ -28,6 +29,35 @@ pub struct HistoryLine {
     pub reported: String,
     pub status: &'static str,
     pub correction: String,
+}
+
+/// One link of the section rail.
+pub struct SectionLink {
+    pub code: &'static str,
+    pub short: &'static str,
+    pub label: &'static str,
+    pub charted: bool,
+}
+
+/// One "all normal" shortcut: a plain form outside the section forms (forms do not
+/// nest), submitted by a button in its section's heading through `form="…"`.
+pub struct NormalForm {
+    /// The form's id, `normal-posture` or `normal-tests-lumbar`.
+    pub id: String,
+    pub section: &'static str,
+    pub set: Option<&'static str>,
+    /// The button's words and its accessible name.
+    pub text: String,
+    pub aria: String,
+    /// What the button fills, shown beside it for the tests' named sets.
+    pub hint: Option<String>,
+}
+
+/// How many unresolved flags of one level, for the pinned strip: "2 Urgent".
+pub struct FlagCount {
+    pub level: &'static str,
+    pub n: usize,
+    pub words: &'static str,
 }
 
 pub struct AddendumLine {
@@ -44,13 +74,13 @@ pub struct WorkspacePage {
     a: AssessmentRecord,
     editable: bool,
     is_practitioner: bool,
-    sections: Vec<(&'static str, &'static str, bool, bool)>,
+    sections: Vec<SectionLink>,
+    normal_forms: Vec<NormalForm>,
     flags: Vec<BannerFlag>,
+    flag_counts: Vec<FlagCount>,
     history: Vec<HistoryLine>,
     history_intake: Option<String>,
     history_notices: Vec<HistoryNotice>,
-    /// The tests' screening sets: code, name, the tests it marks negative.
-    screening_sets: Vec<(&'static str, &'static str, String)>,
     /// Landed here from "Start" because this draft was open: offer a new visit.
     offer_new_visit: bool,
     /// Parts of the stored record this release cannot read, in words.
@@ -130,6 +160,72 @@ fn banner_flags(a: &AssessmentRecord, is_practitioner: bool, today: &str) -> Vec
         .collect()
 }
 
+/// Unresolved flags by level, most severe first, for the pinned strip.
+fn flag_counts(a: &AssessmentRecord) -> Vec<FlagCount> {
+    FlagLevel::ALL
+        .iter()
+        .map(|level| FlagCount {
+            level: level.as_str(),
+            n: a.flags
+                .iter()
+                .filter(|f| f.status != "resolved" && f.level == level.as_str())
+                .count(),
+            words: match level {
+                FlagLevel::Emergency => "emergency",
+                FlagLevel::Urgent => "urgent",
+                FlagLevel::Absolute => "contraindication",
+                FlagLevel::Relative => "relative",
+                FlagLevel::Precaution => "precaution",
+            },
+        })
+        .filter(|c| c.n > 0)
+        .collect()
+}
+
+/// The "all normal" shortcuts: one per section that has one, and one per named
+/// screening set for the tests (which are never filled all at once).
+fn normal_forms() -> Vec<NormalForm> {
+    let mut out = Vec::new();
+    for s in Section::ALL.iter().filter(|s| s.has_all_normal()) {
+        if *s == Section::Tests {
+            out.extend(ScreeningSet::ALL.iter().map(|set| NormalForm {
+                id: format!("normal-tests-{}", set.as_str()),
+                section: s.as_str(),
+                set: Some(set.as_str()),
+                text: format!("All negative: {}", set.label()),
+                aria: format!("All negative: {} ({})", set.label(), set.test_names()),
+                hint: Some(format!(
+                    "{}; tests already recorded stay as they are.",
+                    set.test_names()
+                )),
+            }));
+        } else {
+            out.push(NormalForm {
+                id: format!("normal-{}", s.as_str()),
+                section: s.as_str(),
+                set: None,
+                text: "All normal".into(),
+                aria: format!(
+                    "All normal: {} (fills only what is not yet recorded)",
+                    s.label()
+                ),
+                hint: None,
+            });
+        }
+    }
+    out
+}
+
+impl WorkspacePage {
+    /// The "all normal" buttons of one section's heading.
+    pub fn normals_for(&self, section: &str) -> Vec<&NormalForm> {
+        self.normal_forms
+            .iter()
+            .filter(|n| n.section == section)
+            .collect()
+    }
+}
+
 fn addendum_lines(a: &AssessmentRecord) -> Vec<AddendumLine> {
     a.addenda
         .iter()
@@ -178,15 +274,18 @@ pub fn build(
         is_practitioner,
         sections: Section::ALL
             .iter()
-            .map(|s| (s.as_str(), s.label(), c.is_charted(*s), s.has_all_normal()))
+            .map(|s| SectionLink {
+                code: s.as_str(),
+                short: s.short_label(),
+                label: s.label(),
+                charted: c.is_charted(*s),
+            })
             .collect(),
+        normal_forms: if editable { normal_forms() } else { Vec::new() },
+        flag_counts: flag_counts(&a),
         flags: banner_flags(&a, is_practitioner, &today),
         history: history_lines(&a),
         history_notices: a.history_notices(),
-        screening_sets: ScreeningSet::ALL
-            .iter()
-            .map(|s| (s.as_str(), s.label(), s.test_names()))
-            .collect(),
         offer_new_visit: draft_open && is_practitioner,
         unreadable: a.unreadable_lines(),
         history_intake: a
