@@ -5,7 +5,7 @@
 // data-const the row's fixed codes, data-when the fields that make a row worth sending)
 // and posted with the draft's version.
 //
-// Other scripts (palpation.js, plan.js) only set the section's controls and fire a
+// Other scripts (palpation.js) only set the section's controls and fire a
 // bubbling "change"; this file sends it. After each save it fires `ws:saved`
 // {section, body} on document, and after it replaced parts of the page with the
 // server's current rendering, `ws:swapped` {sections: [ids]}.
@@ -361,14 +361,20 @@
       });
     }
     document.dispatchEvent(new CustomEvent("ws:saved", { detail: { section: form.dataset.section, body: body } }));
+    // Parts drawn from this section elsewhere on the page (data-follows="palpation …",
+    // the spine picture say) are redrawn by the server too.
+    var follows = Array.prototype.map.call(
+      document.querySelectorAll('[data-follows~="' + form.dataset.section + '"][id]'),
+      function (el) { return el.id; });
     if (body.flags_count !== flagCount) {
       // A finding raised a flag (or a flag changed): show the strip and what the flags
       // allow now, without a reload.
       flagCount = body.flags_count;
       sayState("Saved · the flags changed: see the strip above");
-      return refresh(followsFlags);
+      return refresh(followsFlags.concat(follows));
     }
     sayState("Saved · version " + body.version);
+    if (follows.length) return refresh(follows);
   }
 
   function send(form) {
@@ -475,13 +481,10 @@
     if (!form || !el.matches("input[data-key]:not([type=checkbox]):not([type=radio])")) return;
     e.preventDefault();
     schedule(form, 0);
-    var row = el.closest("[data-row]");
-    var next = row && row.nextElementSibling;
-    while (next) {
-      var target = next.querySelector('input[data-key="' + el.dataset.key + '"]:not([disabled])');
-      if (target) { target.focus(); if (target.select) target.select(); return; }
-      next = next.nextElementSibling;
-    }
+    // The next row in the section's reading order, even across tables (the ROM regions).
+    var same = Array.prototype.slice.call(form.querySelectorAll('[data-row] input[data-key="' + el.dataset.key + '"]:not([disabled])'));
+    var target = same[same.indexOf(el) + 1];
+    if (target) { target.focus(); if (target.select) target.select(); }
   });
   document.addEventListener("submit", function (e) {
     var f = e.target;

@@ -4,7 +4,9 @@
 //! check).
 
 use super::history::{HistoryCheck, PLAIN_ITEMS};
-use crate::domain::clinical::questions::{condition_question, red_flag_question};
+use crate::domain::clinical::questions::{
+    condition_name, condition_question, red_flag_name, red_flag_question,
+};
 use crate::domain::clinical::{ConditionCode, RedFlagCode};
 use crate::domain::intake::{IntakeInput, PainArea, PainPattern, PainQuality};
 
@@ -52,6 +54,20 @@ pub fn label(item: &str) -> String {
     }
     // An item of a form no longer asked: shown by its code.
     item.to_owned()
+}
+
+/// A yes/no question's short name for the compact list of answers "No": the condition
+/// or red flag itself ("Osteoporosis"), the full question stays its `label`.
+pub fn short_label(item: &str) -> Option<&'static str> {
+    if let Some(c) = item
+        .strip_prefix("conditions.")
+        .and_then(ConditionCode::parse)
+    {
+        return Some(condition_name(c));
+    }
+    item.strip_prefix("red_flags.")
+        .and_then(RedFlagCode::parse)
+        .map(red_flag_name)
 }
 
 /// What the patient answered for a history item, in words ("" when not answered).

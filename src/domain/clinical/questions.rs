@@ -79,3 +79,56 @@ pub fn red_flag_question(r: R) -> &'static str {
         }
     }
 }
+
+/// A condition's short name, for lists where the whole question does not fit (the
+/// history review's answers "No"); the question stays the words of record.
+pub fn condition_name(c: C) -> &'static str {
+    match c {
+        C::Osteoporosis => "Osteoporosis",
+        C::RecentFracture => "Recent fracture",
+        C::DiscHerniation => "Disc herniation",
+        C::RheumatoidArthritis => "Rheumatoid arthritis",
+        C::AnkylosingSpondylitis => "Ankylosing spondylitis",
+        C::SpinalSurgery => "Spinal surgery",
+        C::Cancer => "Cancer",
+        C::Anticoagulants => "Blood thinners",
+        C::BleedingDisorder => "Bleeding disorder",
+        C::LongTermSteroids => "Long-term steroids",
+        C::StrokeOrTia => "Stroke or TIA",
+        C::NeckArteryProblem => "Neck artery problem",
+        C::Aneurysm => "Aneurysm",
+        C::ConnectiveTissueDisorder => "Connective tissue disorder",
+        C::DownSyndrome => "Down syndrome",
+        C::Pregnancy => "Pregnancy",
+        C::Spondylolisthesis => "Spondylolisthesis",
+        C::Pacemaker => "Pacemaker",
+        C::RecentSpinalSurgery => "Spinal surgery, last 12 weeks",
+    }
+}
+
+/// A red-flag question's short name (see [`condition_name`]).
+pub fn red_flag_name(r: R) -> &'static str {
+    match r {
+        R::BladderBowelChange => "Bladder or bowel change",
+        R::SaddleNumbness => "Saddle numbness",
+        R::BilateralLegSymptoms => "Symptoms in both legs",
+        R::ProgressiveWeakness => "Weakness getting worse",
+        R::NeckDizzinessVisionSpeech => "Dizziness, vision or speech (old question)",
+        R::SuddenSevereHeadache => "Sudden severe headache",
+        R::UnexplainedWeightLoss => "Unexplained weight loss",
+        R::FeverChills => "Fever or chills",
+        R::NightPain => "Pain at night",
+        R::RecentTrauma => "Recent accident or fall",
+        R::Immunosuppressed => "Weakened immune system",
+        R::NeckDizziness => "Dizziness with neck movement",
+        R::DoubleVision => "Double vision",
+        R::SpeechTrouble => "Trouble speaking",
+        R::SwallowingTrouble => "Trouble swallowing",
+        R::DropAttacks => "Drop attacks",
+        R::UnsteadyWalking => "Unsteady walking",
+        R::Nausea => "Nausea",
+        R::FaceNumbness => "Numb face",
+        R::DangerousMechanism => "High-energy injury",
+        R::InjectsDrugs => "Injects drugs",
+    }
+}

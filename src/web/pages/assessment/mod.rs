@@ -11,6 +11,7 @@
 //! - `pictures`: the spine map, the range-of-motion chart and the pain diagram (SVG).
 
 pub mod handlers;
+mod palpation_panel;
 pub mod pictures;
 pub mod summary;
 mod summary_sections;

@@ -3,9 +3,10 @@
 
 use askama::Template;
 
+use super::palpation_panel::{PalpationPanel, palpation_panel};
 use super::workspace_exam::{
-    NeuroLine, PalpationLine, PostureLine, RomLine, TestLine, neuro_lines, palpation_lines,
-    posture_lines, rom_lines, test_lines,
+    NeuroRow, PalpationLine, PostureLine, RomLine, TestGroup, neuro_lines, neuro_rows,
+    palpation_lines, posture_lines, rom_regions, test_groups,
 };
 use super::workspace_plan::{
     AllowedLine, DiagnosisLine, ExerciseLine, InterventionLine, advice_lines, allowed_lines,
@@ -14,8 +15,9 @@ use super::workspace_plan::{
 use super::{Opt, s};
 use crate::domain::Role;
 use crate::domain::assessment::exam_tests::ScreeningSet;
-use crate::domain::assessment::{Section, icd10};
+use crate::domain::assessment::{Section, history_items, icd10};
 use crate::domain::clinical::FlagLevel;
+use crate::domain::intake::PainArea;
 use crate::services::assessments::{AssessmentRecord, HistoryNotice, PatientSummary};
 use crate::services::sessions::Principal;
 use crate::web::extract::CsrfToken;
@@ -26,6 +28,8 @@ use crate::web::state::AppState;
 pub struct HistoryLine {
     pub item: String,
     pub label: String,
+    /// The condition's or red flag's own name, for the compact list of answers "No".
+    pub short: &'static str,
     pub reported: String,
     pub status: &'static str,
     pub correction: String,
@@ -46,6 +50,8 @@ pub struct NormalForm {
     pub id: String,
     pub section: &'static str,
     pub set: Option<&'static str>,
+    /// The tests' group the set belongs to ("Thoracolumbar"): its button sits there.
+    pub group: Option<&'static str>,
     /// The button's words and its accessible name.
     pub text: String,
     pub aria: String,
@@ -79,6 +85,7 @@ pub struct WorkspacePage {
     flags: Vec<BannerFlag>,
     flag_counts: Vec<FlagCount>,
     history: Vec<HistoryLine>,
+    history_no: Vec<HistoryLine>,
     history_intake: Option<String>,
     history_notices: Vec<HistoryNotice>,
     /// Landed here from "Start" because this draft was open: offer a new visit.
@@ -86,12 +93,13 @@ pub struct WorkspacePage {
     /// Parts of the stored record this release cannot read, in words.
     unreadable: Vec<String>,
     posture: Vec<PostureLine>,
-    rom: Vec<RomLine>,
+    rom_regions: Vec<(&'static str, Vec<RomLine>)>,
     palpation: Vec<PalpationLine>,
-    tests: Vec<TestLine>,
-    reflexes: Vec<NeuroLine>,
-    strength: Vec<NeuroLine>,
-    sensation: Vec<NeuroLine>,
+    palpation_panel: PalpationPanel,
+    test_groups: Vec<TestGroup>,
+    reflexes: Vec<NeuroRow>,
+    strength: Vec<NeuroRow>,
+    sensation: Vec<NeuroRow>,
     nprs: Vec<(u8, bool)>,
     pain_notes: String,
     diagnoses: Vec<DiagnosisLine>,
@@ -136,11 +144,34 @@ fn history_lines(a: &AssessmentRecord) -> Vec<HistoryLine> {
                 .as_ref()
                 .map(|c| s(&c.correction))
                 .unwrap_or_default(),
+            short: history_items::short_label(&h.key).unwrap_or(""),
             reported: h.reported,
             item: h.key,
             label: h.label,
         })
         .collect()
+}
+
+/// The areas the patient drew on the pre-visit form's pain diagram.
+fn pain_areas(a: &AssessmentRecord) -> Vec<PainArea> {
+    a.intake
+        .as_ref()
+        .map(|i| {
+            i.pain_regions
+                .iter()
+                .filter_map(|r| PainArea::parse(r))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The review in two parts: what needs reading (every plain item and every answer other
+/// than "No"), and the conditions and red flags answered "No", shown compactly, each
+/// still one tap from its check and correction.
+fn split_history(lines: Vec<HistoryLine>) -> (Vec<HistoryLine>, Vec<HistoryLine>) {
+    lines
+        .into_iter()
+        .partition(|h| h.short.is_empty() || h.reported != "No" || h.status == "corrected")
 }
 
 /// The banner's flags: with the decision forms for a practitioner, read-only for others.
@@ -192,6 +223,7 @@ fn normal_forms() -> Vec<NormalForm> {
                 id: format!("normal-tests-{}", set.as_str()),
                 section: s.as_str(),
                 set: Some(set.as_str()),
+                group: set.tests().first().map(|t| t.group()),
                 text: format!("All negative: {}", set.label()),
                 aria: format!("All negative: {} ({})", set.label(), set.test_names()),
                 hint: Some(format!(
@@ -204,6 +236,7 @@ fn normal_forms() -> Vec<NormalForm> {
                 id: format!("normal-{}", s.as_str()),
                 section: s.as_str(),
                 set: None,
+                group: None,
                 text: "All normal".into(),
                 aria: format!(
                     "All normal: {} (fills only what is not yet recorded)",
@@ -221,7 +254,15 @@ impl WorkspacePage {
     pub fn normals_for(&self, section: &str) -> Vec<&NormalForm> {
         self.normal_forms
             .iter()
-            .filter(|n| n.section == section)
+            .filter(|n| n.section == section && n.group.is_none())
+            .collect()
+    }
+
+    /// The "all negative" buttons of one group of tests.
+    pub fn normals_for_group(&self, group: &str) -> Vec<&NormalForm> {
+        self.normal_forms
+            .iter()
+            .filter(|n| n.group == Some(group))
             .collect()
     }
 }
@@ -247,6 +288,7 @@ pub fn build(
 ) -> WorkspacePage {
     let draft_open = notice.as_deref() == notice_text("draft_open").as_deref();
     let c = &a.content;
+    let (history, history_no) = split_history(history_lines(&a));
     let is_practitioner = principal.role == Role::Practitioner;
     let editable =
         is_practitioner && !a.is_signed() && a.row.practitioner_id == principal.user_id.as_str();
@@ -284,7 +326,8 @@ pub fn build(
         normal_forms: if editable { normal_forms() } else { Vec::new() },
         flag_counts: flag_counts(&a),
         flags: banner_flags(&a, is_practitioner, &today),
-        history: history_lines(&a),
+        history,
+        history_no,
         history_notices: a.history_notices(),
         offer_new_visit: draft_open && is_practitioner,
         unreadable: a.unreadable_lines(),
@@ -292,12 +335,13 @@ pub fn build(
             .intake_submitted_at
             .map(|t| t.format("%Y-%m-%d").to_string()),
         posture: posture_lines(c),
-        rom: rom_lines(c),
+        rom_regions: rom_regions(c),
         palpation: palpation_lines(c),
-        tests: test_lines(c),
-        reflexes,
-        strength,
-        sensation,
+        palpation_panel: palpation_panel(),
+        test_groups: test_groups(c, &pain_areas(&a)),
+        reflexes: neuro_rows(reflexes),
+        strength: neuro_rows(strength),
+        sensation: neuro_rows(sensation),
         nprs: {
             let cur = c.pain.as_ref().and_then(|x| x.nprs);
             (0..=10).map(|n| (n, cur == Some(n))).collect()

@@ -2,6 +2,7 @@
 //! tests and the neurological screen. Every choice is a vocabulary's code and label; a
 //! finding not recorded is an unselected choice ("not recorded").
 
+use super::pictures::segment_look;
 use super::{Opt, opts, s, side_opts};
 use crate::domain::assessment::AssessmentContent;
 use crate::domain::assessment::Side;
@@ -11,6 +12,7 @@ use crate::domain::assessment::palpation::{
 };
 use crate::domain::assessment::posture::{PostureArea, PostureFindingCode};
 use crate::domain::assessment::rom::{self, RomMethod};
+use crate::domain::intake::PainArea;
 
 pub struct PostureLine {
     pub area: &'static str,
@@ -25,6 +27,8 @@ pub struct RomLine {
     pub region: &'static str,
     pub motion: &'static str,
     pub label: String,
+    /// The motion alone ("Flexion"), under its region's caption.
+    pub motion_label: &'static str,
     pub normal: Option<u16>,
     pub degrees: String,
     pub percent: Option<u16>,
@@ -46,6 +50,37 @@ pub struct PalpationLine {
     pub swellings: Vec<Opt>,
     pub part: String,
     pub subluxation: bool,
+    /// How the spine picker draws it: the short name, the state's class (`st-…`), the
+    /// badge letter and the findings in words.
+    pub short: &'static str,
+    /// What the button says after its short name: the full name where it differs
+    /// (" (SI joint left)"), before the findings.
+    pub name_rest: String,
+    pub state: &'static str,
+    pub mark: String,
+    pub words: String,
+    /// The drawn width of the vertebra (`vb-c`, `vb-t`, `vb-l`) or the pelvis' and ribs'
+    /// own place (`vb-sacrum`, `vb-si_l`, …).
+    pub shape: &'static str,
+}
+
+/// Where the spine picker puts a segment: vertebrae by their region's width, the others
+/// by their own place beside or under the column.
+fn picker_shape(seg: palpation::Segment) -> &'static str {
+    use palpation::Segment::*;
+    match seg {
+        Sacrum => "vb-sacrum",
+        Coccyx => "vb-coccyx",
+        SiLeft => "vb-si-l",
+        SiRight => "vb-si-r",
+        Ribs => "vb-ribs",
+        C0 => "vb-c vb-occiput",
+        s => match s.region() {
+            crate::domain::clinical::Region::Cervical => "vb-c",
+            crate::domain::clinical::Region::Thoracic => "vb-t",
+            _ => "vb-l",
+        },
+    }
 }
 
 pub struct TestLine {
@@ -114,6 +149,7 @@ pub fn rom_lines(c: &AssessmentContent) -> Vec<RomLine> {
                 region: region.as_str(),
                 motion: motion.as_str(),
                 label: format!("{} {}", region.label(), motion.label().to_lowercase()),
+                motion_label: motion.label(),
                 normal: rom::normal_degrees(rom::RomReference::Ama5, region, motion),
                 degrees: saved
                     .and_then(|r| r.degrees)
@@ -132,6 +168,19 @@ pub fn rom_lines(c: &AssessmentContent) -> Vec<RomLine> {
         .collect()
 }
 
+/// The ROM lines by region, in the grid's order: one small table each.
+pub fn rom_regions(c: &AssessmentContent) -> Vec<(&'static str, Vec<RomLine>)> {
+    let mut out: Vec<(&'static str, Vec<RomLine>)> = Vec::new();
+    for line in rom_lines(c) {
+        let region = rom::RomRegion::parse(line.region).map_or(line.region, rom::RomRegion::label);
+        match out.last_mut() {
+            Some((r, lines)) if *r == region => lines.push(line),
+            _ => out.push((region, vec![line])),
+        }
+    }
+    out
+}
+
 pub fn palpation_lines(c: &AssessmentContent) -> Vec<PalpationLine> {
     let palp_rows = c.palpation.as_deref().unwrap_or_default();
     let parts = palpation::part_by_segment(palp_rows);
@@ -145,7 +194,17 @@ pub fn palpation_lines(c: &AssessmentContent) -> Vec<PalpationLine> {
                 .map(|(_, p)| *p)
                 .unwrap_or_default();
             let t = saved.and_then(|r| r.tenderness).map(|t| t.grade());
+            let look = segment_look(palp_rows, *seg);
             PalpationLine {
+                short: look.short,
+                name_rest: match seg.label().strip_prefix(look.short) {
+                    Some(rest) => rest.to_owned(),
+                    None => format!(" ({})", seg.label()),
+                },
+                state: look.state.class(),
+                mark: look.mark,
+                words: look.words,
+                shape: picker_shape(*seg),
                 segment: seg.as_str(),
                 label: seg.label(),
                 sides: side_opts(saved.and_then(|r| r.side)),
@@ -201,6 +260,123 @@ pub fn palpation_lines(c: &AssessmentContent) -> Vec<PalpationLine> {
         .collect()
 }
 
+/// One test on one line: one cell for an unsided test, Left and Right otherwise.
+pub struct TestRow {
+    pub label: &'static str,
+    pub cells: Vec<TestLine>,
+}
+
+/// The tests of one region, folded away when nothing in it is recorded and the pain
+/// diagram points elsewhere (a group in the complaint's region, or with anything
+/// recorded, is always open; nothing recorded is ever folded).
+pub struct TestGroup {
+    pub name: &'static str,
+    pub open: bool,
+    /// What the folded line says: how many tests, how many recorded.
+    pub summary: String,
+    pub rows: Vec<TestRow>,
+}
+
+/// Which pain-diagram areas make a test group part of this complaint. Rule of thumb
+/// from the screening sets' own regions (part B §4): neck and arm pain → cervical and
+/// upper-motor-neuron tests; back, buttock and leg pain → thoracolumbar; low back,
+/// buttock, hip and thigh pain → sacroiliac and pelvis.
+const GROUP_AREAS: &[(&str, &[PainArea])] = {
+    use PainArea::*;
+    &[
+        (
+            "Cervical",
+            &[
+                Head,
+                Jaw,
+                Neck,
+                LeftShoulder,
+                RightShoulder,
+                UpperBack,
+                LeftArm,
+                RightArm,
+                LeftHand,
+                RightHand,
+            ],
+        ),
+        (
+            "Upper motor neuron",
+            &[Neck, LeftArm, RightArm, LeftHand, RightHand],
+        ),
+        (
+            "Thoracolumbar",
+            &[
+                UpperBack,
+                MidBack,
+                LowerBack,
+                Buttocks,
+                LeftThigh,
+                RightThigh,
+                LeftLowerLeg,
+                RightLowerLeg,
+                LeftFoot,
+                RightFoot,
+            ],
+        ),
+        (
+            "Sacroiliac and pelvis",
+            &[
+                LowerBack, Buttocks, LeftHip, RightHip, LeftThigh, RightThigh,
+            ],
+        ),
+    ]
+};
+
+/// Whether a group is part of a complaint drawn on `areas`; with no drawing, every
+/// group is.
+fn group_in_complaint(group: &str, areas: &[PainArea]) -> bool {
+    areas.is_empty()
+        || GROUP_AREAS
+            .iter()
+            .find(|(g, _)| *g == group)
+            .is_none_or(|(_, a)| a.iter().any(|x| areas.contains(x)))
+}
+
+pub fn test_groups(c: &AssessmentContent, areas: &[PainArea]) -> Vec<TestGroup> {
+    let mut groups: Vec<TestGroup> = Vec::new();
+    for line in test_lines(c) {
+        let group = match groups.iter_mut().find(|g| g.name == line.group) {
+            Some(g) => g,
+            None => {
+                groups.push(TestGroup {
+                    name: line.group,
+                    open: false,
+                    summary: String::new(),
+                    rows: Vec::new(),
+                });
+                let last = groups.len() - 1;
+                &mut groups[last]
+            }
+        };
+        match group.rows.iter_mut().find(|r| r.label == line.label) {
+            Some(r) => r.cells.push(line),
+            None => group.rows.push(TestRow {
+                label: line.label,
+                cells: vec![line],
+            }),
+        }
+    }
+    for g in &mut groups {
+        let recorded = g
+            .rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .filter(|t| t.results.iter().any(|o| o.on))
+            .count();
+        g.open = recorded > 0 || group_in_complaint(g.name, areas);
+        g.summary = match recorded {
+            0 => format!("{} tests · none recorded", g.rows.len()),
+            n => format!("{} tests · {n} recorded", g.rows.len()),
+        };
+    }
+    groups
+}
+
 pub fn test_lines(c: &AssessmentContent) -> Vec<TestLine> {
     let test_rows = c.tests.as_deref().unwrap_or_default();
     exam_tests::grid()
@@ -250,6 +426,27 @@ fn neuro_grid<I: Copy + PartialEq, G: Copy + PartialEq>(
         }
     }
     out
+}
+
+/// One item of the neurological screen on one line: its Left and Right grades.
+pub struct NeuroRow {
+    pub label: &'static str,
+    pub cells: Vec<NeuroLine>,
+}
+
+/// The lines of one scale, Left and Right of each item side by side.
+pub fn neuro_rows(lines: Vec<NeuroLine>) -> Vec<NeuroRow> {
+    let mut rows: Vec<NeuroRow> = Vec::new();
+    for line in lines {
+        match rows.last_mut() {
+            Some(r) if r.cells.first().is_some_and(|c| c.code == line.code) => r.cells.push(line),
+            _ => rows.push(NeuroRow {
+                label: line.label,
+                cells: vec![line],
+            }),
+        }
+    }
+    rows
 }
 
 /// Reflexes, strength and sensation lines.

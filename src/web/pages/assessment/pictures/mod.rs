@@ -20,8 +20,8 @@ mod spine;
 pub use pain_diagram::{PAIN_MARKED_FILL, pain_diagram};
 pub use rom_chart::{ROM_BAR_FILL, rom_chart};
 pub use spine::{
-    HYPERMOBILE_FILL, NORMAL_FILL, NOT_RECORDED_FILL, OTHER_FILL, RESTRICTED_FILL, SegmentState,
-    TENDER_FILLS, spine_map,
+    HYPERMOBILE_FILL, NORMAL_FILL, NOT_RECORDED_FILL, OTHER_FILL, RESTRICTED_FILL, SegmentLook,
+    SegmentState, TENDER_FILLS, segment_look, spine_map,
 };
 
 /// Escapes text for SVG (XML) content and attribute values.

@@ -55,6 +55,31 @@ pub fn spine_map(palpation: &[PalpationFinding]) -> String {
     out
 }
 
+/// One segment as the workspace's spine picker shows it: the state that colours it, the
+/// letter on its badge and its findings in words (the button's accessible name).
+pub struct SegmentLook {
+    pub state: SegmentState,
+    pub short: &'static str,
+    /// "R", "H", a tenderness grade, or empty for normal and not recorded.
+    pub mark: String,
+    pub words: String,
+}
+
+pub fn segment_look(palpation: &[PalpationFinding], s: Segment) -> SegmentLook {
+    let findings = findings_at(palpation, s);
+    let state = SegmentState::of(&findings);
+    SegmentLook {
+        state,
+        short: short_name(s),
+        mark: if is_abnormal(state) {
+            badge_mark(state)
+        } else {
+            String::new()
+        },
+        words: segment_words(state, &findings, true),
+    }
+}
+
 /// Every finding recorded at one segment: there can be several (per side, per
 /// structure), and the segment is judged on all of them together.
 fn findings_at(palpation: &[PalpationFinding], s: Segment) -> Vec<&PalpationFinding> {

@@ -100,6 +100,22 @@ impl SegmentState {
         }
     }
 
+    /// The workspace's spine picker colours a segment by this class (`st-…` in app.css,
+    /// the same fills as the drawing), so the picture and the print agree.
+    pub fn class(self) -> &'static str {
+        match self {
+            SegmentState::NotRecorded => "none",
+            SegmentState::Normal => "normal",
+            SegmentState::Other => "other",
+            SegmentState::Tender(1) => "tender-1",
+            SegmentState::Tender(2) => "tender-2",
+            SegmentState::Tender(3) => "tender-3",
+            SegmentState::Tender(_) => "tender-4",
+            SegmentState::Hypermobile => "hypermobile",
+            SegmentState::Restricted => "restricted",
+        }
+    }
+
     pub fn word(self) -> &'static str {
         match self {
             SegmentState::NotRecorded => "not recorded",
