@@ -11,6 +11,7 @@ use super::workspace_plan::{
     AllowedLine, DiagnosisLine, ExerciseLine, InterventionLine, advice_lines, allowed_lines,
     diagnosis_lines, exercise_lines, intervention_lines,
 };
+use super::workspace_carry::{CarriedNote, CarryCard, carried_notes, carry_card};
 use super::{Opt, s};
 use crate::domain::Role;
 use crate::domain::assessment::exam_tests::ScreeningSet;
@@ -106,6 +107,10 @@ pub struct WorkspacePage {
     advice: Vec<(Opt, &'static str)>,
     allowed: Vec<AllowedLine>,
     blockers: Vec<String>,
+    /// Under "Before signing", not blocking it (carried sections not yet checked).
+    reminders: Vec<String>,
+    carry_card: Option<CarryCard>,
+    carried: Vec<CarriedNote>,
     addenda: Vec<AddendumLine>,
     pub notice: Option<String>,
 }
@@ -119,6 +124,8 @@ pub fn notice_text(code: &str) -> Option<String> {
             "flag" => "Flag updated.",
             "stale" => "Someone saved this record after you opened it: nothing was changed; here is the current record.",
             "draft_open" => "This patient already has this draft assessment open: you are continuing it. If this is a different visit, start a new one below.",
+            "carried" => "Carried forward. Check each carried section against today's exam: change what differs, or keep it as is.",
+            "kept" => "Kept as carried forward: the section is now part of today's exam.",
             "history_pinned" => "The history review now reads the newest pre-visit form; answers that changed are to be reviewed again.",
             _ => return None,
         }
@@ -217,6 +224,11 @@ fn normal_forms() -> Vec<NormalForm> {
 }
 
 impl WorkspacePage {
+    /// The carried-forward note of one section, while it is marked.
+    pub fn carried_for(&self, section: &str) -> Option<&CarriedNote> {
+        self.carried.iter().find(|c| c.section == section)
+    }
+
     /// The "all normal" buttons of one section's heading.
     pub fn normals_for(&self, section: &str) -> Vec<&NormalForm> {
         self.normal_forms
@@ -327,6 +339,9 @@ pub fn build(
         } else {
             a.sign_blockers()
         },
+        reminders: a.sign_reminders(),
+        carry_card: carry_card(&a, editable),
+        carried: carried_notes(&a),
         addenda: addendum_lines(&a),
         notice,
         p,
