@@ -74,7 +74,7 @@ pub async fn save(app: &TestApp, dr: &str, aid: &str, version: i64, mut body: Va
 }
 
 pub fn posture() -> Value {
-    json!([{"area": "head_carriage", "finding": "forward", "measure": 4}])
+    json!([{"area": "head", "finding": "head_forward", "measure": 4}])
 }
 
 pub fn rom() -> Value {
