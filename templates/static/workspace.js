@@ -535,7 +535,7 @@
       }).then(function (html) {
         if (html === null) return HTMLFormElement.prototype.submit.call(f);
         ids.forEach(function (id) { var s = document.getElementById(id); if (s && s.matches("form.ws-section")) accepted(s); });
-        sayState(carry ? "Carried forward: check each marked section, then change it or keep it as is." : "Kept as is: " + sectionName(f.dataset.for));
+        sayState(carry ? "Carried forward: check the marked sections." : "Kept as is: " + sectionName(f.dataset.for));
       }).catch(function () { say("Not saved: no connection.", "warn"); });
     } else if (f.matches("#ws-flags form, #ws-pin-form")) {
       // A flag decision or "Review this form": done in place; a mistake in a flag's

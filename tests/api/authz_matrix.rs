@@ -102,11 +102,7 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
         "/assessments/{id}/history-source",
         PRACTITIONER_ONLY,
     ),
-    (
-        "POST",
-        "/assessments/{id}/carry-forward",
-        PRACTITIONER_ONLY,
-    ),
+    ("POST", "/assessments/{id}/carry-forward", PRACTITIONER_ONLY),
     (
         "POST",
         "/assessments/{id}/carried/{section}/keep",

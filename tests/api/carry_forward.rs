@@ -207,7 +207,11 @@ async fn a_re_examination_starts_from_the_signed_assessment(app: TestApp) {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{rec}");
-    assert_eq!(rec["version"], v + 1, "a carry bumps the version like a save");
+    assert_eq!(
+        rec["version"],
+        v + 1,
+        "a carry bumps the version like a save"
+    );
     for k in ["posture", "rom", "palpation"] {
         assert_eq!(rec[k], first_signed[k], "{k} carried as signed");
         assert_eq!(rec["carried_forward"][k]["assessment_id"], first.as_str());
@@ -218,9 +222,7 @@ async fn a_re_examination_starts_from_the_signed_assessment(app: TestApp) {
     assert_eq!(rec["plan"], Value::Null);
     assert_eq!(rec["sign_reminders"].as_array().unwrap().len(), 3, "{rec}");
     assert!(
-        !rec["sign_blockers"]
-            .to_string()
-            .contains("carried forward"),
+        !rec["sign_blockers"].to_string().contains("carried forward"),
         "a reminder, not a blocker: {rec}"
     );
 
@@ -291,9 +293,14 @@ async fn a_re_examination_starts_from_the_signed_assessment(app: TestApp) {
     let rec = get(&app, &c.dr, &second).await;
     assert_eq!(marked(&rec), vec!["palpation", "posture"]);
     assert_eq!(rec["rom"], first_signed["rom"]);
-    assert!(audit_rows(&app).await.iter().any(|(a, e, d)| a == "assessment.saved"
-        && e.as_deref() == Some(second.as_str())
-        && d.as_deref() == Some("rom,kept_as_carried")));
+    assert!(
+        audit_rows(&app)
+            .await
+            .iter()
+            .any(|(a, e, d)| a == "assessment.saved"
+                && e.as_deref() == Some(second.as_str())
+                && d.as_deref() == Some("rom,kept_as_carried"))
+    );
 
     // Signing is not blocked; the signed record keeps the marks under its hash.
     let rec = save(
@@ -311,23 +318,40 @@ async fn a_re_examination_starts_from_the_signed_assessment(app: TestApp) {
     assert_eq!(signed["content_hash_verified"], true);
     assert_eq!(signed["sign_reminders"], json!([]));
     assert_eq!(signed["carry_offer"], Value::Null);
-    let date = chrono::NaiveDateTime::parse_from_str(signed_at.as_str().unwrap(), "%Y-%m-%dT%H:%M:%S%.f")
-        .unwrap()
-        .format("%-d %b %Y")
-        .to_string();
+    let date =
+        chrono::NaiveDateTime::parse_from_str(signed_at.as_str().unwrap(), "%Y-%m-%dT%H:%M:%S%.f")
+            .unwrap()
+            .format("%-d %b %Y")
+            .to_string();
     let html = print_html(&app, &c.dr_user, &second).await;
     let line = format!("Carried forward from the assessment of {date} and signed unchanged.");
-    assert_eq!(html.matches(&line).count(), 2, "posture and palpation: {html}");
+    assert_eq!(
+        html.matches(&line).count(),
+        2,
+        "posture and palpation: {html}"
+    );
     let (_, ws_html) = b.get_html(&ws).await;
     assert!(ws_html.contains(&format!(
         "Carried forward from the assessment of {date}; signed unchanged."
     )));
-    assert!(!ws_html.contains("Keep as is"), "a signed record offers nothing");
+    assert!(
+        !ws_html.contains("Keep as is"),
+        "a signed record offers nothing"
+    );
 
     // A signed record never changes: carrying into it is refused.
-    let (s, e) = carry(&app, &c.dr, &second, &json!({"sections": ["rom"], "overwrite": true})).await;
+    let (s, e) = carry(
+        &app,
+        &c.dr,
+        &second,
+        &json!({"sections": ["rom"], "overwrite": true}),
+    )
+    .await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
-    assert_eq!(get(&app, &c.dr, &second).await["version"], signed["version"]);
+    assert_eq!(
+        get(&app, &c.dr, &second).await["version"],
+        signed["version"]
+    );
 }
 
 async fn refused_carries_write_nothing(app: TestApp) {
@@ -343,20 +367,72 @@ async fn refused_carries_write_nothing(app: TestApp) {
     let before = audit_rows(&app).await.len();
 
     let cases: Vec<(Value, StatusCode, &str)> = vec![
-        (json!({"sections": ["posture"]}), StatusCode::UNPROCESSABLE_ENTITY, "sections[0]"),
-        (json!({"sections": ["gait"]}), StatusCode::UNPROCESSABLE_ENTITY, "sections[0]"),
-        (json!({"sections": ["rom", "history"]}), StatusCode::UNPROCESSABLE_ENTITY, "sections[1]"),
-        (json!({"sections": ["plan"]}), StatusCode::UNPROCESSABLE_ENTITY, "sections[0]"),
-        (json!({"sections": ["rom", "rom"]}), StatusCode::UNPROCESSABLE_ENTITY, "sections[1]"),
-        (json!({"sections": []}), StatusCode::UNPROCESSABLE_ENTITY, "sections"),
-        (json!({"sections": "rom"}), StatusCode::UNPROCESSABLE_ENTITY, "sections"),
+        (
+            json!({"sections": ["posture"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sections[0]",
+        ),
+        (
+            json!({"sections": ["gait"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sections[0]",
+        ),
+        (
+            json!({"sections": ["rom", "history"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sections[1]",
+        ),
+        (
+            json!({"sections": ["plan"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sections[0]",
+        ),
+        (
+            json!({"sections": ["rom", "rom"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sections[1]",
+        ),
+        (
+            json!({"sections": []}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sections",
+        ),
+        (
+            json!({"sections": "rom"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sections",
+        ),
         (json!({}), StatusCode::UNPROCESSABLE_ENTITY, "sections"),
-        (json!({"sections": ["rom"], "colour": "red"}), StatusCode::UNPROCESSABLE_ENTITY, "colour"),
-        (json!({"sections": ["rom"], "overwrite": "yes"}), StatusCode::UNPROCESSABLE_ENTITY, "overwrite"),
-        (json!({"sections": ["rom"], "from": "not-an-id"}), StatusCode::UNPROCESSABLE_ENTITY, "from"),
-        (json!({"sections": ["rom"], "from": foreign}), StatusCode::UNPROCESSABLE_ENTITY, "from"),
-        (json!({"sections": ["rom"], "from": draft}), StatusCode::UNPROCESSABLE_ENTITY, "from"),
-        (json!({"sections": ["rom"], "version": "one"}), StatusCode::UNPROCESSABLE_ENTITY, "version"),
+        (
+            json!({"sections": ["rom"], "colour": "red"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "colour",
+        ),
+        (
+            json!({"sections": ["rom"], "overwrite": "yes"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "overwrite",
+        ),
+        (
+            json!({"sections": ["rom"], "from": "not-an-id"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "from",
+        ),
+        (
+            json!({"sections": ["rom"], "from": foreign}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "from",
+        ),
+        (
+            json!({"sections": ["rom"], "from": draft}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "from",
+        ),
+        (
+            json!({"sections": ["rom"], "version": "one"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "version",
+        ),
         (json!(["rom"]), StatusCode::UNPROCESSABLE_ENTITY, "body"),
     ];
     for (body, status, field) in cases {
@@ -365,11 +441,23 @@ async fn refused_carries_write_nothing(app: TestApp) {
         assert!(e["errors"][field].is_string(), "{body} → {e}");
     }
     // Not signed: a draft is nobody's finding yet.
-    let (s, e) = carry(&app, &c.dr, &draft, &json!({"sections": ["rom"], "from": other_draft})).await;
+    let (s, e) = carry(
+        &app,
+        &c.dr,
+        &draft,
+        &json!({"sections": ["rom"], "from": other_draft}),
+    )
+    .await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
     assert!(e["error"].as_str().unwrap().contains("not signed"), "{e}");
     // Stale version.
-    let (s, e) = carry(&app, &c.dr, &draft, &json!({"sections": ["rom"], "version": v + 7})).await;
+    let (s, e) = carry(
+        &app,
+        &c.dr,
+        &draft,
+        &json!({"sections": ["rom"], "version": v + 7}),
+    )
+    .await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
     assert_eq!(e["current_version"], v);
     // A patient with no other signed visit (the foreign one is signed, but this draft
@@ -378,7 +466,13 @@ async fn refused_carries_write_nothing(app: TestApp) {
     let (fresh_draft, _) = start(&app, &c.dr, &fresh, false).await;
     let (s, e) = carry(&app, &c.dr, &fresh_draft, &json!({"sections": ["rom"]})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
-    assert!(e["error"].as_str().unwrap().contains("no signed assessment"), "{e}");
+    assert!(
+        e["error"]
+            .as_str()
+            .unwrap()
+            .contains("no signed assessment"),
+        "{e}"
+    );
     // A malformed body is a field error, never ignored.
     let resp = app
         .http
@@ -416,10 +510,21 @@ async fn refused_carries_write_nothing(app: TestApp) {
         "{:?}",
         &after[before..]
     );
-    assert!(after[before..].iter().all(|(a, e, _)| !(a == "assessment.viewed"
-        && (e.as_deref() == Some(first.as_str()) || e.as_deref() == Some(foreign.as_str())))));
+    assert!(
+        after[before..]
+            .iter()
+            .all(|(a, e, _)| !(a == "assessment.viewed"
+                && (e.as_deref() == Some(first.as_str())
+                    || e.as_deref() == Some(foreign.as_str()))))
+    );
     // The other patient's draft can still carry its own signed visit.
-    let (s, rec) = carry(&app, &c.dr, &lonely_draft, &json!({"sections": ["palpation"]})).await;
+    let (s, rec) = carry(
+        &app,
+        &c.dr,
+        &lonely_draft,
+        &json!({"sections": ["palpation"]}),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{rec}");
     assert_eq!(marked(&rec), vec!["palpation"]);
 }
@@ -427,7 +532,13 @@ async fn refused_carries_write_nothing(app: TestApp) {
 async fn the_workspace_offers_and_marks_without_the_script(app: TestApp) {
     let c = clinic(&app).await;
     let pid = patient(&app, &c.desk, "Plain").await;
-    let (first, _) = signed_first_visit(&app, &c.dr, &pid, json!({"posture": posture(), "rom": rom()})).await;
+    let (first, _) = signed_first_visit(
+        &app,
+        &c.dr,
+        &pid,
+        json!({"posture": posture(), "rom": rom()}),
+    )
+    .await;
     let (second, v) = start(&app, &c.dr, &pid, false).await;
     let b = app.signed_in(&c.dr_user).await;
     let ws = format!("/patients/{pid}/assessments/{second}");
@@ -435,14 +546,22 @@ async fn the_workspace_offers_and_marks_without_the_script(app: TestApp) {
     assert!(html.contains("Start from the assessment of"), "{html}");
     assert!(html.contains(r#"name="posture" value="1""#));
     assert!(html.contains(r#"name="rom" value="1""#));
-    assert!(!html.contains(r#"name="palpation" value="1""#), "no findings there: not offered");
+    assert!(
+        !html.contains(r#"name="palpation" value="1""#),
+        "no findings there: not offered"
+    );
 
     let version = v.to_string();
     let resp = b
         .post_form(
             &format!("/assessments/{second}/carry-forward"),
             &ws,
-            &[("version", version.as_str()), ("from", first.as_str()), ("posture", "1"), ("overwrite", "1")],
+            &[
+                ("version", version.as_str()),
+                ("from", first.as_str()),
+                ("posture", "1"),
+                ("overwrite", "1"),
+            ],
         )
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
@@ -467,7 +586,12 @@ async fn the_workspace_offers_and_marks_without_the_script(app: TestApp) {
         )
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    assert!(resp.headers()["location"].to_str().unwrap().contains("notice=stale"));
+    assert!(
+        resp.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("notice=stale")
+    );
     let resp = b
         .post_form(
             &format!("/assessments/{second}/carry-forward"),
@@ -477,7 +601,10 @@ async fn the_workspace_offers_and_marks_without_the_script(app: TestApp) {
         .await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = resp.text().await.unwrap();
-    assert!(html.contains("Not carried forward: Choose the sections"), "{html}");
+    assert!(
+        html.contains("Not carried forward: Choose the sections"),
+        "{html}"
+    );
 }
 
 on_both_backends!(

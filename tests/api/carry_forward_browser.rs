@@ -33,14 +33,22 @@ async fn tap(c: &Client, css: &str) {
     )
     .await;
     assert_eq!(hit, json!("ok"), "a tap on {css} lands on it");
-    c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn count(c: &Client, css: &str) -> i64 {
-    js(c, &format!("return document.querySelectorAll({css:?}).length;"))
-        .await
-        .as_i64()
-        .unwrap()
+    js(
+        c,
+        &format!("return document.querySelectorAll({css:?}).length;"),
+    )
+    .await
+    .as_i64()
+    .unwrap()
 }
 
 async fn wait_for_status(c: &Client, starts_with: &str) -> String {
@@ -88,6 +96,7 @@ async fn a_second_visit_starts_from_the_first(backend: Backend) {
     .await;
     fits_the_screen(c, "the carry-forward card").await;
     assert_accessible(c, "workspace offering to carry forward").await;
+    screenshot(c, "exam-carry-forward-card").await;
 
     // One tap: the three sections arrive in place, each marked, with no reload.
     mark_page(c).await;
@@ -104,8 +113,16 @@ async fn a_second_visit_starts_from_the_first(backend: Backend) {
     let note = text_of(c, "#posture .ws-carried").await;
     assert!(note.contains("— check and change"), "{note}");
     let degrees = js(c, "return Array.from(document.querySelectorAll('#rom input[data-key=degrees]')).map(i => i.value).filter(v => v);").await;
-    assert_eq!(degrees.as_array().unwrap().len(), first["rom"].as_array().unwrap().len(), "{degrees}");
-    assert_eq!(count(c, "#carry-forward .ws-carry").await, 0, "nothing left to carry");
+    assert_eq!(
+        degrees.as_array().unwrap().len(),
+        first["rom"].as_array().unwrap().len(),
+        "{degrees}"
+    );
+    assert_eq!(
+        count(c, "#carry-forward .ws-carry").await,
+        0,
+        "nothing left to carry"
+    );
     js(
         c,
         "document.getElementById('posture').scrollIntoView({block: 'start'}); window.scrollBy(0, -document.getElementById('ws-pinned').offsetHeight - 8); return null;",

@@ -135,7 +135,10 @@ mod tests {
         let c = s.content.clone();
         s.write_sections(&c, &[Section::Posture]);
         let marks = s.carried_forward();
-        assert_eq!(marks.keys().copied().collect::<Vec<_>>(), vec![Section::Rom]);
+        assert_eq!(
+            marks.keys().copied().collect::<Vec<_>>(),
+            vec![Section::Rom]
+        );
         s.clear_carried(&[Section::Rom]);
         assert!(s.document.get(CARRIED_FORWARD).is_none());
     }

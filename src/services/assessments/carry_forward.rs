@@ -55,9 +55,8 @@ fn source_of(
             )
         });
     };
-    let source = assessment::find(conn, from.as_str())?.ok_or_else(|| {
-        ServiceError::from(FieldErrors::single("from", "No such assessment."))
-    })?;
+    let source = assessment::find(conn, from.as_str())?
+        .ok_or_else(|| ServiceError::from(FieldErrors::single("from", "No such assessment.")))?;
     if source.patient_id != draft.patient_id {
         return Err(FieldErrors::single(
             "from",
@@ -66,11 +65,9 @@ fn source_of(
         .into());
     }
     if source.id == draft.id {
-        return Err(FieldErrors::single(
-            "from",
-            "Choose an earlier assessment, not this draft.",
-        )
-        .into());
+        return Err(
+            FieldErrors::single("from", "Choose an earlier assessment, not this draft.").into(),
+        );
     }
     if source.status != "signed" {
         return Err(ServiceError::Conflict(format!(

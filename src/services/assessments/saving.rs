@@ -35,10 +35,19 @@ pub fn save_sections(
     update: SectionUpdate,
 ) -> ServiceResult<AssessmentRecord> {
     let sections = update.present.clone();
-    save_change(conn, now, actor, id, Some(version), &sections, None, |_, _, c| {
-        update.apply(c);
-        Ok(Vec::new())
-    })
+    save_change(
+        conn,
+        now,
+        actor,
+        id,
+        Some(version),
+        &sections,
+        None,
+        |_, _, c| {
+            update.apply(c);
+            Ok(Vec::new())
+        },
+    )
 }
 
 /// The "all normal" shortcut for one section: fills only what is not yet recorded

@@ -141,7 +141,10 @@ pub(super) fn object_body(raw: &web::Bytes) -> Result<serde_json::Map<String, Va
     }
 }
 
-pub(super) fn only_keys(body: &serde_json::Map<String, Value>, known: &[&str]) -> Result<(), FieldErrors> {
+pub(super) fn only_keys(
+    body: &serde_json::Map<String, Value>,
+    known: &[&str],
+) -> Result<(), FieldErrors> {
     let mut e = FieldErrors::new();
     for k in body.keys().filter(|k| !known.contains(&k.as_str())) {
         e.add(k, "Unknown field.");

@@ -24,7 +24,10 @@ pub fn parse_carry(body: &serde_json::Map<String, Value>) -> Result<CarryRequest
         Some(v) => {
             let id = v.as_str().and_then(AssessmentId::parse);
             if id.is_none() {
-                e.add("from", "Give the id of a signed assessment of this patient.");
+                e.add(
+                    "from",
+                    "Give the id of a signed assessment of this patient.",
+                );
             }
             id
         }

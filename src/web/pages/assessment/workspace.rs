@@ -3,6 +3,7 @@
 
 use askama::Template;
 
+use super::workspace_carry::{CarriedNote, CarryCard, carried_notes, carry_card};
 use super::workspace_exam::{
     NeuroLine, PalpationLine, PostureLine, RomLine, TestLine, neuro_lines, palpation_lines,
     posture_lines, rom_lines, test_lines,
@@ -11,7 +12,6 @@ use super::workspace_plan::{
     AllowedLine, DiagnosisLine, ExerciseLine, InterventionLine, advice_lines, allowed_lines,
     diagnosis_lines, exercise_lines, intervention_lines,
 };
-use super::workspace_carry::{CarriedNote, CarryCard, carried_notes, carry_card};
 use super::{Opt, s};
 use crate::domain::Role;
 use crate::domain::assessment::exam_tests::ScreeningSet;
