@@ -2,7 +2,7 @@
 //! starts from the signed first one. "Carry forward" (hit-tested first, as a finger
 //! lands) fills posture, range of motion and palpation in place, each marked with the
 //! date it came from, on the section and on the rail; changing the range of motion
-//! takes its mark away and leaves the others. Every state passes axe-core and fits the
+//! takes its mark away and leaves the others, and "Keep as is" takes palpation's. Every state passes axe-core and fits the
 //! screen; the screenshot goes to `docs/screenshots/exam-carry-forward.png`.
 
 use std::time::{Duration, Instant};
@@ -146,6 +146,19 @@ async fn a_second_visit_starts_from_the_first(backend: Backend) {
     assert_eq!(count(c, "#ws-blockers .ws-reminders li").await, 2);
     fits_the_screen(c, "after changing the range of motion").await;
     assert_accessible(c, "workspace after changing a carried section").await;
+
+    // "Keep as is" on palpation: checked, still true; its mark goes in place too.
+    mark_page(c).await;
+    tap(c, "#palpation .ws-keep-btn").await;
+    wait_for_status(c, "Kept as is").await;
+    assert_eq!(
+        js(c, "return window.__clinicTestOldPage === true;").await,
+        json!(true),
+        "kept in place, not by a reload"
+    );
+    assert_eq!(count(c, "[data-carried=palpation]").await, 0);
+    assert_eq!(count(c, "#ws-blockers .ws-reminders li").await, 1);
+    assert_accessible(c, "workspace after Keep as is").await;
 
     // The server agrees after a reload.
     c.refresh().await.unwrap();
