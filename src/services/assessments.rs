@@ -27,11 +27,11 @@ use crate::domain::assessment::plan_check::PlanConflict;
 use crate::domain::assessment::stored::StoredContent;
 use crate::domain::{AssessmentId, FieldErrors, PatientId, Role, UserId, new_id};
 
-pub use carry_forward::{CarryRequest, carry_forward, keep_carried};
+pub use carry_forward::{CarryOffer, CarryRequest, carry_forward, keep_carried};
 pub use history_pin::pin_latest_history;
 pub use record::{
-    AssessmentRecord, CarryOffer, HistoryNotice, HistoryReview, NewerIntake, PatientSummary,
-    ReviewBasis, conflicts_now, flags_on_file, load_record,
+    AssessmentRecord, HistoryNotice, HistoryReview, NewerIntake, PatientSummary, ReviewBasis,
+    conflicts_now, flags_on_file, load_record,
 };
 use record::{content_hash, latest_pin};
 pub use saving::{save_all_normal, save_sections};

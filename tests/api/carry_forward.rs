@@ -460,8 +460,7 @@ async fn refused_carries_write_nothing(app: TestApp) {
     .await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
     assert_eq!(e["current_version"], v);
-    // A patient with no other signed visit (the foreign one is signed, but this draft
-    // carries from it only by name, and it is that patient's: so use a fresh patient).
+    // A patient with no signed visit has nothing to start from.
     let fresh = patient(&app, &c.desk, "Fresh").await;
     let (fresh_draft, _) = start(&app, &c.dr, &fresh, false).await;
     let (s, e) = carry(&app, &c.dr, &fresh_draft, &json!({"sections": ["rom"]})).await;

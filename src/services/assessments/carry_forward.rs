@@ -5,14 +5,14 @@
 //! transaction; each section it writes is marked with where it came from (see
 //! `domain::assessment::carried`).
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::saving::{CarriedMarks, save_change};
 use super::{AssessmentRecord, audit_row, record::read_stored};
 use crate::db::DbConnection;
 use crate::db::models::assessment::{self, AssessmentRow};
 use crate::domain::assessment::Section;
-use crate::domain::assessment::carried::{CarriedFrom, copy_section, has_findings};
+use crate::domain::assessment::carried::{CARRYABLE, CarriedFrom, copy_section, has_findings};
 use crate::domain::{AssessmentId, FieldErrors};
 use crate::services::audit::AuditAction;
 use crate::services::{Actor, ServiceError, ServiceResult};
@@ -76,6 +76,64 @@ fn source_of(
         )));
     }
     Ok(source)
+}
+
+/// A draft's offer to start from the patient's most recent signed assessment: when it
+/// was signed and which carryable sections have findings there.
+#[derive(Debug, Clone)]
+pub struct CarryOffer {
+    pub from: CarriedFrom,
+    pub visit_date: NaiveDate,
+    pub sections: Vec<Section>,
+}
+
+/// What a draft could start from: the patient's most recent signed assessment, if it
+/// has findings in a section that carries forward. Only the date and the section names
+/// are shown until a carry reads the findings (audited then).
+pub(super) fn carry_offer(
+    conn: &mut DbConnection,
+    row: &AssessmentRow,
+) -> ServiceResult<Option<CarryOffer>> {
+    let Some(source) = latest_signed(conn, &row.patient_id, &row.id)? else {
+        return Ok(None);
+    };
+    let Some(signed_at) = source.signed_at else {
+        return Ok(None);
+    };
+    let theirs = read_stored(&source)?.content;
+    let sections: Vec<Section> = CARRYABLE
+        .into_iter()
+        .filter(|s| has_findings(&theirs, *s))
+        .collect();
+    Ok((!sections.is_empty()).then(|| CarryOffer {
+        from: CarriedFrom {
+            assessment_id: source.id.clone(),
+            signed_at,
+        },
+        visit_date: source.visit_date,
+        sections,
+    }))
+}
+
+impl AssessmentRecord {
+    /// Reminders under "Before signing" that do not block it: sections carried forward
+    /// and not yet checked (signing records them as carried forward unchanged).
+    pub fn sign_reminders(&self) -> Vec<String> {
+        if self.is_signed() {
+            return Vec::new();
+        }
+        self.stored
+            .carried_forward()
+            .iter()
+            .map(|(s, from)| {
+                format!(
+                    "{} was carried forward from the assessment of {} and not yet checked:                      change it or keep it as is (if signed so, the record says it was carried                      forward unchanged).",
+                    s.label(),
+                    from.date_words()
+                )
+            })
+            .collect()
+    }
 }
 
 /// Carries `req.sections` into draft `id`. Refused (nothing written) when the draft is

@@ -12,11 +12,10 @@ use crate::db::DbConnection;
 use crate::db::models::assessment::{self, AddendumRow, AssessmentRow};
 use crate::db::models::flag::FlagRow;
 use crate::db::models::{intake, patient, user};
-use crate::domain::assessment::carried::{CARRYABLE, CarriedFrom, has_findings};
+use crate::domain::assessment::AssessmentContent;
 use crate::domain::assessment::history_items::{self, HistoryItem};
 use crate::domain::assessment::plan_check::{self, FlagOnFile, PlanConflict};
 use crate::domain::assessment::stored::{HistorySource, StoredContent};
-use crate::domain::assessment::{AssessmentContent, Section};
 use crate::domain::canonical_json;
 use crate::domain::clinical::{FlagKind, FlagLevel, Region, Technique};
 use crate::domain::intake::IntakeInput;
@@ -82,15 +81,6 @@ impl PatientSummary {
     }
 }
 
-/// A draft's offer to start from the patient's most recent signed assessment: when it
-/// was signed and which carryable sections have findings there.
-#[derive(Debug, Clone)]
-pub struct CarryOffer {
-    pub from: CarriedFrom,
-    pub visit_date: NaiveDate,
-    pub sections: Vec<Section>,
-}
-
 /// An assessment with what the workspace, the print view and the API show beside it.
 #[derive(Debug, Clone)]
 pub struct AssessmentRecord {
@@ -118,7 +108,7 @@ pub struct AssessmentRecord {
     pub names: BTreeMap<String, String>,
     pub has_consent: bool,
     /// For a draft whose patient has an earlier signed assessment with findings to carry.
-    pub carry_offer: Option<CarryOffer>,
+    pub carry_offer: Option<super::CarryOffer>,
 }
 
 impl AssessmentRecord {
@@ -153,25 +143,6 @@ impl AssessmentRecord {
             );
         }
         out
-    }
-
-    /// Reminders under "Before signing" that do not block it: sections carried forward
-    /// and not yet checked (signing records them as carried forward unchanged).
-    pub fn sign_reminders(&self) -> Vec<String> {
-        if self.is_signed() {
-            return Vec::new();
-        }
-        self.stored
-            .carried_forward()
-            .iter()
-            .map(|(s, from)| {
-                format!(
-                    "{} was carried forward from the assessment of {} and not yet checked:                      change it or keep it as is (if signed so, the record says it was carried                      forward unchanged).",
-                    s.label(),
-                    from.date_words()
-                )
-            })
-            .collect()
     }
 
     /// The review's items, labelled, with the patient's answers in words.
@@ -459,31 +430,6 @@ fn names(
     Ok(out)
 }
 
-/// What a draft could start from: the patient's most recent signed assessment, if it
-/// has findings in a section that carries forward. Only the date and the section names
-/// are shown until a carry reads the findings (audited then).
-fn carry_offer(conn: &mut DbConnection, row: &AssessmentRow) -> ServiceResult<Option<CarryOffer>> {
-    let Some(source) = super::carry_forward::latest_signed(conn, &row.patient_id, &row.id)? else {
-        return Ok(None);
-    };
-    let Some(signed_at) = source.signed_at else {
-        return Ok(None);
-    };
-    let theirs = read_stored(&source)?.content;
-    let sections: Vec<Section> = CARRYABLE
-        .into_iter()
-        .filter(|s| has_findings(&theirs, *s))
-        .collect();
-    Ok((!sections.is_empty()).then(|| CarryOffer {
-        from: CarriedFrom {
-            assessment_id: source.id.clone(),
-            signed_at,
-        },
-        visit_date: source.visit_date,
-        sections,
-    }))
-}
-
 /// Everything the views show about one assessment (reads only; the caller audits).
 pub fn load_record(conn: &mut DbConnection, row: AssessmentRow) -> ServiceResult<AssessmentRecord> {
     let stored = read_stored(&row)?;
@@ -509,7 +455,7 @@ pub fn load_record(conn: &mut DbConnection, row: AssessmentRow) -> ServiceResult
     let carry_offer = if row.status == "signed" {
         None
     } else {
-        carry_offer(conn, &row)?
+        super::carry_forward::carry_offer(conn, &row)?
     };
     Ok(AssessmentRecord {
         carry_offer,
