@@ -302,6 +302,10 @@ async fn a_re_examination_starts_from_the_signed_assessment(app: TestApp) {
                 && d.as_deref() == Some("rom,kept_as_carried"))
     );
 
+    // The draft's printed summary says what is still to be checked.
+    let html = print_html(&app, &c.dr_user, &second).await;
+    assert_eq!(html.matches("; not yet checked.").count(), 2, "{html}");
+
     // Signing is not blocked; the signed record keeps the marks under its hash.
     let rec = save(
         &app,
