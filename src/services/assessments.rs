@@ -9,6 +9,7 @@
 //! the canonical content, and from then on the row never changes (the database trigger
 //! refuses too); addenda are the only change.
 
+mod carry_forward;
 mod history_pin;
 mod record;
 mod saving;
@@ -26,6 +27,7 @@ use crate::domain::assessment::plan_check::PlanConflict;
 use crate::domain::assessment::stored::StoredContent;
 use crate::domain::{AssessmentId, FieldErrors, PatientId, Role, UserId, new_id};
 
+pub use carry_forward::{CarryOffer, CarryRequest, carry_forward, keep_carried};
 pub use history_pin::pin_latest_history;
 pub use record::{
     AssessmentRecord, HistoryNotice, HistoryReview, NewerIntake, PatientSummary, ReviewBasis,
@@ -207,12 +209,13 @@ pub fn list(
     })
 }
 
-/// Loads a draft the acting practitioner may change at `version`.
+/// Loads a draft the acting practitioner may change at `version` (any version when
+/// `None`: carrying forward from the API, where the version is checked when sent).
 fn editable_draft(
     conn: &mut DbConnection,
     by: &str,
     id: &AssessmentId,
-    version: i32,
+    version: Option<i32>,
 ) -> ServiceResult<AssessmentRow> {
     let row = assessment::find(conn, id.as_str())?.ok_or(ServiceError::NotFound)?;
     if row.practitioner_id != by {
@@ -223,7 +226,7 @@ fn editable_draft(
             "This assessment is signed and never changes; add an addendum instead.".into(),
         ));
     }
-    if row.version != version {
+    if version.is_some_and(|v| v != row.version) {
         return Err(ServiceError::StaleVersion {
             current: row.version,
         });

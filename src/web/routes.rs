@@ -145,6 +145,8 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/assessments/{id}/sign", Page, Staff(PRACTITIONER), pages::assessment::handlers::sign),
     route!(Post "/assessments/{id}/addenda", Page, Staff(PRACTITIONER), pages::assessment::handlers::add_addendum),
     route!(Post "/assessments/{id}/history-source", Page, Staff(PRACTITIONER), pages::assessment::handlers::pin_history),
+    route!(Post "/assessments/{id}/carry-forward", Page, Staff(PRACTITIONER), pages::assessment::carry_forward::carry_forward),
+    route!(Post "/assessments/{id}/carried/{section}/keep", Page, Staff(PRACTITIONER), pages::assessment::carry_forward::keep),
     route!(Get "/assessments/{id}", Page, Staff(CLINICAL_READ), pages::assessment::handlers::locate),
     route!(Get "/assessments/{id}/print", Page, Staff(CLINICAL_READ), pages::assessment::summary::show),
     // A practitioner's decisions on a flag, from the flag banner.
@@ -199,6 +201,7 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/api/v1/assessments/{id}/addenda", Api, Staff(PRACTITIONER), api::assessments::add_addendum),
     route!(Post "/api/v1/assessments/{id}/history-source", Api, Staff(PRACTITIONER), api::assessments::pin_history),
     route!(Post "/api/v1/assessments/{id}/all-normal", Api, Staff(PRACTITIONER), api::assessments::all_normal),
+    route!(Post "/api/v1/assessments/{id}/carry-forward", Api, Staff(PRACTITIONER), api::carry_forward::carry_forward),
     route!(Get "/api/v1/diagnosis-codes", Api, Staff(CLINICAL_READ), api::assessments::diagnosis_codes),
 ];
 

@@ -222,26 +222,44 @@
     markRail();
   }
 
-  // "Before signing", as the server says after each save (never stale).
-  function showBlockers(list) {
-    var box = document.getElementById("ws-blockers");
-    if (!box || !Array.isArray(list)) return;
-    box.textContent = "";
+  // "Before signing", as the server says after each save (never stale), with the
+  // reminders that do not block it (carried-forward sections not yet checked).
+  function listOf(box, heading, items, cls) {
     var p = document.createElement("p");
-    if (list.length === 0) {
-      p.textContent = "Ready to sign. After signing the record never changes; corrections are addenda.";
-      box.appendChild(p);
-      return;
-    }
-    p.textContent = "Before signing:";
+    p.textContent = heading;
     var ul = document.createElement("ul");
-    list.forEach(function (b) {
+    if (cls) ul.className = cls;
+    items.forEach(function (b) {
       var li = document.createElement("li");
       li.textContent = b;
       ul.appendChild(li);
     });
     box.appendChild(p);
     box.appendChild(ul);
+  }
+  function showBlockers(list, reminders) {
+    var box = document.getElementById("ws-blockers");
+    if (!box || !Array.isArray(list)) return;
+    box.textContent = "";
+    if (list.length === 0) {
+      var p = document.createElement("p");
+      p.textContent = "Ready to sign. After signing the record never changes; corrections are addenda.";
+      box.appendChild(p);
+    } else {
+      listOf(box, "Before signing:", list);
+    }
+    if (Array.isArray(reminders) && reminders.length) {
+      listOf(box, "Reminders (they do not stop signing):", reminders, "ws-reminders");
+    }
+  }
+
+  // A save of a section makes it the practitioner's own: its carried-forward note and
+  // rail mark go, as the server's answer says.
+  function showCarried(marks) {
+    if (!marks || typeof marks !== "object") return;
+    document.querySelectorAll("[data-carried]").forEach(function (el) {
+      if (!Object.prototype.hasOwnProperty.call(marks, el.dataset.carried)) el.remove();
+    });
   }
 
   // "% of normal" as the degrees are typed, rounded as the server rounds it.
@@ -339,7 +357,8 @@
   }
 
   function afterSave(form, body) {
-    showBlockers(body.sign_blockers);
+    showBlockers(body.sign_blockers, body.sign_reminders);
+    showCarried(body.carried_forward);
     setVersion(body.version);
     (body.part || []).forEach(function (p) {
       var cell = document.querySelector('[data-part="' + p.segment + '"]');
@@ -504,6 +523,22 @@
         if (html === null) return HTMLFormElement.prototype.submit.call(f);
         accepted(document.getElementById(f.dataset.for));
         sayState("Saved as all normal: " + sectionName(f.dataset.for));
+      }).catch(function () { say("Not saved: no connection.", "warn"); });
+    } else if (f.matches("form.ws-carry-form, form.ws-keep")) {
+      // "Carry forward" and "Keep as is": pending saves finish first, then the server's
+      // rendering of the sections, their notes, the rail and Before signing comes in place.
+      e.preventDefault();
+      var carry = f.matches(".ws-carry-form");
+      var ids = carry ? ["carry-forward", "posture", "rom", "palpation"] : [f.dataset.for];
+      flush();
+      idle().then(function () {
+        f.querySelector('input[name="version"]').value = versionEl.value;
+        say("Saving…");
+        return postInPlace(f, ids.concat(["ws-index", "ws-keep-forms"], followsFlags));
+      }).then(function (html) {
+        if (html === null) return HTMLFormElement.prototype.submit.call(f);
+        ids.forEach(function (id) { var s = document.getElementById(id); if (s && s.matches("form.ws-section")) accepted(s); });
+        sayState(carry ? "Carried forward: check the marked sections." : "Kept as is: " + sectionName(f.dataset.for));
       }).catch(function () { say("Not saved: no connection.", "warn"); });
     } else if (f.matches("#ws-flags form, #ws-pin-form")) {
       // A flag decision or "Review this form": done in place; a mistake in a flag's

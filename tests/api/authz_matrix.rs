@@ -103,6 +103,12 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
         "/assessments/{id}/history-source",
         PRACTITIONER_ONLY,
     ),
+    ("POST", "/assessments/{id}/carry-forward", PRACTITIONER_ONLY),
+    (
+        "POST",
+        "/assessments/{id}/carried/{section}/keep",
+        PRACTITIONER_ONLY,
+    ),
     ("GET", "/assessments/{id}", CLINICAL_READ),
     ("GET", "/assessments/{id}/print", CLINICAL_READ),
     ("POST", "/flags/{id}/acknowledge", PRACTITIONER_ONLY),
@@ -167,6 +173,11 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     (
         "POST",
         "/api/v1/assessments/{id}/all-normal",
+        PRACTITIONER_ONLY,
+    ),
+    (
+        "POST",
+        "/api/v1/assessments/{id}/carry-forward",
         PRACTITIONER_ONLY,
     ),
     ("GET", "/api/v1/diagnosis-codes", CLINICAL_READ),

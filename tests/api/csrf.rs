@@ -176,6 +176,16 @@ fn form_for(pattern: &str, t: &Targets) -> (String, Vec<(&'static str, String)>)
             pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
             vec![("version", "1".into())],
         ),
+        "/assessments/{id}/carry-forward" => (
+            pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
+            vec![("version", "1".into()), ("posture", "1".into())],
+        ),
+        "/assessments/{id}/carried/{section}/keep" => (
+            pattern
+                .replace("{id}", &uuid::Uuid::now_v7().to_string())
+                .replace("{section}", "posture"),
+            vec![("version", "1".into())],
+        ),
         "/flags/{id}/acknowledge"
         | "/flags/{id}/resolve"
         | "/flags/{id}/confirm"

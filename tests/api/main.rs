@@ -19,6 +19,8 @@ mod audit_anchor;
 mod authz_matrix;
 mod axe;
 mod browser;
+mod carry_forward;
+mod carry_forward_browser;
 mod cli;
 mod clinical_rules;
 mod crash;

@@ -6,6 +6,7 @@
 //! consistency. The errors' keys are the same paths the workspace uses as field names,
 //! so a message lands next to its field.
 
+pub mod carried;
 pub mod exam_facts;
 pub mod exam_tests;
 pub mod exercises;

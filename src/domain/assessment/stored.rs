@@ -133,8 +133,11 @@ impl StoredContent {
     /// Writes `sections` of `content` (and its pinned intake) over a draft's document;
     /// every other key stays as stored. The document is marked with today's schema:
     /// the explicit upgrade of a draft started by an earlier release (its sections
-    /// already saved keep what they recorded; nothing is reinterpreted).
+    /// already saved keep what they recorded; nothing is reinterpreted). A section
+    /// written is the practitioner's own from now on, so its carried-forward mark goes
+    /// (see [`super::carried`]; carrying forward marks it again after the write).
     pub fn write_sections(&mut self, content: &AssessmentContent, sections: &[Section]) {
+        self.clear_carried(sections);
         let typed = match serde_json::to_value(content) {
             Ok(Value::Object(m)) => m,
             _ => Map::new(),

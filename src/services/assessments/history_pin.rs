@@ -26,7 +26,7 @@ pub fn pin_latest_history(
 ) -> ServiceResult<AssessmentRecord> {
     let by = practitioner(actor)?.to_string();
     write_transaction(conn, |conn| {
-        let row = editable_draft(conn, &by, id, version)?;
+        let row = editable_draft(conn, &by, id, Some(version))?;
         let mut stored = read_stored(&row)?;
         let mut content = stored.content.clone();
         let Some(pin) = latest_pin(conn, &row.patient_id)? else {

@@ -107,6 +107,8 @@ pub struct AssessmentRecord {
     /// addendum authors), by user id.
     pub names: BTreeMap<String, String>,
     pub has_consent: bool,
+    /// For a draft whose patient has an earlier signed assessment with findings to carry.
+    pub carry_offer: Option<super::CarryOffer>,
 }
 
 impl AssessmentRecord {
@@ -450,7 +452,13 @@ pub fn load_record(conn: &mut DbConnection, row: AssessmentRow) -> ServiceResult
     let names = names(conn, &row, &content, &addenda)?;
     let practitioner_name = names.get(&row.practitioner_id).cloned().unwrap_or_default();
     let signer_name = row.signed_by.as_ref().and_then(|id| names.get(id).cloned());
+    let carry_offer = if row.status == "signed" {
+        None
+    } else {
+        super::carry_forward::carry_offer(conn, &row)?
+    };
     Ok(AssessmentRecord {
+        carry_offer,
         conflicts: conflicts_now(&content, &flags),
         intake: history.intake.clone(),
         intake_submitted_at: history.submitted_at,

@@ -10,6 +10,7 @@ use super::{AssessmentRecord, PlanRefusal, audit_row, editable_draft, practition
 use crate::db::models::assessment::{self, AssessmentRow};
 use crate::db::models::flag::FlagRow;
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::assessment::carried::CarriedFrom;
 use crate::domain::assessment::exam_facts::{apply_corrections, exam_facts};
 use crate::domain::assessment::exam_tests::ScreeningSet;
 use crate::domain::assessment::plan_check::{self, FlagOnFile};
@@ -34,10 +35,19 @@ pub fn save_sections(
     update: SectionUpdate,
 ) -> ServiceResult<AssessmentRecord> {
     let sections = update.present.clone();
-    save_change(conn, now, actor, id, version, &sections, None, |c| {
-        update.apply(c);
-        Ok(())
-    })
+    save_change(
+        conn,
+        now,
+        actor,
+        id,
+        Some(version),
+        &sections,
+        None,
+        |_, _, c| {
+            update.apply(c);
+            Ok(Vec::new())
+        },
+    )
 }
 
 /// The "all normal" shortcut for one section: fills only what is not yet recorded
@@ -61,12 +71,13 @@ pub fn save_all_normal(
         now,
         actor,
         id,
-        version,
+        Some(version),
         &[section],
         Some(detail),
-        |c| {
+        |_, _, c| {
             c.fill_normal(section, set)
-                .map_err(|m| FieldErrors::single("section", m).into())
+                .map_err(|m| FieldErrors::single("section", m))?;
+            Ok(Vec::new())
         },
     )
 }
@@ -170,27 +181,38 @@ fn assessment_flags(
         .collect())
 }
 
-/// One save of a draft: `change` edits the typed content, then the flags the record
-/// raises, the plan check (when the plan is among `sections`), the write of those
-/// sections only, the audit rows. Nothing is written when any step refuses.
+/// What a change asks to be marked as carried forward once its sections are written
+/// (nothing for a save by hand, which clears the marks of what it writes).
+pub(super) type CarriedMarks = Vec<(Section, CarriedFrom)>;
+
+/// One save of a draft: `change` edits the typed content (it may read other records in
+/// the same transaction, and audit them), then the flags the record raises, the plan
+/// check (when the plan is among `sections`), the write of those sections only, the
+/// carried-forward marks the change asks for, the audit rows. Nothing is written when
+/// any step refuses. `version`, when given, must be current.
 #[allow(clippy::too_many_arguments)]
-fn save_change(
+pub(super) fn save_change(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     actor: &Actor,
     id: &AssessmentId,
-    version: i32,
+    version: Option<i32>,
     sections: &[Section],
     detail: Option<String>,
-    change: impl FnOnce(&mut AssessmentContent) -> ServiceResult<()>,
+    change: impl FnOnce(
+        &mut DbConnection,
+        &AssessmentRow,
+        &mut AssessmentContent,
+    ) -> ServiceResult<CarriedMarks>,
 ) -> ServiceResult<AssessmentRecord> {
     let by = practitioner(actor)?.to_string();
     write_transaction(conn, |conn| {
         let row = editable_draft(conn, &by, id, version)?;
+        let version = row.version;
         let mut stored = read_stored(&row)?;
         let before = stored.content.clone();
         let mut content = before.clone();
-        change(&mut content)?;
+        let marks = change(conn, &row, &mut content)?;
         // The review reads one form: pinned at the first save if the assessment
         // started before the patient submitted one.
         if content.history_source.is_none() {
@@ -214,6 +236,9 @@ fn save_change(
             None => Vec::new(),
         };
         stored.write_sections(&content, sections);
+        for (s, from) in &marks {
+            stored.mark_carried(*s, from);
+        }
         if !assessment::update_draft(conn, &row.id, version, &stored.text(), now)? {
             return Err(ServiceError::StaleVersion {
                 current: row.version,

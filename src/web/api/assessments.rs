@@ -1,6 +1,7 @@
 //! Assessments: `POST /api/v1/patients/{id}/assessments`, `GET /api/v1/patients/{id}/assessments`,
 //! `GET|PUT /api/v1/assessments/{id}`, `POST /api/v1/assessments/{id}/sign` and
-//! `/addenda`, and the ICD-10 list at `GET /api/v1/diagnosis-codes?q=`.
+//! `/addenda`, and the ICD-10 list at `GET /api/v1/diagnosis-codes?q=` (carrying
+//! findings forward is in `carry_forward`).
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -66,6 +67,15 @@ pub fn record_json(r: AssessmentRecord, principal: &Principal) -> Value {
         }).collect::<Vec<_>>(),
         "conflicts": r.conflicts,
         "sign_blockers": blockers,
+        "sign_reminders": r.sign_reminders(),
+        "carried_forward": r.stored.carried_forward().into_iter()
+            .map(|(s, f)| (s.as_str().to_owned(), json!(f)))
+            .collect::<serde_json::Map<_, _>>(),
+        "carry_offer": r.carry_offer.as_ref().map(|o| json!({
+            "assessment_id": o.from.assessment_id, "signed_at": o.from.signed_at,
+            "visit_date": o.visit_date,
+            "sections": o.sections.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        })),
         "treatment_consent_on_file": r.has_consent,
         "addenda": r.addenda.iter().map(|a| json!({
             "id": a.id, "author_id": a.author_id, "author_name": r.name_of(&a.author_id),
@@ -121,7 +131,7 @@ fn history_json(r: &AssessmentRecord) -> Value {
 }
 
 /// An optional JSON object body: empty is `{}`, anything else must be an object.
-fn object_body(raw: &web::Bytes) -> Result<serde_json::Map<String, Value>, FieldErrors> {
+pub(super) fn object_body(raw: &web::Bytes) -> Result<serde_json::Map<String, Value>, FieldErrors> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Ok(serde_json::Map::new());
     }
@@ -131,7 +141,10 @@ fn object_body(raw: &web::Bytes) -> Result<serde_json::Map<String, Value>, Field
     }
 }
 
-fn only_keys(body: &serde_json::Map<String, Value>, known: &[&str]) -> Result<(), FieldErrors> {
+pub(super) fn only_keys(
+    body: &serde_json::Map<String, Value>,
+    known: &[&str],
+) -> Result<(), FieldErrors> {
     let mut e = FieldErrors::new();
     for k in body.keys().filter(|k| !known.contains(&k.as_str())) {
         e.add(k, "Unknown field.");

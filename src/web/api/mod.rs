@@ -3,6 +3,7 @@
 
 pub mod assessments;
 pub mod auth;
+pub mod carry_forward;
 mod flag_json;
 pub mod flags;
 pub mod front_desk;

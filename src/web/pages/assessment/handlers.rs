@@ -30,7 +30,7 @@ pub struct WorkspaceQuery {
 }
 
 /// The record as the workspace shows it, audited as `assessment.viewed`.
-async fn load(
+pub(super) async fn load(
     state: &AppState,
     principal: &Principal,
     ip: &ClientIp,
@@ -149,6 +149,8 @@ pub async fn save_section(
         "part": full["part"],
         "rom": full["rom"],
         "sign_blockers": full["sign_blockers"],
+        "sign_reminders": full["sign_reminders"],
+        "carried_forward": full["carried_forward"],
         "conflicts": full["conflicts"],
         "flags_count": flags_count,
     })))
@@ -160,7 +162,13 @@ pub struct VersionForm {
     version: String,
 }
 
-fn version_of(raw: &str) -> Result<i32, PageError> {
+impl VersionForm {
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+}
+
+pub(super) fn version_of(raw: &str) -> Result<i32, PageError> {
     raw.trim().parse().map_err(|_| {
         PageError(ServiceError::Invalid(crate::domain::FieldErrors::single(
             "version",
@@ -171,7 +179,7 @@ fn version_of(raw: &str) -> Result<i32, PageError> {
 
 /// Where a POST about an assessment sends the browser: `GET /assessments/{id}` finds
 /// the record's page, so the POST itself reads nothing it did not need.
-fn to_record(aid: &AssessmentId, query_and_fragment: &str) -> HttpResponse {
+pub(super) fn to_record(aid: &AssessmentId, query_and_fragment: &str) -> HttpResponse {
     see_other(&format!("/assessments/{aid}{query_and_fragment}"))
 }
 
@@ -201,7 +209,7 @@ pub async fn locate(
 }
 
 /// A stale save goes back to the current record with a message, not an error page.
-fn after_post(
+pub(super) fn after_post(
     aid: &AssessmentId,
     r: Result<(), ServiceError>,
     done: &str,

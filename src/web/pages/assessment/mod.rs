@@ -6,16 +6,19 @@
 //!
 //! - `handlers`: the routes (GET pages, the POSTs that save, sign, add an addendum and
 //!   re-pin the history, and `GET /assessments/{id}` that the POSTs redirect through);
-//! - `workspace`, `workspace_exam`, `workspace_plan`: the workspace page;
+//! - `carry_forward`: starting from the previous signed assessment, and "Keep as is";
+//! - `workspace`, `workspace_exam`, `workspace_plan`, `workspace_carry`: the workspace page;
 //! - `summary`, `summary_sections`: the printable summary;
 //! - `pictures`: the spine map, the range-of-motion chart and the pain diagram (SVG).
 
+pub mod carry_forward;
 pub mod handlers;
 mod palpation_panel;
 pub mod pictures;
 pub mod summary;
 mod summary_sections;
 mod workspace;
+mod workspace_carry;
 mod workspace_exam;
 mod workspace_plan;
 

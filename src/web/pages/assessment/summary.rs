@@ -87,6 +87,8 @@ struct PrintPage {
     pain_diagram: String,
     signature: Option<SignatureView>,
     addenda: Vec<AddendumLine>,
+    /// Sections still marked as carried forward, in words, by section code.
+    carried: BTreeMap<&'static str, String>,
 }
 
 fn build(
@@ -176,7 +178,32 @@ fn build(
         pain_diagram: pain_diagram(&pain_regions),
         signature: signature_view(&record),
         addenda: addendum_lines(&record),
+        carried: carried_lines(&record),
     }
+}
+
+/// The honest record of a section nobody changed since it was carried forward: a
+/// signed one says it was signed so, a draft that it is still to be checked.
+fn carried_lines(record: &AssessmentRecord) -> BTreeMap<&'static str, String> {
+    record
+        .stored
+        .carried_forward()
+        .into_iter()
+        .map(|(s, from)| {
+            let text = if record.is_signed() {
+                format!(
+                    "Carried forward from the assessment of {} and signed unchanged.",
+                    from.date_words()
+                )
+            } else {
+                format!(
+                    "Carried forward from the assessment of {}; not yet checked.",
+                    from.date_words()
+                )
+            };
+            (s.as_str(), text)
+        })
+        .collect()
 }
 
 /// Whose answers the review compares with, and when they were given.

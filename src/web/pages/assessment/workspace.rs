@@ -4,6 +4,7 @@
 use askama::Template;
 
 use super::palpation_panel::{PalpationPanel, palpation_panel};
+use super::workspace_carry::{CarriedNote, CarryCard, carried_notes, carry_card};
 use super::workspace_exam::{
     NeuroRow, PalpationLine, PostureLine, RomLine, TestGroup, neuro_lines, neuro_rows,
     palpation_lines, posture_lines, rom_regions, test_groups,
@@ -114,6 +115,10 @@ pub struct WorkspacePage {
     advice: Vec<(Opt, &'static str)>,
     allowed: Vec<AllowedLine>,
     blockers: Vec<String>,
+    /// Under "Before signing", not blocking it (carried sections not yet checked).
+    reminders: Vec<String>,
+    carry_card: Option<CarryCard>,
+    carried: Vec<CarriedNote>,
     addenda: Vec<AddendumLine>,
     pub notice: Option<String>,
 }
@@ -127,6 +132,8 @@ pub fn notice_text(code: &str) -> Option<String> {
             "flag" => "Flag updated.",
             "stale" => "Someone saved this record after you opened it: nothing was changed; here is the current record.",
             "draft_open" => "This patient already has this draft assessment open: you are continuing it. If this is a different visit, start a new one below.",
+            "carried" => "Carried forward. Check each carried section against today's exam: change what differs, or keep it as is.",
+            "kept" => "Kept as carried forward: the section is now part of today's exam.",
             "history_pinned" => "The history review now reads the newest pre-visit form; answers that changed are to be reviewed again.",
             _ => return None,
         }
@@ -250,6 +257,11 @@ fn normal_forms() -> Vec<NormalForm> {
 }
 
 impl WorkspacePage {
+    /// The carried-forward note of one section, while it is marked.
+    pub fn carried_for(&self, section: &str) -> Option<&CarriedNote> {
+        self.carried.iter().find(|c| c.section == section)
+    }
+
     /// The "all normal" buttons of one section's heading.
     pub fn normals_for(&self, section: &str) -> Vec<&NormalForm> {
         self.normal_forms
@@ -371,6 +383,9 @@ pub fn build(
         } else {
             a.sign_blockers()
         },
+        reminders: a.sign_reminders(),
+        carry_card: carry_card(&a, editable),
+        carried: carried_notes(&a),
         addenda: addendum_lines(&a),
         notice,
         p,
