@@ -53,15 +53,16 @@ fn chips<T: Copy>(
         .collect()
 }
 
-/// The short chip labels of the directions, their full names for the screen reader.
+/// The directions' chip labels in the clinic's shorthand (one line of six chips), their
+/// full names for the screen reader.
 fn direction_chip(d: Direction) -> &'static str {
     match d {
-        Direction::Flexion => "Flexion",
-        Direction::Extension => "Extension",
-        Direction::LateralFlexionLeft => "Lat flex L",
-        Direction::LateralFlexionRight => "Lat flex R",
-        Direction::RotationLeft => "Rotation L",
-        Direction::RotationRight => "Rotation R",
+        Direction::Flexion => "Flex",
+        Direction::Extension => "Ext",
+        Direction::LateralFlexionLeft => "LF L",
+        Direction::LateralFlexionRight => "LF R",
+        Direction::RotationLeft => "Rot L",
+        Direction::RotationRight => "Rot R",
     }
 }
 
