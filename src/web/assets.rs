@@ -9,6 +9,8 @@ const INTAKE_SCRIPT: &str = include_str!("../../templates/static/intake.js");
 
 const WORKSPACE_SCRIPT: &str = include_str!("../../templates/static/workspace.js");
 
+const PLAN_SCRIPT: &str = include_str!("../../templates/static/plan.js");
+
 const PRINT_STYLESHEET: &str = include_str!("../../templates/static/print.css");
 
 const PRINT_SCRIPT: &str = include_str!("../../templates/static/print.js");
@@ -23,6 +25,11 @@ fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
 /// The assessment workspace's autosave, "all normal" and keyboard shortcuts.
 pub async fn workspace_script() -> HttpResponse {
     asset("text/javascript; charset=utf-8", WORKSPACE_SCRIPT)
+}
+
+/// The workspace's one-tap chips: diagnosis suggestions, frequency presets, goals.
+pub async fn plan_script() -> HttpResponse {
+    asset("text/javascript; charset=utf-8", PLAN_SCRIPT)
 }
 
 /// Print rules for the assessment summary (A4 and Letter).

@@ -51,6 +51,7 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/static/app.css", PUBLIC),
     ("GET", "/static/intake.js", PUBLIC),
     ("GET", "/static/workspace.js", PUBLIC),
+    ("GET", "/static/plan.js", PUBLIC),
     ("GET", "/static/print.css", PUBLIC),
     ("GET", "/static/print.js", PUBLIC),
     ("GET", "/intake/{token}", PUBLIC),

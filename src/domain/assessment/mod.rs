@@ -6,6 +6,8 @@
 //! consistency. The errors' keys are the same paths the workspace uses as field names,
 //! so a message lands next to its field.
 
+pub mod charted_areas;
+pub mod diagnosis_suggestions;
 pub mod exam_facts;
 pub mod exam_tests;
 pub mod exercises;
@@ -15,6 +17,7 @@ pub mod icd10;
 pub mod palpation;
 pub mod plan;
 pub mod plan_check;
+pub mod plan_templates;
 pub mod posture;
 pub mod rom;
 pub mod stored;

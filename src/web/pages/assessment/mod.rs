@@ -6,7 +6,9 @@
 //!
 //! - `handlers`: the routes (GET pages, the POSTs that save, sign, add an addendum and
 //!   re-pin the history, and `GET /assessments/{id}` that the POSTs redirect through);
-//! - `workspace`, `workspace_exam`, `workspace_plan`: the workspace page;
+//! - `workspace`, `workspace_exam`, `workspace_plan`, `workspace_chips` (diagnosis
+//!   suggestions, frequency presets, goal templates), `workspace_interventions` (the
+//!   technique × region grid): the workspace page;
 //! - `summary`, `summary_sections`: the printable summary;
 //! - `pictures`: the spine map, the range-of-motion chart and the pain diagram (SVG).
 
@@ -15,7 +17,9 @@ pub mod pictures;
 pub mod summary;
 mod summary_sections;
 mod workspace;
+mod workspace_chips;
 mod workspace_exam;
+mod workspace_interventions;
 mod workspace_plan;
 
 use crate::domain::AssessmentId;
