@@ -11,6 +11,8 @@ const WORKSPACE_SCRIPT: &str = include_str!("../../templates/static/workspace.js
 
 const PALPATION_SCRIPT: &str = include_str!("../../templates/static/palpation.js");
 
+const PLAN_SCRIPT: &str = include_str!("../../templates/static/plan.js");
+
 const PRINT_STYLESHEET: &str = include_str!("../../templates/static/print.css");
 
 const PRINT_SCRIPT: &str = include_str!("../../templates/static/print.js");
@@ -30,6 +32,11 @@ pub async fn workspace_script() -> HttpResponse {
 /// The spine picker and its panel in the workspace (the palpation table works without it).
 pub async fn palpation_script() -> HttpResponse {
     asset("text/javascript; charset=utf-8", PALPATION_SCRIPT)
+}
+
+/// The workspace's one-tap chips: diagnosis suggestions, frequency presets, goals.
+pub async fn plan_script() -> HttpResponse {
+    asset("text/javascript; charset=utf-8", PLAN_SCRIPT)
 }
 
 /// Print rules for the assessment summary (A4 and Letter).

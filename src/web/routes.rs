@@ -101,6 +101,7 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/static/intake.js", Infra, Public, assets::intake_script),
     route!(Get "/static/workspace.js", Infra, Public, assets::workspace_script),
     route!(Get "/static/palpation.js", Infra, Public, assets::palpation_script),
+    route!(Get "/static/plan.js", Infra, Public, assets::plan_script),
     route!(Get "/static/print.css", Infra, Public, assets::print_stylesheet),
     route!(Get "/static/print.js", Infra, Public, assets::print_script),
     // The patient's pre-visit form: the token in the link is the only key.

@@ -5,10 +5,14 @@
 // data-const the row's fixed codes, data-when the fields that make a row worth sending)
 // and posted with the draft's version.
 //
-// Other scripts (palpation.js) only set the section's controls and fire a
+// Other scripts (palpation.js, plan.js) only set the section's controls and fire a
 // bubbling "change"; this file sends it. After each save it fires `ws:saved`
 // {section, body} on document, and after it replaced parts of the page with the
-// server's current rendering, `ws:swapped` {sections: [ids]}.
+// server's current rendering, `ws:swapped` {sections: [ids]}. What is replaced: the
+// parts that follow the flags (`followsFlags`, `[data-follows-flags]`) when a save
+// changed the flags, and any `[data-follows="history palpation …"][id]` after a save of
+// one of the sections it names (the diagnosis suggestions, the goal chips, the
+// interventions grid).
 (function () {
   "use strict";
   var ws = document.querySelector(".ws");
@@ -126,9 +130,15 @@
     var m = /^(?:\.([a-z_]+))?(?:\[(\d+)\])?(?:\.([a-z_]+))?/.exec(rest) || [];
     var list = form.dataset.shape === "list" ? "" : m[2] !== undefined ? m[1] : null;
     var target = null;
+    var place = null;
     if (list !== null && m[2] !== undefined && rowsBy[list]) {
       var row = rowsBy[list][Number(m[2])];
-      if (row) target = (m[3] && row.querySelector('[data-key="' + m[3] + '"]')) || row.querySelector("[data-key]");
+      if (row) {
+        target = (m[3] && row.querySelector('[data-key="' + m[3] + '"]')) || row.querySelector("[data-key]");
+        // A message about the whole row (a refused intervention) goes where the row
+        // says, not inside a chip's label.
+        place = (!m[3] && row.querySelector("[data-error-here]")) || target;
+      }
     } else if (m[1]) {
       target = form.querySelector('[data-key="' + m[1] + '"]');
     }
@@ -137,7 +147,7 @@
     span.textContent = message;
     if (target) {
       target.setAttribute("aria-invalid", "true");
-      target.insertAdjacentElement("afterend", span);
+      (place || target).insertAdjacentElement("afterend", span);
     } else {
       form.querySelector(".ws-errors").appendChild(span);
     }
@@ -310,6 +320,25 @@
   // ---- In place: parts of the page are replaced by the server's current rendering of
   // the workspace, so what the flags say and allow is always the server's decision.
   var followsFlags = ["ws-flags", "allowed", "ws-blockers"];
+  // A part swapped inside a section form (the interventions grid) keeps what the page
+  // holds, which may not be saved yet: the server's rendering brings what the flags
+  // allow and the order, the page keeps the choices. A choice the flags now rule out
+  // (disabled) is dropped, so it is not sent again.
+  function keepEntries(old, copy) {
+    if (!old.parentElement || !old.parentElement.closest("form.ws-section")) return;
+    old.querySelectorAll("[data-key][id]").forEach(function (el) {
+      var n = copy.querySelector("#" + CSS.escape(el.id));
+      if (!n || n.disabled) return;
+      if (el.type === "checkbox" || el.type === "radio") n.checked = el.checked;
+      else n.value = el.value;
+    });
+  }
+  // The ids of the parts that follow a save of `section`.
+  function following(section) {
+    return Array.prototype.filter.call(document.querySelectorAll("[data-follows][id]"), function (el) {
+      return el.dataset.follows.split(" ").indexOf(section) >= 0;
+    }).map(function (el) { return el.id; });
+  }
   function swapFrom(html, ids) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var fresh = doc.querySelector(".ws");
@@ -324,6 +353,7 @@
           var opened = Array.prototype.map.call(old.querySelectorAll("details"), function (d) { return d.open; });
           var copy = document.importNode(n, true);
           copy.querySelectorAll("details").forEach(function (d, i) { if (opened[i]) d.open = true; });
+          keepEntries(old, copy);
           old.replaceWith(copy);
           swapped.push(id);
         }
@@ -380,20 +410,20 @@
       });
     }
     document.dispatchEvent(new CustomEvent("ws:saved", { detail: { section: form.dataset.section, body: body } }));
-    // Parts drawn from this section elsewhere on the page (data-follows="palpation …",
-    // the spine picture say) are redrawn by the server too.
-    var follows = Array.prototype.map.call(
-      document.querySelectorAll('[data-follows~="' + form.dataset.section + '"][id]'),
-      function (el) { return el.id; });
+    var follow = following(form.dataset.section);
     if (body.flags_count !== flagCount) {
       // A finding raised a flag (or a flag changed): show the strip and what the flags
       // allow now, without a reload.
       flagCount = body.flags_count;
       sayState("Saved · the flags changed: see the strip above");
-      return refresh(followsFlags.concat(follows));
+      return refresh(followsFlags.concat(follow));
+    }
+    if (follow.length) {
+      // The parts that read this section (the diagnosis suggestions read palpation…)
+      // are the server's again before the status says saved.
+      return refresh(follow).then(function () { sayState("Saved · version " + body.version); });
     }
     sayState("Saved · version " + body.version);
-    if (follows.length) return refresh(follows);
   }
 
   function send(form) {

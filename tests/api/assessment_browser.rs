@@ -57,28 +57,6 @@ impl<'a> Hands<'a> {
         self.one_more();
     }
 
-    /// One choice in the select `css`: the option with `value`.
-    async fn choose(&self, css: &str, value: &str) {
-        let option = format!("{css} option[value='{value}']");
-        self.c
-            .find(Locator::Css(&option))
-            .await
-            .unwrap_or_else(|e| panic!("{option}: {e}"))
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("choose {option}: {e}"));
-        let chosen = self
-            .c
-            .execute(
-                "return arguments[0].value;",
-                vec![serde_json::to_value(self.c.find(Locator::Css(css)).await.unwrap()).unwrap()],
-            )
-            .await
-            .unwrap();
-        assert_eq!(chosen, json!(value), "{css} took the choice");
-        self.one_more();
-    }
-
     /// One field typed: `text` into `css`.
     async fn type_in(&self, css: &str, text: &str) {
         self.c
@@ -532,13 +510,14 @@ async fn a_practitioner_charts_a_normal_exam_on_a_tablet(backend: Backend) {
             "Drive for an hour without pain above 2/10; back to the gym",
         )
         .await;
-    let row = |n: usize, key: &str| {
-        format!("#plan [data-list=interventions] tbody tr:nth-child({n}) select[data-key={key}]")
-    };
-    hands.choose(&row(1, "technique"), "soft_tissue").await;
-    hands.choose(&row(1, "region"), "lumbar").await;
-    hands.choose(&row(2, "technique"), "exercise").await;
-    hands.choose(&row(2, "region"), "lumbar").await;
+    // Interventions: a chip per technique in the lumbar row (the complaint's region,
+    // first in the grid).
+    hands
+        .click("#allowed label[for='iv-soft_tissue-lumbar']")
+        .await;
+    hands
+        .click("#allowed label[for='iv-exercise-lumbar']")
+        .await;
     hands
         .click("#plan input[data-key=exercise][value=cat_cow]")
         .await;

@@ -52,6 +52,7 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/static/intake.js", PUBLIC),
     ("GET", "/static/workspace.js", PUBLIC),
     ("GET", "/static/palpation.js", PUBLIC),
+    ("GET", "/static/plan.js", PUBLIC),
     ("GET", "/static/print.css", PUBLIC),
     ("GET", "/static/print.js", PUBLIC),
     ("GET", "/intake/{token}", PUBLIC),

@@ -43,6 +43,7 @@ mod mail;
 mod pages;
 mod patient_pages;
 mod patients;
+mod plan_browser;
 mod practitioner_day;
 mod raw_http;
 mod realistic_exam;

@@ -559,43 +559,50 @@ async fn palpate(f: &Finger<'_>, segment: &str) {
         .await;
 }
 
-/// Four diagnoses.
+/// Four diagnoses, each one tap on a suggestion from what was charted; the first
+/// becomes primary by itself.
 async fn diagnose(f: &Finger<'_>) {
-    for (i, code) in ["M99.03", "M54.50", "M99.04", "M62.830"].iter().enumerate() {
-        f.type_into(
-            &format!(
-                "#diagnoses tr[data-row]:nth-of-type({}) input[data-key=code]",
-                i + 1
-            ),
-            code,
-        )
-        .await;
+    for code in ["M99.03", "M54.50", "M99.04", "M62.830"] {
+        f.tap(&format!("#dx-suggest button[data-dx-code='{code}']"))
+            .await;
     }
-    f.tap("#diagnoses tr[data-row]:nth-of-type(1) input[data-key=primary]")
-        .await;
     waits_for_saves(f.c, "diagnoses").await;
+    let rows = js(
+        f.c,
+        "return Array.from(document.querySelectorAll('#diagnoses tr[data-row]')).map(r => [r.querySelector('input[data-key=code]').value, r.querySelector('input[data-key=primary]').checked]);",
+    )
+    .await;
+    assert_eq!(
+        rows,
+        json!([
+            ["M99.03", true],
+            ["M54.50", false],
+            ["M99.04", false],
+            ["M62.830", false]
+        ]),
+        "the suggestions went into the table in the order tapped"
+    );
 }
 
-/// The plan: frequency, a goal, three interventions, two exercises.
+/// The plan: a frequency preset, a goal worded from the record, three interventions
+/// as technique × region chips, two exercises.
 async fn plan(f: &Finger<'_>) {
-    f.type_into("#plan-vpw", "2").await;
-    f.type_into("#plan-weeks", "4").await;
-    f.type_into("#plan-goals", "NPRS 3 in 4 weeks").await;
-    for (i, (t, r)) in [
-        ("soft_tissue", "lumbar"),
-        ("soft_tissue", "thoracic"),
-        ("exercise", "lumbar"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        let row = format!(
-            "#plan [data-list=interventions] tr[data-row]:nth-of-type({})",
-            i + 1
-        );
-        f.choose(&format!("{row} select[data-key=technique]"), t)
-            .await;
-        f.choose(&format!("{row} select[data-key=region]"), r).await;
+    f.tap("#plan button[data-preset][data-vpw='2'][data-weeks='4']")
+        .await;
+    f.tap("#plan-goal-chips button[data-goal^='Pain from NPRS 6']")
+        .await;
+    let goals = js(f.c, "return document.getElementById('plan-goals').value;").await;
+    assert_eq!(
+        goals,
+        json!("Pain from NPRS 6 to 3 or less within 4 weeks"),
+        "the goal is worded from the charted NPRS and the weeks"
+    );
+    for chip in [
+        "soft_tissue-lumbar",
+        "soft_tissue-thoracic",
+        "exercise-lumbar",
+    ] {
+        f.tap(&format!("#allowed label[for='iv-{chip}']")).await;
     }
     f.tap("#plan [data-list=home_care] tr[data-row]:nth-of-type(1) input[data-key=exercise]")
         .await;

@@ -7,6 +7,8 @@
 //! so a message lands next to its field.
 
 pub mod carried;
+pub mod charted_areas;
+pub mod diagnosis_suggestions;
 pub mod exam_facts;
 pub mod exam_tests;
 pub mod exercises;
@@ -16,6 +18,7 @@ pub mod icd10;
 pub mod palpation;
 pub mod plan;
 pub mod plan_check;
+pub mod plan_templates;
 pub mod posture;
 pub mod rom;
 pub mod stored;

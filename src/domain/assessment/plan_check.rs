@@ -71,6 +71,44 @@ pub fn allowed_in(region: Region, flags: &[FlagOnFile]) -> (Vec<Technique>, Vec<
     (free, with_reason)
 }
 
+/// What the flags say of one technique in one region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allowance {
+    Free,
+    /// Only relative contraindications restrict it: planned with a written reason.
+    WithReason,
+    /// An emergency, urgent or absolute flag forbids it; no reason lifts that.
+    Refused,
+}
+
+/// The allowance of `technique` in `region`, with the flags that decide it (for a
+/// refusal the emergency, urgent and absolute ones), most severe first: the plan's
+/// chips say by these flags' words why a technique is struck or needs a reason.
+pub fn allowance(
+    technique: Technique,
+    region: Region,
+    flags: &[FlagOnFile],
+) -> (Allowance, Vec<&FlagOnFile>) {
+    let mut restricting: Vec<&FlagOnFile> = flags
+        .iter()
+        .filter(|f| f.restricts(technique, region))
+        .collect();
+    restricting.sort_by(|a, b| a.level.cmp(&b.level).then(a.code.cmp(&b.code)));
+    restricting.dedup_by(|a, b| a.code == b.code && a.level == b.level);
+    let hard: Vec<&FlagOnFile> = restricting
+        .iter()
+        .copied()
+        .filter(|f| f.level != FlagLevel::Relative)
+        .collect();
+    if !hard.is_empty() {
+        (Allowance::Refused, hard)
+    } else if !restricting.is_empty() {
+        (Allowance::WithReason, restricting)
+    } else {
+        (Allowance::Free, restricting)
+    }
+}
+
 /// Techniques in the words the plan's drop-downs use.
 fn names(ts: &[Technique]) -> String {
     ts.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")
@@ -311,5 +349,104 @@ mod tests {
         assert!(!m.contains("HVLA thrust,") && !m.contains('_'), "{m}");
         let (free, with_reason) = allowed_in(Lumbar, &[flag(Relative, &[Instrument], &[Lumbar])]);
         assert!(!free.contains(&Instrument) && with_reason == vec![Instrument]);
+    }
+}
+
+#[cfg(test)]
+mod allowance_tests {
+    use super::*;
+
+    fn flag(
+        code: &str,
+        level: FlagLevel,
+        techniques: &[Technique],
+        regions: &[Region],
+    ) -> FlagOnFile {
+        FlagOnFile {
+            code: code.into(),
+            name: format!("{code} reported"),
+            level,
+            techniques: techniques.to_vec(),
+            regions: regions.to_vec(),
+        }
+    }
+
+    #[test]
+    fn the_allowance_of_each_chip_agrees_with_what_the_flags_allow() {
+        let flags = vec![
+            flag(
+                "osteoporosis",
+                FlagLevel::Absolute,
+                Technique::THRUST,
+                Region::SPINAL,
+            ),
+            flag(
+                "anticoagulants",
+                FlagLevel::Relative,
+                &[Technique::Hvla, Technique::Instrument],
+                Region::ALL,
+            ),
+            flag(
+                "age_screen",
+                FlagLevel::Precaution,
+                Technique::ALL,
+                Region::ALL,
+            ),
+        ];
+        let cases = [
+            (
+                Technique::Hvla,
+                Region::Lumbar,
+                Allowance::Refused,
+                vec!["osteoporosis"],
+            ),
+            (
+                Technique::Hvla,
+                Region::LowerExtremity,
+                Allowance::WithReason,
+                vec!["anticoagulants"],
+            ),
+            (
+                Technique::Instrument,
+                Region::Cervical,
+                Allowance::WithReason,
+                vec!["anticoagulants"],
+            ),
+            (
+                Technique::DropTable,
+                Region::Thoracic,
+                Allowance::Refused,
+                vec!["osteoporosis"],
+            ),
+            (
+                Technique::SoftTissue,
+                Region::Lumbar,
+                Allowance::Free,
+                vec![],
+            ),
+        ];
+        for (t, r, want, by) in cases {
+            let (got, flags_named) = allowance(t, r, &flags);
+            let codes: Vec<&str> = flags_named.iter().map(|f| f.code.as_str()).collect();
+            assert_eq!((got, codes), (want, by), "{t:?} in {r:?}");
+        }
+        for r in Region::ALL {
+            let (free, with_reason) = allowed_in(*r, &flags);
+            for t in Technique::ALL {
+                let want = if free.contains(t) {
+                    Allowance::Free
+                } else if with_reason.contains(t) {
+                    Allowance::WithReason
+                } else {
+                    Allowance::Refused
+                };
+                assert_eq!(allowance(*t, *r, &flags).0, want, "{t:?} in {r:?}");
+            }
+        }
+        let emergency = vec![flag("cauda_equina", FlagLevel::Emergency, &[], &[])];
+        assert_eq!(
+            allowance(Technique::Exercise, Region::Lumbar, &emergency).0,
+            Allowance::Refused
+        );
     }
 }

@@ -459,6 +459,10 @@ mod doc_tests {
             ("medicines", super::super::term_lists::medicines_markdown()),
             ("words", super::super::term_lists::words_markdown()),
             ("diagnoses", super::super::diagnosis_facts::markdown()),
+            (
+                "suggestions",
+                crate::domain::assessment::diagnosis_suggestions::markdown(),
+            ),
         ];
         let mut stale = Vec::new();
         for (name, rows) in blocks {

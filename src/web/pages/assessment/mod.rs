@@ -7,7 +7,10 @@
 //! - `handlers`: the routes (GET pages, the POSTs that save, sign, add an addendum and
 //!   re-pin the history, and `GET /assessments/{id}` that the POSTs redirect through);
 //! - `carry_forward`: starting from the previous signed assessment, and "Keep as is";
-//! - `workspace`, `workspace_exam`, `workspace_plan`, `workspace_carry`: the workspace page;
+//! - `workspace`, `workspace_exam`, `palpation_panel`, `workspace_plan`, `workspace_carry`,
+//!   `workspace_chips` (diagnosis
+//!   suggestions, frequency presets, goal templates), `workspace_interventions` (the
+//!   technique × region grid): the workspace page;
 //! - `summary`, `summary_sections`: the printable summary;
 //! - `pictures`: the spine map, the range-of-motion chart and the pain diagram (SVG).
 
@@ -19,7 +22,9 @@ pub mod summary;
 mod summary_sections;
 mod workspace;
 mod workspace_carry;
+mod workspace_chips;
 mod workspace_exam;
+mod workspace_interventions;
 mod workspace_plan;
 
 use crate::domain::AssessmentId;

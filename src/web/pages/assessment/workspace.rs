@@ -5,13 +5,16 @@ use askama::Template;
 
 use super::palpation_panel::{PalpationPanel, palpation_panel};
 use super::workspace_carry::{CarriedNote, CarryCard, carried_notes, carry_card};
+use super::workspace_chips::{
+    DiagnosisChip, FrequencyChip, GoalChip, diagnosis_chips, frequency_chips, goal_chips,
+};
 use super::workspace_exam::{
     NeuroRow, PalpationLine, PostureLine, RomLine, TestGroup, neuro_lines, neuro_rows,
     palpation_lines, posture_lines, rom_regions, test_groups,
 };
+use super::workspace_interventions::{InterventionGrid, intervention_grid};
 use super::workspace_plan::{
-    AllowedLine, DiagnosisLine, ExerciseLine, InterventionLine, advice_lines, allowed_lines,
-    diagnosis_lines, exercise_lines, intervention_lines,
+    DiagnosisLine, ExerciseLine, advice_lines, diagnosis_lines, exercise_lines,
 };
 use super::{Opt, s};
 use crate::domain::Role;
@@ -104,16 +107,18 @@ pub struct WorkspacePage {
     nprs: Vec<(u8, bool)>,
     pain_notes: String,
     diagnoses: Vec<DiagnosisLine>,
+    dx_suggestions: Vec<DiagnosisChip>,
     codes: Vec<(&'static str, &'static str)>,
     visits_per_week: String,
     weeks: String,
     goals: String,
     re_exam_date: String,
     plan_notes: String,
-    interventions: Vec<InterventionLine>,
+    presets: Vec<FrequencyChip>,
+    goal_chips: Vec<GoalChip>,
+    grid: InterventionGrid,
     exercises: Vec<ExerciseLine>,
     advice: Vec<(Opt, &'static str)>,
-    allowed: Vec<AllowedLine>,
     blockers: Vec<String>,
     /// Under "Before signing", not blocking it (carried sections not yet checked).
     reminders: Vec<String>,
@@ -360,6 +365,7 @@ pub fn build(
         },
         pain_notes: c.pain.as_ref().map(|x| s(&x.notes)).unwrap_or_default(),
         diagnoses: diagnosis_lines(c),
+        dx_suggestions: diagnosis_chips(&a),
         codes: icd10::ICD10_CODES
             .iter()
             .map(|c| (c.code, c.description))
@@ -374,10 +380,11 @@ pub fn build(
             .map(|d| d.to_string())
             .unwrap_or_default(),
         plan_notes: plan.map(|p| s(&p.notes)).unwrap_or_default(),
-        interventions: intervention_lines(&a),
+        presets: frequency_chips(&a),
+        goal_chips: goal_chips(&a),
+        grid: intervention_grid(&a),
         exercises: exercise_lines(c),
         advice: advice_lines(c),
-        allowed: allowed_lines(&a),
         blockers: if a.is_signed() {
             Vec::new()
         } else {

@@ -1,25 +1,14 @@
-//! The workspace's diagnoses and treatment plan as form lines, and what the flags on
-//! file allow per region. Techniques and regions carry the vocabularies' labels, the
-//! same words the plan check's refusals and the printed summary use.
+//! The workspace's diagnoses and the plan's home care and advice as form lines (the
+//! interventions are a grid of their own, `workspace_interventions`).
 
-use super::{Opt, opts, s};
+use super::{Opt, s};
 use crate::domain::assessment::AssessmentContent;
 use crate::domain::assessment::exercises::{Advice, Exercise};
-use crate::domain::assessment::plan_check::allowed_in;
-use crate::domain::clinical::{Region, Technique};
-use crate::services::assessments::{AssessmentRecord, flags_on_file};
 
 pub struct DiagnosisLine {
     pub code: String,
     pub primary: bool,
     pub notes: String,
-}
-
-pub struct InterventionLine {
-    pub techniques: Vec<Opt>,
-    pub regions: Vec<Opt>,
-    pub override_reason: String,
-    pub override_note: String,
 }
 
 pub struct ExerciseLine {
@@ -28,12 +17,6 @@ pub struct ExerciseLine {
     pub instructions: &'static str,
     pub on: bool,
     pub dosage: String,
-}
-
-pub struct AllowedLine {
-    pub region: &'static str,
-    pub free: String,
-    pub with_reason: String,
 }
 
 pub fn diagnosis_lines(c: &AssessmentContent) -> Vec<DiagnosisLine> {
@@ -56,42 +39,6 @@ pub fn diagnosis_lines(c: &AssessmentContent) -> Vec<DiagnosisLine> {
         });
     }
     diagnoses
-}
-
-pub fn intervention_lines(a: &AssessmentRecord) -> Vec<InterventionLine> {
-    let plan = a.content.plan.as_ref();
-    let mut interventions: Vec<InterventionLine> = plan
-        .map(|p| p.interventions.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .map(|iv| InterventionLine {
-            techniques: opts(
-                Technique::ALL,
-                Technique::as_str,
-                Technique::label,
-                Some(iv.technique),
-            ),
-            regions: opts(Region::ALL, Region::as_str, Region::label, Some(iv.region)),
-            override_reason: s(&iv.override_reason),
-            override_note: match (&iv.override_by, iv.override_at) {
-                (Some(by), Some(at)) => format!(
-                    "override by {}, {}",
-                    a.name_of(by),
-                    at.format("%Y-%m-%d %H:%M")
-                ),
-                _ => String::new(),
-            },
-        })
-        .collect();
-    while interventions.len() < 6 {
-        interventions.push(InterventionLine {
-            techniques: opts(Technique::ALL, Technique::as_str, Technique::label, None),
-            regions: opts(Region::ALL, Region::as_str, Region::label, None),
-            override_reason: String::new(),
-            override_note: String::new(),
-        });
-    }
-    interventions
 }
 
 pub fn exercise_lines(c: &AssessmentContent) -> Vec<ExerciseLine> {
@@ -125,23 +72,6 @@ pub fn advice_lines(c: &AssessmentContent) -> Vec<(Opt, &'static str)> {
                 },
                 adv.text(),
             )
-        })
-        .collect()
-}
-
-pub fn allowed_lines(a: &AssessmentRecord) -> Vec<AllowedLine> {
-    let on_file = flags_on_file(&a.flags);
-    Region::ALL
-        .iter()
-        .map(|r| {
-            let (free, with_reason) = allowed_in(*r, &on_file);
-            let j =
-                |ts: Vec<Technique>| ts.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ");
-            AllowedLine {
-                region: r.label(),
-                free: j(free),
-                with_reason: j(with_reason),
-            }
         })
         .collect()
 }
