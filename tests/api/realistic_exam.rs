@@ -443,6 +443,12 @@ async fn the_realistic_exam_on_a_tablet(backend: Backend) {
     plan(&f).await;
     fits_the_screen(c, "charted").await;
     // axe counts a control half under the pinned bar as too small: check from the top.
+    js(
+        c,
+        "document.getElementById('plan').scrollIntoView(); window.scrollBy(0, -90); return null;",
+    )
+    .await;
+    screenshot(c, "exam-plan-section").await;
     js(c, "window.scrollTo(0, 0); return null;").await;
     assert_accessible(c, "the workspace charted, before signing").await;
     screenshot(c, "exam-plan").await;
@@ -517,28 +523,32 @@ async fn the_realistic_exam_on_a_tablet(backend: Backend) {
         page_height as f64 / f64::from(HEIGHT),
         pinned as f64 * 100.0 / f64::from(HEIGHT),
     );
-    // Reached: no tap lost under the pinned bar. Reloads: 0 in most runs, but one run
-    // in three saw one new document while charting, not yet traced; held at most 1.
+    // Reached: the issue's targets for taps, keystrokes, taps on the pinned bar and the
+    // pinned bar while charting (~12% of 768 px: 92 px, a few px of slack for fonts).
+    assert!(taps <= 45, "{taps} taps (target 45)");
+    assert!(keys <= 40, "{keys} keystrokes (target 40)");
+    assert_eq!(misses, 0, "taps that landed on the pinned bar");
+    assert!(
+        pinned <= 96,
+        "the pinned bar is {pinned} px while charting (target ~92)"
+    );
+    assert!(
+        pinned_before_acknowledging <= 124,
+        "the pinned bar is {pinned_before_acknowledging} px with a red flag to acknowledge"
+    );
+    // Reloads: 0 in this release's runs here; an earlier release saw one in some runs
+    // (the actions before it are printed above as RELOADS AFTER). Held at most 1 until
+    // a run of the CI shows none for a while.
     assert!(
         charting_reloads <= 1,
-        "{charting_reloads} full reloads while charting"
+        "{charting_reloads} full reloads while charting, after {:?}",
+        f.reloaded_after.borrow()
     );
-    assert_eq!(misses, 0, "taps that landed on the pinned bar");
-    // Not reached yet (issue 10's targets are 45 taps, 40 keystrokes, 6 screens and
-    // ~12% pinned; palpation on the spine and the plan chips are still to land): the
-    // figures of this release are held as bounds so that they only get better.
-    assert!(taps <= 55, "{taps} taps (55 in this release; target 45)");
+    // Not reached: the page is 11.8 screens (target 6): held as a bound so it only
+    // gets better.
     assert!(
-        keys <= 76,
-        "{keys} keystrokes (76 in this release; target 40)"
-    );
-    assert!(
-        page_height <= 16_000,
-        "page height {page_height} px (15,258 in this release; target 4,608)"
-    );
-    assert!(
-        pinned <= 150,
-        "the pinned bar is {pinned} px (127–144 in this release; target ~92)"
+        page_height <= 9_500,
+        "page height {page_height} px (9,033 in this release; target 4,608)"
     );
     browser.finish().await;
 }
@@ -604,9 +614,9 @@ async fn plan(f: &Finger<'_>) {
     ] {
         f.tap(&format!("#allowed label[for='iv-{chip}']")).await;
     }
-    f.tap("#plan [data-list=home_care] tr[data-row]:nth-of-type(1) input[data-key=exercise]")
+    f.tap("#plan [data-list=home_care] li[data-row]:nth-of-type(1) input[data-key=exercise]")
         .await;
-    f.tap("#plan [data-list=home_care] tr[data-row]:nth-of-type(2) input[data-key=exercise]")
+    f.tap("#plan [data-list=home_care] li[data-row]:nth-of-type(2) input[data-key=exercise]")
         .await;
     waits_for_saves(f.c, "plan").await;
 }
