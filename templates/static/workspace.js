@@ -101,9 +101,10 @@
   // Returns [json, rowsByList] where rowsByList maps "" or a list name to the rows sent.
   function collect(form) {
     var rowsBy = {};
+    // A list may be drawn in several parts (the neuro screen's limbs): they add up.
     function rows(container, name) {
       var list = [];
-      rowsBy[name] = [];
+      rowsBy[name] = rowsBy[name] || [];
       container.querySelectorAll("[data-row]").forEach(function (row) {
         var v = rowValue(row);
         if (v) { list.push(v); rowsBy[name].push(row); }
@@ -113,7 +114,7 @@
     if (form.dataset.shape === "list") return [rows(form, ""), rowsBy];
     var obj = fields(form, function (el) { return el.closest("[data-list]"); });
     form.querySelectorAll("[data-list]").forEach(function (l) {
-      obj[l.dataset.list] = rows(l, l.dataset.list);
+      obj[l.dataset.list] = (obj[l.dataset.list] || []).concat(rows(l, l.dataset.list));
     });
     return [obj, rowsBy];
   }

@@ -9,8 +9,8 @@ use super::workspace_chips::{
     DiagnosisChip, FrequencyChip, GoalChip, diagnosis_chips, frequency_chips, goal_chips,
 };
 use super::workspace_exam::{
-    NeuroRow, PalpationLine, PostureLine, RomLine, TestGroup, neuro_lines, neuro_rows,
-    palpation_lines, posture_lines, rom_regions, test_groups,
+    NeuroLimb, PalpationLine, PostureLine, RomLine, TestGroup, neuro_limbs, palpation_lines,
+    posture_lines, rom_regions, test_groups,
 };
 use super::workspace_interventions::{InterventionGrid, intervention_grid};
 use super::workspace_plan::{
@@ -101,9 +101,7 @@ pub struct WorkspacePage {
     palpation: Vec<PalpationLine>,
     palpation_panel: PalpationPanel,
     test_groups: Vec<TestGroup>,
-    reflexes: Vec<NeuroRow>,
-    strength: Vec<NeuroRow>,
-    sensation: Vec<NeuroRow>,
+    neuro_limbs: Vec<NeuroLimb>,
     nprs: Vec<(u8, bool)>,
     pain_notes: String,
     diagnoses: Vec<DiagnosisLine>,
@@ -319,7 +317,7 @@ pub fn build(
         other => other,
     };
     let plan = c.plan.as_ref();
-    let (reflexes, strength, sensation) = neuro_lines(c);
+    let areas = pain_areas(&a);
     let today = state.clock.now().date().to_string();
     let p = a.patient.clone();
     WorkspacePage {
@@ -355,10 +353,8 @@ pub fn build(
         rom_regions: rom_regions(c),
         palpation: palpation_lines(c),
         palpation_panel: palpation_panel(),
-        test_groups: test_groups(c, &pain_areas(&a)),
-        reflexes: neuro_rows(reflexes),
-        strength: neuro_rows(strength),
-        sensation: neuro_rows(sensation),
+        test_groups: test_groups(c, &areas),
+        neuro_limbs: neuro_limbs(c, &areas),
         nprs: {
             let cur = c.pain.as_ref().and_then(|x| x.nprs);
             (0..=10).map(|n| (n, cur == Some(n))).collect()

@@ -84,6 +84,8 @@ fn picker_shape(seg: palpation::Segment) -> &'static str {
 }
 
 pub struct TestLine {
+    /// A result other than negative (or not tested) is recorded.
+    pub abnormal: bool,
     pub test: &'static str,
     pub label: &'static str,
     pub group: &'static str,
@@ -97,6 +99,8 @@ pub struct NeuroLine {
     pub label: &'static str,
     pub side: &'static str,
     pub grades: Vec<Opt>,
+    /// A grade other than the scale's normal one is recorded.
+    pub abnormal: bool,
 }
 
 /// Compact labels for the palpation grid, where six checkboxes share one cell.
@@ -337,6 +341,22 @@ fn group_in_complaint(group: &str, areas: &[PainArea]) -> bool {
             .is_none_or(|(_, a)| a.iter().any(|x| areas.contains(x)))
 }
 
+/// What a folded group says: "6 tests · none recorded", "… · 10 recorded, all
+/// normal", "… · 10 recorded, 1 positive or equivocal".
+fn recorded_words(
+    items: usize,
+    recorded: usize,
+    abnormal: usize,
+    what: &str,
+    not_normal: &str,
+) -> String {
+    match (recorded, abnormal) {
+        (0, _) => format!("{items} {what} · none recorded"),
+        (k, 0) => format!("{items} {what} · {k} recorded, all normal"),
+        (k, a) => format!("{items} {what} · {k} recorded, {a} {not_normal}"),
+    }
+}
+
 pub fn test_groups(c: &AssessmentContent, areas: &[PainArea]) -> Vec<TestGroup> {
     let mut groups: Vec<TestGroup> = Vec::new();
     for line in test_lines(c) {
@@ -362,17 +382,17 @@ pub fn test_groups(c: &AssessmentContent, areas: &[PainArea]) -> Vec<TestGroup> 
         }
     }
     for g in &mut groups {
-        let recorded = g
-            .rows
-            .iter()
-            .flat_map(|r| &r.cells)
-            .filter(|t| t.results.iter().any(|o| o.on))
-            .count();
-        g.open = recorded > 0 || group_in_complaint(g.name, areas);
-        g.summary = match recorded {
-            0 => format!("{} tests · none recorded", g.rows.len()),
-            n => format!("{} tests · {n} recorded", g.rows.len()),
-        };
+        let cells = || g.rows.iter().flat_map(|r| &r.cells);
+        let recorded = cells().filter(|t| t.results.iter().any(|o| o.on)).count();
+        let abnormal = cells().filter(|t| t.abnormal).count();
+        g.open = abnormal > 0 || group_in_complaint(g.name, areas);
+        g.summary = recorded_words(
+            g.rows.len(),
+            recorded,
+            abnormal,
+            "tests",
+            "positive or equivocal",
+        );
     }
     groups
 }
@@ -388,6 +408,12 @@ pub fn test_lines(c: &AssessmentContent) -> Vec<TestLine> {
                 label: test.label(),
                 group: test.group(),
                 side: side.map(Side::as_str),
+                abnormal: saved.is_some_and(|r| {
+                    !matches!(
+                        r.result,
+                        exam_tests::TestResult::Negative | exam_tests::TestResult::NotTested
+                    )
+                }),
                 results: opts(
                     exam_tests::TestResult::ALL,
                     exam_tests::TestResult::as_str,
@@ -412,6 +438,7 @@ fn neuro_grid<I: Copy + PartialEq, G: Copy + PartialEq>(
     code: fn(I) -> &'static str,
     label: fn(I) -> &'static str,
     grades: Scale<G>,
+    normal: G,
     recorded: impl Fn(I, LimbSide) -> Option<G>,
 ) -> Vec<NeuroLine> {
     let mut out = Vec::new();
@@ -422,6 +449,7 @@ fn neuro_grid<I: Copy + PartialEq, G: Copy + PartialEq>(
                 label: label(*item),
                 side: side.as_str(),
                 grades: opts(grades.0, grades.1, grades.2, recorded(*item, *side)),
+                abnormal: recorded(*item, *side).is_some_and(|g| g != normal),
             });
         }
     }
@@ -449,6 +477,104 @@ pub fn neuro_rows(lines: Vec<NeuroLine>) -> Vec<NeuroRow> {
     rows
 }
 
+/// One limb of the neurological screen: its reflexes, myotomes and dermatomes, folded
+/// (like the tests' groups) when nothing in it is recorded and the pain diagram points
+/// to the other one.
+pub struct NeuroLimb {
+    pub name: &'static str,
+    pub open: bool,
+    pub summary: String,
+    pub reflexes: Vec<NeuroRow>,
+    pub strength: Vec<NeuroRow>,
+    pub sensation: Vec<NeuroRow>,
+}
+
+/// Whether an item of the screen belongs to the upper limb and trunk (C5–T10): the
+/// upper reflexes and every cervical or thoracic level; the rest is the lower limb.
+fn upper_limb(code: &str) -> bool {
+    matches!(code, "biceps" | "brachioradialis" | "triceps")
+        || code.starts_with('C')
+        || code.starts_with('T')
+}
+
+/// The pain-diagram areas that make each limb part of the complaint.
+const LIMB_AREAS: [(&str, &[PainArea]); 2] = {
+    use PainArea::*;
+    [
+        (
+            "Upper limb and trunk (C5–T10)",
+            &[
+                Neck,
+                LeftShoulder,
+                RightShoulder,
+                UpperBack,
+                MidBack,
+                Chest,
+                LeftArm,
+                RightArm,
+                LeftHand,
+                RightHand,
+            ],
+        ),
+        (
+            "Lower limb (L1–S5)",
+            &[
+                LowerBack,
+                Buttocks,
+                LeftHip,
+                RightHip,
+                LeftThigh,
+                RightThigh,
+                LeftKnee,
+                RightKnee,
+                LeftLowerLeg,
+                RightLowerLeg,
+                LeftFoot,
+                RightFoot,
+            ],
+        ),
+    ]
+};
+
+pub fn neuro_limbs(c: &AssessmentContent, areas: &[PainArea]) -> Vec<NeuroLimb> {
+    let (reflexes, strength, sensation) = neuro_lines(c);
+    let split = |lines: Vec<NeuroLine>| -> (Vec<NeuroLine>, Vec<NeuroLine>) {
+        lines.into_iter().partition(|l| upper_limb(l.code))
+    };
+    let (ru, rl) = split(reflexes);
+    let (su, sl) = split(strength);
+    let (nu, nl) = split(sensation);
+    let limbs = [(ru, su, nu), (rl, sl, nl)];
+    let mut out: Vec<NeuroLimb> = LIMB_AREAS
+        .iter()
+        .zip(limbs)
+        .map(|((name, limb_areas), (r, s, n))| {
+            let all = || r.iter().chain(&s).chain(&n);
+            let recorded = all().filter(|l| l.grades.iter().any(|g| g.on)).count();
+            let abnormal = all().filter(|l| l.abnormal).count();
+            NeuroLimb {
+                name,
+                open: abnormal > 0
+                    || areas.is_empty()
+                    || limb_areas.iter().any(|a| areas.contains(a)),
+                summary: recorded_words(
+                    r.len() + s.len() + n.len(),
+                    recorded,
+                    abnormal,
+                    "grades",
+                    "not normal",
+                ),
+                reflexes: neuro_rows(r),
+                strength: neuro_rows(s),
+                sensation: neuro_rows(n),
+            }
+        })
+        .collect();
+    // The limb of the complaint first.
+    out.sort_by_key(|l| !l.open);
+    out
+}
+
 /// Reflexes, strength and sensation lines.
 pub fn neuro_lines(c: &AssessmentContent) -> (Vec<NeuroLine>, Vec<NeuroLine>, Vec<NeuroLine>) {
     use exam_tests::{Dermatome, Myotome, Reflex, ReflexGrade, SensationGrade, StrengthGrade};
@@ -458,6 +584,7 @@ pub fn neuro_lines(c: &AssessmentContent) -> (Vec<NeuroLine>, Vec<NeuroLine>, Ve
         Reflex::as_str,
         Reflex::label,
         (ReflexGrade::ALL, ReflexGrade::as_str, ReflexGrade::label),
+        ReflexGrade::Normal,
         |r, side| {
             neuro
                 .reflexes
@@ -475,6 +602,7 @@ pub fn neuro_lines(c: &AssessmentContent) -> (Vec<NeuroLine>, Vec<NeuroLine>, Ve
             StrengthGrade::as_str,
             StrengthGrade::label,
         ),
+        StrengthGrade::G5,
         |m, side| {
             neuro
                 .strength
@@ -492,6 +620,7 @@ pub fn neuro_lines(c: &AssessmentContent) -> (Vec<NeuroLine>, Vec<NeuroLine>, Ve
             SensationGrade::as_str,
             SensationGrade::label,
         ),
+        SensationGrade::Normal,
         |d, side| {
             neuro
                 .sensation
