@@ -156,7 +156,7 @@ async fn charting_by_chips(backend: Backend) {
 
     // A positive straight-leg raise charted on the page: the radiculopathy chip comes
     // without a reload.
-    let slr = "#tests tr[data-const*='\"slr\",\"side\":\"left\"'] select[data-key=result]";
+    let slr = "#tests [data-row][data-const*='\"slr\",\"side\":\"left\"'] select[data-key=result]";
     aim(c, slr).await;
     c.find(Locator::Css(&format!("{slr} option[value=positive]")))
         .await

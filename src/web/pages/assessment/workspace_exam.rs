@@ -631,3 +631,104 @@ pub fn neuro_lines(c: &AssessmentContent) -> (Vec<NeuroLine>, Vec<NeuroLine>, Ve
     );
     (reflexes, strength, sensation)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::assessment::exam_tests::{ExamTest, ExamTestCode, TestResult};
+
+    fn open_groups(c: &AssessmentContent, areas: &[PainArea]) -> Vec<&'static str> {
+        test_groups(c, areas)
+            .into_iter()
+            .filter(|g| g.open)
+            .map(|g| g.name)
+            .collect()
+    }
+
+    fn open_limbs(c: &AssessmentContent, areas: &[PainArea]) -> Vec<&'static str> {
+        neuro_limbs(c, areas)
+            .into_iter()
+            .filter(|l| l.open)
+            .map(|l| l.name)
+            .collect()
+    }
+
+    #[test]
+    fn groups_open_for_the_complaint_and_for_anything_not_normal() {
+        use PainArea::*;
+        let empty = AssessmentContent::default();
+        let positive_spurling = AssessmentContent {
+            tests: Some(vec![ExamTest {
+                test: ExamTestCode::Spurling,
+                side: Some(crate::domain::assessment::Side::Left),
+                result: TestResult::Positive,
+                value: None,
+                notes: None,
+            }]),
+            ..AssessmentContent::default()
+        };
+        let cases: &[(&AssessmentContent, &[PainArea], &[&str])] = &[
+            (
+                &empty,
+                &[],
+                &[
+                    "Cervical",
+                    "Upper motor neuron",
+                    "Thoracolumbar",
+                    "Sacroiliac and pelvis",
+                ],
+            ),
+            (
+                &empty,
+                &[LowerBack],
+                &["Thoracolumbar", "Sacroiliac and pelvis"],
+            ),
+            (&empty, &[Neck], &["Cervical", "Upper motor neuron"]),
+            (&empty, &[LeftHip], &["Sacroiliac and pelvis"]),
+            // A positive test is never folded away, wherever the pain is.
+            (
+                &positive_spurling,
+                &[LowerBack],
+                &["Cervical", "Thoracolumbar", "Sacroiliac and pelvis"],
+            ),
+        ];
+        for (content, areas, want) in cases {
+            assert_eq!(open_groups(content, areas), *want, "areas {areas:?}");
+        }
+    }
+
+    #[test]
+    fn an_all_normal_neuro_screen_folds_the_limb_the_complaint_is_not_in() {
+        let normal = AssessmentContent {
+            neuro: Some(NeuroExam::all_normal()),
+            ..AssessmentContent::default()
+        };
+        assert_eq!(
+            open_limbs(&normal, &[PainArea::LowerBack]),
+            ["Lower limb (L1–S5)"]
+        );
+        assert_eq!(open_limbs(&normal, &[]).len(), 2, "no diagram: both open");
+        let limbs = neuro_limbs(&normal, &[PainArea::LowerBack]);
+        let upper = limbs.iter().find(|l| !l.open).map(|l| l.summary.as_str());
+        assert!(
+            upper.is_some_and(|s| s.ends_with("recorded, all normal")),
+            "the folded limb says what it holds: {upper:?}"
+        );
+    }
+
+    #[test]
+    fn folded_lines_say_what_they_hold() {
+        assert_eq!(
+            recorded_words(6, 0, 0, "tests", "positive"),
+            "6 tests · none recorded"
+        );
+        assert_eq!(
+            recorded_words(6, 4, 0, "tests", "positive"),
+            "6 tests · 4 recorded, all normal"
+        );
+        assert_eq!(
+            recorded_words(6, 4, 1, "tests", "positive"),
+            "6 tests · 4 recorded, 1 positive"
+        );
+    }
+}
