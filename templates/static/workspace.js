@@ -532,7 +532,9 @@
     e.preventDefault();
     schedule(form, 0);
     // The next row in the section's reading order, even across tables (the ROM regions).
-    var same = Array.prototype.slice.call(form.querySelectorAll('[data-row] input[data-key="' + el.dataset.key + '"]:not([disabled])'));
+    // Fields of a folded region are skipped: they are not on the screen.
+    var same = Array.prototype.slice.call(form.querySelectorAll('[data-row] input[data-key="' + el.dataset.key + '"]:not([disabled])'))
+      .filter(function (i) { return i === el || i.getClientRects().length > 0; });
     var target = same[same.indexOf(el) + 1];
     if (target) { target.focus(); if (target.select) target.select(); }
   });

@@ -66,6 +66,20 @@ impl ExamTestCode {
         }
     }
 
+    /// The measurement a test records beside its result, with its unit (part B §4:
+    /// the SLR angle, the Schober increase in centimetres, the ATR in degrees, the leg
+    /// length difference in millimetres; flexion-rotation is read in degrees). The
+    /// other tests record a result only, so the page offers no number for them.
+    pub fn unit(self) -> Option<&'static str> {
+        use ExamTestCode::*;
+        match self {
+            Slr | CrossedSlr | FlexionRotation | AdamsForwardBend => Some("°"),
+            ModifiedSchober => Some("cm"),
+            LegLength => Some("mm"),
+            _ => None,
+        }
+    }
+
     /// Tests done on one side at a time (left and right rows in the grid).
     pub fn sided(self) -> bool {
         use ExamTestCode::*;

@@ -20,6 +20,14 @@ pub struct PanelGroup {
     pub chips: Vec<PanelChip>,
 }
 
+impl PanelGroup {
+    /// The panel sets its rows two to a line; a row whose chips' words would not fit
+    /// half of it (the six tones) takes the whole line rather than wrapping in three.
+    pub fn wide(&self) -> bool {
+        self.chips.iter().map(|c| c.label.len() + 3).sum::<usize>() > 48
+    }
+}
+
 pub struct PanelChip {
     pub code: String,
     pub label: &'static str,
@@ -109,16 +117,16 @@ pub fn palpation_panel() -> PalpationPanel {
                 ),
             },
             PanelGroup {
-                key: "tone",
-                label: "Tone",
-                multi: false,
-                chips: chips(Tone::ALL, Tone::as_str, Tone::label),
-            },
-            PanelGroup {
                 key: "side",
                 label: "Side",
                 multi: false,
                 chips: chips(Side::ALL, Side::as_str, Side::label),
+            },
+            PanelGroup {
+                key: "tone",
+                label: "Tone",
+                multi: false,
+                chips: chips(Tone::ALL, Tone::as_str, Tone::label),
             },
             PanelGroup {
                 key: "swelling",
@@ -184,5 +192,16 @@ mod tests {
                 .find(|g| g.key == "restricted")
                 .is_some_and(|g| g.multi)
         );
+    }
+
+    #[test]
+    fn only_the_long_rows_take_the_whole_line() {
+        let wide: Vec<&str> = palpation_panel()
+            .groups
+            .iter()
+            .filter(|g| g.wide())
+            .map(|g| g.key)
+            .collect();
+        assert_eq!(wide, ["tone"]);
     }
 }

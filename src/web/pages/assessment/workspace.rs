@@ -9,7 +9,7 @@ use super::workspace_chips::{
     DiagnosisChip, FrequencyChip, GoalChip, diagnosis_chips, frequency_chips, goal_chips,
 };
 use super::workspace_exam::{
-    NeuroLimb, PalpationLine, PostureLine, RomLine, TestGroup, neuro_limbs, palpation_lines,
+    NeuroLimb, PalpationLine, PostureLine, RomGroup, TestGroup, neuro_limbs, palpation_lines,
     posture_lines, rom_regions, test_groups,
 };
 use super::workspace_interventions::{InterventionGrid, intervention_grid};
@@ -97,7 +97,7 @@ pub struct WorkspacePage {
     /// Parts of the stored record this release cannot read, in words.
     unreadable: Vec<String>,
     posture: Vec<PostureLine>,
-    rom_regions: Vec<(&'static str, Vec<RomLine>)>,
+    rom_regions: Vec<RomGroup>,
     palpation: Vec<PalpationLine>,
     palpation_panel: PalpationPanel,
     test_groups: Vec<TestGroup>,
@@ -350,7 +350,7 @@ pub fn build(
             .intake_submitted_at
             .map(|t| t.format("%Y-%m-%d").to_string()),
         posture: posture_lines(c),
-        rom_regions: rom_regions(c),
+        rom_regions: rom_regions(c, &areas),
         palpation: palpation_lines(c),
         palpation_panel: palpation_panel(),
         test_groups: test_groups(c, &areas),

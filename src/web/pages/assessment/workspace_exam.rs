@@ -92,6 +92,11 @@ pub struct TestLine {
     pub side: Option<&'static str>,
     pub results: Vec<Opt>,
     pub value: String,
+    /// The measurement's unit ("°", "cm", "mm"); empty for a test without one.
+    pub unit: &'static str,
+    /// The number field is offered: the test has a measurement, or a value is stored
+    /// (kept in view so a save never drops it).
+    pub has_value: bool,
 }
 
 pub struct NeuroLine {
@@ -172,17 +177,103 @@ pub fn rom_lines(c: &AssessmentContent) -> Vec<RomLine> {
         .collect()
 }
 
-/// The ROM lines by region, in the grid's order: one small table each.
-pub fn rom_regions(c: &AssessmentContent) -> Vec<(&'static str, Vec<RomLine>)> {
-    let mut out: Vec<(&'static str, Vec<RomLine>)> = Vec::new();
+/// The ROM of one region: a small table, folded (like the tests' groups) when nothing
+/// in it is measured and the pain diagram points elsewhere.
+pub struct RomGroup {
+    pub name: &'static str,
+    pub open: bool,
+    /// What the folded line says: "6 motions · none recorded".
+    pub summary: String,
+    pub lines: Vec<RomLine>,
+}
+
+/// Which pain-diagram areas make a region's range of motion part of the complaint:
+/// neck, head and arm pain → cervical; back and chest pain → thoracic (a low back
+/// complaint has its thoracic rotation screened too, as the thoracolumbar junction
+/// shares the motion); low back, buttock and leg pain → lumbar.
+const ROM_AREAS: &[(rom::RomRegion, &[PainArea])] = {
+    use PainArea::*;
+    use rom::RomRegion::*;
+    &[
+        (
+            Cervical,
+            &[
+                Head,
+                Jaw,
+                Neck,
+                LeftShoulder,
+                RightShoulder,
+                UpperBack,
+                LeftArm,
+                RightArm,
+                LeftHand,
+                RightHand,
+            ],
+        ),
+        (Thoracic, &[UpperBack, MidBack, LowerBack, Chest]),
+        (
+            Lumbar,
+            &[
+                MidBack,
+                LowerBack,
+                Buttocks,
+                LeftHip,
+                RightHip,
+                LeftThigh,
+                RightThigh,
+                LeftLowerLeg,
+                RightLowerLeg,
+                LeftFoot,
+                RightFoot,
+            ],
+        ),
+    ]
+};
+
+/// What a region's line says: "6 motions · none measured", "4 motions · 4 measured,
+/// 2 painful" (a measurement is not "normal" or not by itself: the % beside it says).
+fn rom_words(items: usize, measured: usize, painful: usize) -> String {
+    match (measured, painful) {
+        (0, _) => format!("{items} motions · none measured"),
+        (k, 0) => format!("{items} motions · {k} measured"),
+        (k, p) => format!("{items} motions · {k} measured, {p} painful"),
+    }
+}
+
+/// The ROM lines by region, in the grid's order: one small table each; the folded
+/// regions come first (one line each), the regions of the complaint after them.
+pub fn rom_regions(c: &AssessmentContent, areas: &[PainArea]) -> Vec<RomGroup> {
+    let mut out: Vec<(Option<rom::RomRegion>, Vec<RomLine>)> = Vec::new();
     for line in rom_lines(c) {
-        let region = rom::RomRegion::parse(line.region).map_or(line.region, rom::RomRegion::label);
+        let region = rom::RomRegion::parse(line.region);
         match out.last_mut() {
             Some((r, lines)) if *r == region => lines.push(line),
             _ => out.push((region, vec![line])),
         }
     }
-    out
+    let mut groups: Vec<RomGroup> = out
+        .into_iter()
+        .map(|(region, lines)| {
+            let recorded = lines
+                .iter()
+                .filter(|l| !l.degrees.is_empty() || l.pain)
+                .count();
+            let painful = lines.iter().filter(|l| l.pain).count();
+            let in_complaint = areas.is_empty()
+                || ROM_AREAS
+                    .iter()
+                    .find(|(r, _)| Some(*r) == region)
+                    .is_none_or(|(_, a)| a.iter().any(|x| areas.contains(x)));
+            RomGroup {
+                name: region.map_or("Other", rom::RomRegion::label),
+                open: recorded > 0 || in_complaint,
+                summary: rom_words(lines.len(), recorded, painful),
+                lines,
+            }
+        })
+        .collect();
+    groups.sort_by_key(|g| g.open);
+    groups
 }
 
 pub fn palpation_lines(c: &AssessmentContent) -> Vec<PalpationLine> {
@@ -268,6 +359,14 @@ pub fn palpation_lines(c: &AssessmentContent) -> Vec<PalpationLine> {
 pub struct TestRow {
     pub label: &'static str,
     pub cells: Vec<TestLine>,
+}
+
+impl TestRow {
+    /// A sided test with numbers needs the group's full width; the others share a
+    /// line with their neighbour (two tests per line on a tablet).
+    pub fn wide(&self) -> bool {
+        self.cells.len() > 1 && self.cells.iter().any(|c| c.has_value)
+    }
 }
 
 /// The tests of one region, folded away when nothing in it is recorded and the pain
@@ -424,6 +523,8 @@ pub fn test_lines(c: &AssessmentContent) -> Vec<TestLine> {
                     .and_then(|r| r.value)
                     .map(|v| v.to_string())
                     .unwrap_or_default(),
+                unit: test.unit().unwrap_or(""),
+                has_value: test.unit().is_some() || saved.is_some_and(|r| r.value.is_some()),
             }
         })
         .collect()
@@ -714,6 +815,42 @@ mod tests {
             upper.is_some_and(|s| s.ends_with("recorded, all normal")),
             "the folded limb says what it holds: {upper:?}"
         );
+    }
+
+    #[test]
+    fn rom_regions_fold_outside_the_complaint_unless_measured() {
+        use PainArea::*;
+        let open = |c: &AssessmentContent, areas: &[PainArea]| -> Vec<&'static str> {
+            rom_regions(c, areas)
+                .into_iter()
+                .filter(|g| g.open)
+                .map(|g| g.name)
+                .collect()
+        };
+        let empty = AssessmentContent::default();
+        let neck_measured = AssessmentContent {
+            rom: Some(vec![
+                serde_json::from_value(
+                    serde_json::json!({"region": "cervical", "motion": "flexion", "degrees": 40}),
+                )
+                .expect("a measurement"),
+            ]),
+            ..AssessmentContent::default()
+        };
+        let cases: &[(&AssessmentContent, &[PainArea], &[&str])] = &[
+            (&empty, &[], &["Cervical", "Thoracic", "Lumbar"]),
+            (&empty, &[LowerBack, Buttocks], &["Thoracic", "Lumbar"]),
+            (&empty, &[Neck], &["Cervical"]),
+            (&empty, &[LeftFoot], &["Lumbar"]),
+            // A measured region stays open wherever the pain is.
+            (&neck_measured, &[LowerBack], &["Cervical", "Thoracic", "Lumbar"]),
+        ];
+        for (content, areas, want) in cases {
+            assert_eq!(open(content, areas), *want, "areas {areas:?}");
+        }
+        let folded = rom_regions(&empty, &[LowerBack]);
+        assert_eq!(folded[0].name, "Cervical", "the folded line comes first");
+        assert!(folded[0].summary.ends_with("none measured"), "{}", folded[0].summary);
     }
 
     #[test]
