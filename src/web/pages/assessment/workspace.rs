@@ -237,7 +237,7 @@ fn normal_forms() -> Vec<NormalForm> {
                 text: format!("All negative: {}", set.label()),
                 aria: format!("All negative: {} ({})", set.label(), set.test_names()),
                 hint: Some(format!(
-                    "{}; tests already recorded stay as they are.",
+                    "{}; tests already recorded stay.",
                     set.test_names()
                 )),
             }));

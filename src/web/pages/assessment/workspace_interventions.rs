@@ -1,9 +1,11 @@
-//! The plan's interventions as a grid of technique × region chips, filtered by what
-//! the unresolved flags allow (`plan_check::allowance`): a technique a flag forbids is
-//! struck and cannot be chosen, one a relative contraindication restricts asks for the
-//! override reason. The regions the record is about come first; the rest wait under
-//! "More regions". The grid is also "what the flags allow": the workspace script
-//! replaces it in place when the flags change.
+//! The plan's interventions as a technique × region matrix (a row per region, a column
+//! per technique), filtered by what the unresolved flags allow
+//! (`plan_check::allowance`): a technique a flag forbids is struck and cannot be chosen,
+//! one a relative contraindication restricts asks for the override reason. The regions
+//! the record is about come first; the rest wait under "More regions". Why a cell is
+//! struck is said once under the matrix for all the regions it applies to. The grid is
+//! also "what the flags allow": the workspace script replaces it in place when the flags
+//! change.
 
 use crate::domain::assessment::charted_areas::relevant_regions;
 use crate::domain::assessment::plan::Intervention;
@@ -29,7 +31,8 @@ pub struct TechniqueChip {
     pub why_id: String,
 }
 
-/// One sentence under a region: techniques and the flags that restrict them.
+/// One sentence under the matrix: techniques, the regions, and the flags that restrict
+/// them.
 pub struct WhyLine {
     pub id: String,
     pub text: String,
@@ -39,13 +42,23 @@ pub struct RegionRow {
     pub code: &'static str,
     pub label: &'static str,
     pub chips: Vec<TechniqueChip>,
-    pub why: Vec<WhyLine>,
 }
 
 pub struct InterventionGrid {
+    /// The matrix's column heads, in the chips' order.
+    pub techniques: Vec<&'static str>,
     /// The regions the record is about (palpation, complaint, planned), or all.
     pub first: Vec<RegionRow>,
     pub more: Vec<RegionRow>,
+    /// Why cells are struck or need a reason: each sentence once.
+    pub why: Vec<WhyLine>,
+}
+
+/// A restriction's sentence before the regions it applies to are gathered.
+struct Restriction {
+    verdict: Allowance,
+    words: String,
+    techniques: Vec<&'static str>,
 }
 
 fn flag_words(flags: &[&FlagOnFile]) -> String {
@@ -56,14 +69,17 @@ fn flag_words(flags: &[&FlagOnFile]) -> String {
         .join(", ")
 }
 
+/// One region's cells, and what restricts them there (one entry per sentence, so five
+/// struck techniques read as one line); the cells point at the sentences by their
+/// index in `why`, which `intervention_grid` shares between the regions.
 fn region_row(
     region: Region,
     planned: &[Intervention],
     flags: &[FlagOnFile],
     a: &AssessmentRecord,
+    why: &mut Vec<(Restriction, Vec<&'static str>)>,
 ) -> RegionRow {
-    // Sentences grouped by what they say, so five struck techniques read as one line.
-    let mut why: Vec<(Allowance, String, Vec<&'static str>)> = Vec::new();
+    let mut here: Vec<Restriction> = Vec::new();
     let mut chips = Vec::new();
     for t in Technique::ALL {
         let (verdict, by) = allowance(*t, region, flags);
@@ -73,21 +89,19 @@ fn region_row(
         let reason = stored
             .and_then(|iv| iv.override_reason.clone())
             .unwrap_or_default();
-        let mut why_id = String::new();
         if verdict != Allowance::Free {
             let words = flag_words(&by);
-            let at = match why
-                .iter()
-                .position(|(v, w, _)| *v == verdict && *w == words)
+            match here
+                .iter_mut()
+                .find(|r| r.verdict == verdict && r.words == words)
             {
-                Some(i) => i,
-                None => {
-                    why.push((verdict, words, Vec::new()));
-                    why.len() - 1
-                }
-            };
-            why[at].2.push(t.label());
-            why_id = format!("iv-why-{}-{at}", region.as_str());
+                Some(r) => r.techniques.push(t.label()),
+                None => here.push(Restriction {
+                    verdict,
+                    words,
+                    techniques: vec![t.label()],
+                }),
+            }
         }
         let refused = verdict == Allowance::Refused;
         chips.push(TechniqueChip {
@@ -107,29 +121,65 @@ fn region_row(
                 ),
                 _ => String::new(),
             },
-            why_id,
+            why_id: String::new(),
         });
     }
-    let why = why
-        .into_iter()
-        .enumerate()
-        .map(|(i, (verdict, words, techniques))| WhyLine {
-            id: format!("iv-why-{}-{i}", region.as_str()),
-            text: match verdict {
-                Allowance::Refused => format!("Ruled out: {}, by {words}.", techniques.join(", ")),
-                _ => format!(
-                    "Only with a written override reason: {}, because of {words}.",
-                    techniques.join(", ")
-                ),
-            },
-        })
-        .collect();
+    // The same sentence in several regions is one line naming them all.
+    for r in here {
+        let at = match why.iter().position(|(w, _)| {
+            w.verdict == r.verdict && w.words == r.words && w.techniques == r.techniques
+        }) {
+            Some(i) => i,
+            None => {
+                why.push((
+                    Restriction {
+                        verdict: r.verdict,
+                        words: r.words.clone(),
+                        techniques: r.techniques.clone(),
+                    },
+                    Vec::new(),
+                ));
+                why.len() - 1
+            }
+        };
+        why[at].1.push(region.label());
+        for c in chips.iter_mut().filter(|c| r.techniques.contains(&c.label)) {
+            c.why_id = format!("iv-why-{at}");
+        }
+    }
     RegionRow {
         code: region.as_str(),
         label: region.label(),
         chips,
-        why,
     }
+}
+
+fn why_lines(why: Vec<(Restriction, Vec<&'static str>)>) -> Vec<WhyLine> {
+    why.into_iter()
+        .enumerate()
+        .map(|(i, (r, regions))| {
+            let place = if regions.len() == Region::ALL.len() {
+                "every region".to_owned()
+            } else {
+                regions.join(", ")
+            };
+            WhyLine {
+                id: format!("iv-why-{i}"),
+                text: match r.verdict {
+                    Allowance::Refused => format!(
+                        "Ruled out ({place}): {}, by {}.",
+                        r.techniques.join(", "),
+                        r.words
+                    ),
+                    _ => format!(
+                        "Only with a written override reason ({place}): {}, because of {}.",
+                        r.techniques.join(", "),
+                        r.words
+                    ),
+                },
+            }
+        })
+        .collect()
 }
 
 pub fn intervention_grid(a: &AssessmentRecord) -> InterventionGrid {
@@ -141,19 +191,31 @@ pub fn intervention_grid(a: &AssessmentRecord) -> InterventionGrid {
         .map(|p| p.interventions.as_slice())
         .unwrap_or_default();
     let relevant = relevant_regions(&a.content, a.intake.as_ref());
-    let row = |r: Region| region_row(r, planned, &flags, a);
-    if relevant.is_empty() {
-        return InterventionGrid {
-            first: Region::ALL.iter().map(|r| row(*r)).collect(),
-            more: Vec::new(),
-        };
-    }
+    let mut why = Vec::new();
+    let (first, more): (Vec<Region>, Vec<Region>) = if relevant.is_empty() {
+        (Region::ALL.to_vec(), Vec::new())
+    } else {
+        (
+            relevant.clone(),
+            Region::ALL
+                .iter()
+                .filter(|r| !relevant.contains(r))
+                .copied()
+                .collect(),
+        )
+    };
+    let first = first
+        .into_iter()
+        .map(|r| region_row(r, planned, &flags, a, &mut why))
+        .collect();
+    let more = more
+        .into_iter()
+        .map(|r| region_row(r, planned, &flags, a, &mut why))
+        .collect();
     InterventionGrid {
-        first: relevant.iter().map(|r| row(*r)).collect(),
-        more: Region::ALL
-            .iter()
-            .filter(|r| !relevant.contains(r))
-            .map(|r| row(*r))
-            .collect(),
+        techniques: Technique::ALL.iter().map(|t| t.label()).collect(),
+        first,
+        more,
+        why: why_lines(why),
     }
 }
