@@ -522,6 +522,12 @@
     }
     if (e.target.matches("input:not([type=checkbox]):not([type=radio]), textarea")) schedule(form, 900);
   });
+  // A field a person can see: not in a folded region. (A closed <details> keeps its
+  // content's boxes in Chromium, so client rects do not tell; checkVisibility does.)
+  function shownField(x) {
+    if (x.closest("details:not([open])")) return false;
+    return x.checkVisibility ? x.checkVisibility() : x.getClientRects().length > 0;
+  }
   // Enter (Go on a tablet keyboard) saves the field and moves to the same field of the
   // next row, as in a spreadsheet: never a submit of something else.
   document.addEventListener("keydown", function (e) {
@@ -534,7 +540,7 @@
     // The next row in the section's reading order, even across tables (the ROM regions).
     // Fields of a folded region are skipped: they are not on the screen.
     var same = Array.prototype.slice.call(form.querySelectorAll('[data-row] input[data-key="' + el.dataset.key + '"]:not([disabled])'))
-      .filter(function (i) { return i === el || i.getClientRects().length > 0; });
+      .filter(function (i) { return i === el || shownField(i); });
     var target = same[same.indexOf(el) + 1];
     if (target) { target.focus(); if (target.select) target.select(); }
   });
@@ -632,9 +638,13 @@
     var el = document.getElementById(target);
     if (!el) return;
     el.scrollIntoView({ block: "start" });
-    // The first field, never the "all normal" button: a reflex Space must not fill it.
-    var first = el.querySelector("[data-key]:not([disabled]):not([type=hidden])") ||
-      el.querySelector("select:not([disabled]), input:not([type=hidden]):not([disabled]), textarea, button:not(.ws-normal-btn)");
+    // The first field on the screen (not one of a folded region), never the "all
+    // normal" button: a reflex Space must not fill it.
+    var shown = function (sel) {
+      return Array.prototype.filter.call(el.querySelectorAll(sel), shownField)[0];
+    };
+    var first = shown("[data-key]:not([disabled]):not([type=hidden])") ||
+      shown("select:not([disabled]), input:not([type=hidden]):not([disabled]), textarea, button:not(.ws-normal-btn)");
     if (first) first.focus({ preventScroll: true });
   }
   document.addEventListener("keydown", function (e) {
