@@ -403,11 +403,17 @@
     if (form.dataset.section === "history") {
       form.querySelectorAll("[data-row]").forEach(function (row) {
         var sel = row.querySelector('select[data-key="status"]');
-        var tag = row.querySelector(".tag");
-        if (!sel || !tag) return;
+        if (!sel) return;
         var words = { "": "patient-reported", verified: "practitioner-verified", corrected: "corrected" };
-        tag.textContent = words[sel.value] || "patient-reported";
-        tag.className = "tag" + (sel.value === "verified" ? " tag-ok" : sel.value === "corrected" ? " tag-warn" : "");
+        var tag = row.querySelector(".tag");
+        if (tag) {
+          tag.textContent = words[sel.value] || "patient-reported";
+          tag.className = "tag" + (sel.value === "verified" ? " tag-ok" : sel.value === "corrected" ? " tag-warn" : "");
+        }
+        // The compact answers "No": a ✓ for the eye, the words for a screen reader.
+        var mark = row.querySelector(".hx-ok"), st = row.querySelector(".hx-st");
+        if (mark) mark.hidden = sel.value !== "verified";
+        if (st) st.textContent = words[sel.value] || "patient-reported";
       });
     }
     document.dispatchEvent(new CustomEvent("ws:saved", { detail: { section: form.dataset.section, body: body } }));
