@@ -353,6 +353,67 @@ async fn the_audit_browser_lists_and_filters(app: TestApp) {
         attr(&html, "#actor", "value").as_deref(),
         Some("nobody.at.all@clinic.example")
     );
+
+    // "Who opened this chart?": the rows name the patient (chart number, name, link),
+    // and the patient filter answers it.
+    let desk = app.create_user(Role::FrontDesk).await;
+    let desk_token = app.api_token(&desk).await;
+    let (s, p) = app
+        .post_json(
+            "/api/v1/patients",
+            Some(&desk_token),
+            &serde_json::json!({"given_name": "Siobhán", "family_name": "O'Brien",
+                    "date_of_birth": "1970-05-06", "sex": "female"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let pid = p["id"].as_str().unwrap().to_owned();
+    let chart = p["chart_number"].as_str().unwrap().to_owned();
+    let (s, _) = app
+        .get_json(&format!("/api/v1/patients/{pid}"), &desk_token)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let short = chart.replace("-0000", "");
+    let (status, html) = browser
+        .get_html(&format!(
+            "/admin/audit?patient={short}&action=patient.viewed"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let patients = texts(&html, "table.audit tbody tr td:nth-child(6) a:first-child");
+    assert!(
+        !patients.is_empty()
+            && patients
+                .iter()
+                .all(|p| *p == format!("{chart} Siobhán O'Brien")),
+        "filtered by patient {short}: {patients:?}"
+    );
+    assert_eq!(
+        attr(&html, "table.audit tbody tr td:nth-child(6) a", "href"),
+        Some(format!("/patients/{pid}"))
+    );
+    let people = texts(&html, "table.audit tbody tr td:nth-child(3)");
+    assert!(people.iter().all(|p| *p == desk.email), "{people:?}");
+
+    // Filters that cannot be used are said next to their fields and match nothing.
+    let (status, html) = browser
+        .get_html("/admin/audit?from=2026-13-40&outcome=maybe&patient=P-999999")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for (field, words) in [
+        ("from", "is not a date; give it as YYYY-MM-DD"),
+        ("outcome", "is not an outcome"),
+        ("patient", "No patient has the chart number or id P-999999"),
+    ] {
+        let here = texts(&html, &format!("#{field}-error")).join(" ");
+        assert!(here.contains(words), "{field}: {here:?}");
+        assert_eq!(
+            attr(&html, &format!("#{field}"), "aria-invalid").as_deref(),
+            Some("true")
+        );
+    }
+    assert_eq!(texts(&html, "#filter-errors li a").len(), 3);
+    assert!(html.contains("No events match."));
 }
 
 /// Signs in through the form with a `next` taken from `/login?next=...`, and also

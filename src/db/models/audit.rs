@@ -102,6 +102,8 @@ pub struct AuditFilter {
     pub action: Option<String>,
     pub outcome: Option<String>,
     pub patient_id: Option<String>,
+    /// The record's own id (an assessment, a flag, an invitation…).
+    pub entity_id: Option<String>,
     pub from: Option<NaiveDateTime>,
     pub until: Option<NaiveDateTime>,
     pub before_seq: Option<i64>,
@@ -121,6 +123,9 @@ pub fn search(conn: &mut DbConnection, f: &AuditFilter, limit: i64) -> QueryResu
     }
     if let Some(v) = &f.patient_id {
         q = q.filter(audit_events::patient_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.entity_id {
+        q = q.filter(audit_events::entity_id.eq(v.clone()));
     }
     if let Some(v) = f.from {
         q = q.filter(audit_events::at.ge(v));

@@ -149,6 +149,26 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<PatientRow>
         .optional()
 }
 
+/// The patient with this chart number (`P-000042`), archived or not.
+pub fn find_by_chart_number(
+    conn: &mut DbConnection,
+    chart_number: &str,
+) -> QueryResult<Option<PatientRow>> {
+    patients::table
+        .filter(patients::chart_number.eq(chart_number))
+        .select(PatientRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The patients with these ids (the audit trail names the patient of each row).
+pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<PatientRow>> {
+    patients::table
+        .filter(patients::id.eq_any(ids))
+        .select(PatientRow::as_select())
+        .load(conn)
+}
+
 /// Active patients with the same folded name and birth date.
 pub fn possible_duplicates(
     conn: &mut DbConnection,
