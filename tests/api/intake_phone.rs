@@ -506,3 +506,150 @@ async fn enter_moves_through_the_form_and_nothing_is_lost_on_sqlite() {
 async fn enter_moves_through_the_form_and_nothing_is_lost_on_postgres() {
     enter_moves_through_the_form_and_nothing_is_lost(Backend::Postgres).await;
 }
+
+/// The pain diagram on a phone: every area a 44×44 px target that a tap at its centre
+/// reaches, R and L on each picture, what is marked repeated right under the picture,
+/// and one tab stop per picture with the arrow keys moving between areas.
+async fn the_pain_diagram_fits_a_finger(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let Some(browser) = chromium(390, 844).await else {
+        return;
+    };
+    let c = &browser.client;
+    let link = invitation_link(&app).await;
+    c.goto(&app.url(&format!("{link}?step=3"))).await.unwrap();
+    assert_eq!(
+        c.find(Locator::Css("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "Where it hurts"
+    );
+
+    let sizes = js(
+        c,
+        "return Array.from(document.querySelectorAll('.body-map [data-area]')).map(r => { \
+           const b = r.getBoundingClientRect(); \
+           return [r.closest('svg').dataset.view + ' ' + r.dataset.area, b.width, b.height]; });",
+    )
+    .await;
+    let sizes = sizes.as_array().unwrap();
+    assert_eq!(sizes.len(), 41, "21 areas in front, 20 at the back");
+    for s in sizes {
+        let (w, h) = (s[1].as_f64().unwrap(), s[2].as_f64().unwrap());
+        assert!(w >= 44.0 && h >= 44.0, "{} is {w:.1}x{h:.1} px", s[0]);
+    }
+    // Each area is reached by a tap at its centre (nothing else drawn over it).
+    for view in ["front", "back"] {
+        for area in ["jaw", "neck", "right_foot", "left_hand", "left_knee"] {
+            let css = format!(".body-map[data-view={view}] [data-area={area}]");
+            let exists = js(c, &format!("return !!document.querySelector({css:?});")).await;
+            if exists == json!(true) {
+                let hit = js(
+                    c,
+                    &format!(
+                        "const e = document.querySelector({css:?}); e.scrollIntoView({{block: 'center'}}); \
+                         const r = e.getBoundingClientRect(); \
+                         return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === e;"
+                    ),
+                )
+                .await;
+                assert_eq!(hit, json!(true), "a tap reaches {css}");
+            }
+        }
+    }
+    let sides = js(
+        c,
+        "return Array.from(document.querySelectorAll('.body-map .side')).map(t => t.textContent);",
+    )
+    .await;
+    assert_eq!(
+        sides,
+        json!(["R", "L", "L", "R"]),
+        "the patient's sides on each picture"
+    );
+    let stops = js(
+        c,
+        "return document.querySelectorAll('.body-map [tabindex=\"0\"]').length;",
+    )
+    .await;
+    assert_eq!(stops, json!(2), "one tab stop per picture");
+
+    // A tap on the neck marks it; the line right under the front picture says so.
+    tap(c, ".body-map[data-view=front] [data-area=neck]").await;
+    let under = js(
+        c,
+        "const svg = document.querySelector('.body-map[data-view=front]'); \
+         const p = svg.closest('figure').querySelector('.map-picked'); \
+         return [p.textContent, p.getBoundingClientRect().top - svg.getBoundingClientRect().bottom];",
+    )
+    .await;
+    assert_eq!(under[0], json!("Marked: Neck"));
+    assert!(
+        under[1].as_f64().unwrap() < 60.0,
+        "the marked line is right under the picture: {under:?}"
+    );
+    assert_eq!(
+        value_of(c, "input[name=pain_region][value=neck]").await,
+        json!(true)
+    );
+
+    // The keyboard: the neck (last tapped) is the picture's stop; Down moves on to the
+    // next area, Space marks it.
+    let neck = c
+        .find(Locator::Css(".body-map[data-view=front] [data-area=neck]"))
+        .await
+        .unwrap();
+    neck.send_keys(&Key::Down.to_string()).await.unwrap();
+    let now = js(c, "return document.activeElement.dataset.area;").await;
+    assert_eq!(now, json!("right_shoulder"), "Down moves to the next area");
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(" ")
+        .await
+        .unwrap();
+    assert_eq!(
+        value_of(c, "input[name=pain_region][value=right_shoulder]").await,
+        json!(true)
+    );
+    let stops = js(
+        c,
+        "return document.querySelectorAll('.body-map [tabindex=\"0\"]').length;",
+    )
+    .await;
+    assert_eq!(stops, json!(2), "still one tab stop per picture");
+    fits_the_screen(c, "step 3").await;
+    assert_accessible(c, "phone form: step 3, two areas marked").await;
+    js(
+        c,
+        "document.querySelector('.body-map[data-view=front]').scrollIntoView({block: 'start'});",
+    )
+    .await;
+    screenshot(c, "phone-intake-3-pain-map").await;
+    assert_eq!(
+        tap_and_land(c, "button[value=next]").await,
+        "Health conditions"
+    );
+    c.goto(&app.url(&format!("{link}?step=3"))).await.unwrap();
+    assert_eq!(
+        value_of(c, "input[name=pain_region][value=right_shoulder]").await,
+        json!(true),
+        "saved"
+    );
+    browser.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pain_diagram_fits_a_finger_on_sqlite() {
+    the_pain_diagram_fits_a_finger(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pain_diagram_fits_a_finger_on_postgres() {
+    the_pain_diagram_fits_a_finger(Backend::Postgres).await;
+}
