@@ -197,6 +197,7 @@ diesel::table! {
         intake_id -> Text,
         code -> Text,
         present -> Bool,
+        answer -> Text,
     }
 }
 

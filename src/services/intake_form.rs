@@ -257,8 +257,13 @@ pub fn missing_answers(input: &IntakeInput, signed_name: &str, agreed: bool) -> 
         }
     }
     for r in RedFlagCode::ASKED {
-        if !input.red_flags.contains_key(r.as_str()) {
-            e.add(&format!("red_flags.{r}"), "Please answer yes or no.");
+        if !input.red_flags.contains_key(r.as_str())
+            && !input.red_flags_unsure.iter().any(|u| u == r.as_str())
+        {
+            e.add(
+                &format!("red_flags.{r}"),
+                "Please answer yes, no or not sure.",
+            );
         }
     }
     if signed_name.trim().chars().count() < 2 {

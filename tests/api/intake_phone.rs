@@ -202,7 +202,8 @@ async fn shown(c: &Client, css: &str) -> i64 {
     .unwrap()
 }
 
-async fn invitation_link(app: &TestApp) -> String {
+/// A new patient with a form link: (link, a front-desk API token, the patient's id).
+async fn invitation_link(app: &TestApp) -> (String, String, String) {
     let desk = app.create_user(Role::FrontDesk).await;
     let token = app.api_token(&desk).await;
     let (_, p) = app
@@ -237,7 +238,7 @@ async fn invitation_link(app: &TestApp) -> String {
                 ))
             });
         if let Some(l) = found {
-            return l;
+            return (l, token, pid);
         }
         assert!(
             started.elapsed() < Duration::from_secs(15),
@@ -255,7 +256,7 @@ async fn enter_moves_through_the_form_and_nothing_is_lost(backend: Backend) {
         return;
     };
     let c = &browser.client;
-    let link = invitation_link(&app).await;
+    let (link, token, pid) = invitation_link(&app).await;
 
     // Step 1: Enter in the phone field saves and continues.
     c.goto(&app.url(&link)).await.unwrap();
@@ -470,6 +471,13 @@ async fn enter_moves_through_the_form_and_nothing_is_lost(backend: Backend) {
         "document.querySelectorAll('input[type=radio][value=no]').forEach(e => e.checked = true);",
     )
     .await;
+    // "Not sure" is there on every question; the patient is not sure about one.
+    assert_eq!(
+        shown(c, "input[type=radio][value=unsure]").await,
+        asked as i64,
+        "Not sure on every question"
+    );
+    tap(c, "input[name=red_night_pain][value=unsure]").await;
     assert_eq!(
         tap_and_land(c, "button[value=next]").await,
         "Consent and submit",
@@ -495,6 +503,24 @@ async fn enter_moves_through_the_form_and_nothing_is_lost(backend: Backend) {
     );
     assert_accessible(c, "phone form: submitted").await;
     browser.finish().await;
+
+    // "Not sure" is kept as said and counted as yes: the flag says "not sure".
+    let (_, flags) = app
+        .get_json(&format!("/api/v1/patients/{pid}/flags"), &token)
+        .await;
+    let night = flags["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "night_pain")
+        .unwrap_or_else(|| panic!("a night-pain flag: {flags}"));
+    assert!(
+        night["evidence"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Answered not sure on the form"),
+        "{night}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -518,7 +544,7 @@ async fn the_pain_diagram_fits_a_finger(backend: Backend) {
         return;
     };
     let c = &browser.client;
-    let link = invitation_link(&app).await;
+    let (link, _, _) = invitation_link(&app).await;
     c.goto(&app.url(&format!("{link}?step=3"))).await.unwrap();
     assert_eq!(
         c.find(Locator::Css("h1"))

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::domain::clinical::Answer;
 use crate::domain::intake::IntakeAnswers;
 use crate::schema::{
     intake_conditions, intake_form_progress, intake_red_flags, intakes, medications, pain_regions,
@@ -189,12 +190,14 @@ fn replace_children(
             ))
             .execute(conn)?;
     }
-    for (code, present) in &a.red_flags {
+    for (code, answer) in &a.red_flags {
         diesel::insert_into(intake_red_flags::table)
             .values((
                 intake_red_flags::intake_id.eq(intake_id),
                 intake_red_flags::code.eq(code.as_str()),
-                intake_red_flags::present.eq(*present),
+                // Not sure counts as present (fail safe), as the rules count it.
+                intake_red_flags::present.eq(*answer != Answer::No),
+                intake_red_flags::answer.eq(answer.as_str()),
             ))
             .execute(conn)?;
     }
@@ -305,9 +308,9 @@ pub fn load_input(
             intake_conditions::details,
         ))
         .load(conn)?;
-    let red: Vec<(String, bool)> = intake_red_flags::table
+    let red: Vec<(String, String)> = intake_red_flags::table
         .filter(intake_red_flags::intake_id.eq(&row.id))
-        .select((intake_red_flags::code, intake_red_flags::present))
+        .select((intake_red_flags::code, intake_red_flags::answer))
         .load(conn)?;
     let regions: Vec<String> = pain_regions::table
         .filter(pain_regions::intake_id.eq(&row.id))
@@ -356,7 +359,16 @@ pub fn load_input(
             .into_iter()
             .filter_map(|(c, _, d)| d.map(|d| (c, d)))
             .collect(),
-        red_flags: red.into_iter().collect(),
+        red_flags: red
+            .iter()
+            .filter(|(_, a)| a != Answer::Unsure.as_str())
+            .map(|(c, a)| (c.clone(), a == Answer::Yes.as_str()))
+            .collect(),
+        red_flags_unsure: red
+            .iter()
+            .filter(|(_, a)| a == Answer::Unsure.as_str())
+            .map(|(c, _)| c.clone())
+            .collect(),
         medications: meds
             .into_iter()
             .map(|(name, dose, reason)| MedicationInput {

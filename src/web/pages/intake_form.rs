@@ -155,6 +155,7 @@ fn page_for(
             code: r.as_str(),
             text: red_flag_question(*r),
             answer: match f.red_flags.get(r.as_str()) {
+                _ if f.red_flags_unsure.iter().any(|u| u == r.as_str()) => "unsure".into(),
                 Some(true) => "yes".into(),
                 Some(false) => "no".into(),
                 None => String::new(),
@@ -372,8 +373,12 @@ fn overlay(step: u8, pairs: &[(String, String)], f: &mut IntakeInput) {
         }
         5 => {
             f.red_flags.clear();
+            f.red_flags_unsure.clear();
             for r in RedFlagCode::ASKED {
-                if let Some(v) = yes_no(&format!("red_{r}")) {
+                let field = format!("red_{r}");
+                if get(&field) == "unsure" {
+                    f.red_flags_unsure.push(r.as_str().to_owned());
+                } else if let Some(v) = yes_no(&field) {
                     f.red_flags.insert(r.as_str().to_owned(), v);
                 }
             }

@@ -9,3 +9,11 @@ CREATE TABLE intake_form_progress (
     signed_name TEXT,
     consent_agreed BOOLEAN NOT NULL
 );
+
+-- A red-flag question can be answered "not sure", like a condition: the answer is kept
+-- as the conditions keep theirs (`yes` | `no` | `unsure`); `present` stays, true for
+-- yes and for not sure (fail safe: not sure counts as yes), so readers of `present`
+-- keep seeing what the rules count.
+ALTER TABLE intake_red_flags ADD COLUMN answer TEXT NOT NULL DEFAULT 'no'
+    CHECK (answer IN ('yes', 'no', 'unsure'));
+UPDATE intake_red_flags SET answer = CASE WHEN present THEN 'yes' ELSE 'no' END;

@@ -1,1 +1,0 @@
-DROP TABLE intake_form_progress;
