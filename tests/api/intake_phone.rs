@@ -462,7 +462,18 @@ async fn enter_moves_through_the_form_and_nothing_is_lost(backend: Backend) {
         "Enter in the signature submits; the missed answers are on step 5"
     );
     let asked = RedFlagCode::ASKED.len();
-    summary_has_focus(c, asked, "submit with step 5 unanswered").await;
+    // Three questions by name, then one line for the rest.
+    let links = summary_has_focus(c, 4, "submit with step 5 unanswered").await;
+    assert_eq!(links[0], format!("#red_{}", RedFlagCode::ASKED[0]));
+    let title = js(
+        c,
+        "return document.getElementById('error-summary-title').textContent;",
+    )
+    .await;
+    assert_eq!(
+        title,
+        json!(format!("{asked} answers are missing on this step"))
+    );
     fits_the_screen(c, "step 5 with the summary").await;
     assert_accessible(c, "phone form: step 5 after submit, summary focused").await;
     screenshot(c, "phone-intake-5-missed-at-submit").await;

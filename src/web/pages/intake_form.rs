@@ -47,6 +47,9 @@ pub struct StepLink {
     pub done: bool,
 }
 
+/// How many missing answers the error summary names before it sums up the rest.
+const SUMMARY_LINES: usize = 3;
+
 /// One line of the error summary at the top of a step: the id of the field it jumps to
 /// and what to do.
 pub struct SummaryLine {
@@ -74,6 +77,8 @@ struct FormPage {
     f: IntakeInput,
     errors: FieldErrors,
     summary: Vec<SummaryLine>,
+    /// How many answers the step misses (the summary may name fewer).
+    missing: usize,
     notice: Option<&'static str>,
     conditions: Vec<Question>,
     red_flags: Vec<Question>,
@@ -194,10 +199,23 @@ fn page_for(
             done: s.progress.is_done(*n),
         })
         .collect();
-    let summary = errors
-        .iter()
+    // In the order the page asks, not the order of the field names.
+    let mut in_page_order: Vec<(&str, &str)> = errors.iter().collect();
+    in_page_order.sort_by_key(|(field, _)| place_on_page(field));
+    let mut summary: Vec<SummaryLine> = in_page_order
+        .into_iter()
         .map(|(field, message)| summary_line(field, message))
         .collect();
+    let missing = summary.len();
+    // A step left blank would list every question: the first few, then one line to the
+    // next one; each question also says so next to it.
+    if summary.len() > SUMMARY_LINES + 1 {
+        let rest = summary.len() - SUMMARY_LINES;
+        summary.truncate(SUMMARY_LINES + 1);
+        if let Some(last) = summary.last_mut() {
+            last.text = format!("{rest} more, each marked below: go to the next one");
+        }
+    }
     FormPage {
         page,
         token,
@@ -212,6 +230,7 @@ fn page_for(
         f,
         errors,
         summary,
+        missing,
         notice: None,
         conditions,
         red_flags,
@@ -262,6 +281,50 @@ fn summary_line(field: &str, message: &str) -> SummaryLine {
         (anchor, message.to_owned())
     };
     SummaryLine { anchor, text }
+}
+
+/// Where a field is asked on its step, to list the summary in the page's order.
+fn place_on_page(field: &str) -> usize {
+    const STEP_2: [&str; 14] = [
+        "chief_complaint",
+        "onset",
+        "mechanism",
+        "pain_now",
+        "pain_worst",
+        "pain_quality",
+        "pain_pattern",
+        "radiates",
+        "radiation",
+        "aggravating",
+        "relieving",
+        "earlier_episodes",
+        "earlier_treatment",
+        "goals",
+    ];
+    let code_at = |prefix: &str, codes: &[&str]| {
+        field
+            .strip_prefix(prefix)
+            .and_then(|c| codes.iter().position(|x| *x == c))
+    };
+    let conditions: Vec<&str> = ConditionCode::ALL.iter().map(|c| c.as_str()).collect();
+    let red_flags: Vec<&str> = RedFlagCode::ASKED.iter().map(|r| r.as_str()).collect();
+    if let Some(i) = code_at("conditions.", &conditions) {
+        return 2 * i;
+    }
+    if let Some(i) = code_at("condition_details.", &conditions) {
+        return 2 * i + 1;
+    }
+    if let Some(i) = code_at("red_flags.", &red_flags) {
+        return i;
+    }
+    if let Some(i) = STEP_2.iter().position(|f| *f == field) {
+        return i;
+    }
+    match field {
+        "consent_agree" => 0,
+        "signed_name" => 1,
+        _ => usize::MAX,
+    }
 }
 
 /// The first step, after `after`, that is not finished yet (the last step if all are).
