@@ -322,6 +322,8 @@ pub fn submit(
     write_transaction(conn, |conn| {
         let inv = usable(conn, now, tok)?;
         let id = save_draft(conn, now, actor, &inv, version, &answers, true)?;
+        // The typed name as a draft is no longer needed: the consent row holds it.
+        intake::delete_form_progress(conn, &id)?;
         if !invitation::mark_submitted(conn, &inv.id, now)? {
             return Err(ServiceError::Gone);
         }

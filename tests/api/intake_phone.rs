@@ -202,6 +202,19 @@ async fn shown(c: &Client, css: &str) -> i64 {
     .unwrap()
 }
 
+/// The typed names and ticks kept with drafts (`intake_form_progress`).
+async fn draft_signatures(app: &TestApp) -> Vec<(Option<String>, bool)> {
+    app.with_db(|conn| {
+        use clinic::schema::intake_form_progress::dsl::*;
+        use diesel::prelude::*;
+        intake_form_progress
+            .select((signed_name, consent_agreed))
+            .load(conn)
+            .unwrap()
+    })
+    .await
+}
+
 /// A new patient with a form link: (link, a front-desk API token, the patient's id).
 async fn invitation_link(app: &TestApp) -> (String, String, String) {
     let desk = app.create_user(Role::FrontDesk).await;
@@ -437,6 +450,12 @@ async fn enter_moves_through_the_form_and_nothing_is_lost(backend: Backend) {
         "Consent and submit"
     );
 
+    assert_eq!(
+        draft_signatures(&app).await,
+        vec![(Some("Aurélie Tremblay".to_owned()), true)],
+        "the draft keeps the typed name and the tick"
+    );
+
     // The emailed link reopens on the first step not finished: step 5.
     c.goto(&app.url(&link)).await.unwrap();
     let h1 = c
@@ -514,6 +533,10 @@ async fn enter_moves_through_the_form_and_nothing_is_lost(backend: Backend) {
     );
     assert_accessible(c, "phone form: submitted").await;
     browser.finish().await;
+    assert!(
+        draft_signatures(&app).await.is_empty(),
+        "submitted: the consent holds the name, the draft's copy is gone"
+    );
 
     // "Not sure" is kept as said and counted as yes: the flag says "not sure".
     let (_, flags) = app

@@ -427,6 +427,15 @@ pub fn form_progress(conn: &mut DbConnection, intake_id: &str) -> QueryResult<Fo
         .unwrap_or_default())
 }
 
+/// Forgets the draft's progress: the form was submitted, its signature is a consent now.
+pub fn delete_form_progress(conn: &mut DbConnection, intake_id: &str) -> QueryResult<()> {
+    diesel::delete(
+        intake_form_progress::table.filter(intake_form_progress::intake_id.eq(intake_id)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Keeps the draft's progress (update, else insert: no upsert on both backends).
 pub fn set_form_progress(
     conn: &mut DbConnection,
