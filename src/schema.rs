@@ -166,6 +166,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    intake_form_progress (intake_id) {
+        intake_id -> Text,
+        steps_done -> Text,
+        signed_name -> Nullable<Text>,
+        consent_agreed -> Bool,
+    }
+}
+
+diesel::table! {
     intake_invitations (id) {
         id -> Text,
         patient_id -> Text,
@@ -188,6 +197,7 @@ diesel::table! {
         intake_id -> Text,
         code -> Text,
         present -> Bool,
+        answer -> Text,
     }
 }
 
@@ -371,6 +381,7 @@ diesel::joinable!(flag_referrals -> users (referred_by));
 diesel::joinable!(flag_sources -> flags (flag_id));
 diesel::joinable!(flags -> patients (patient_id));
 diesel::joinable!(intake_conditions -> intakes (intake_id));
+diesel::joinable!(intake_form_progress -> intakes (intake_id));
 diesel::joinable!(intake_invitations -> appointments (appointment_id));
 diesel::joinable!(intake_invitations -> patients (patient_id));
 diesel::joinable!(intake_invitations -> users (created_by));
@@ -398,6 +409,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     flag_sources,
     flags,
     intake_conditions,
+    intake_form_progress,
     intake_invitations,
     intake_red_flags,
     intakes,

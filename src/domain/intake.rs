@@ -101,7 +101,11 @@ pub struct IntakeInput {
     pub pain_regions: Vec<String>,
     pub conditions: BTreeMap<String, String>,
     pub condition_details: BTreeMap<String, String>,
+    /// Red-flag questions answered yes (`true`) or no (`false`).
     pub red_flags: BTreeMap<String, bool>,
+    /// Red-flag questions answered "not sure" (counted as yes, as for conditions). A code
+    /// here wins over the same code in `red_flags`.
+    pub red_flags_unsure: Vec<String>,
     pub medications: Vec<MedicationInput>,
     pub surgeries: Vec<SurgeryInput>,
     pub contact_phone: String,
@@ -146,7 +150,7 @@ pub struct IntakeAnswers {
     pub other_conditions: Option<String>,
     pub pain_regions: Vec<PainArea>,
     pub conditions: BTreeMap<ConditionCode, (Answer, Option<String>)>,
-    pub red_flags: BTreeMap<RedFlagCode, bool>,
+    pub red_flags: BTreeMap<RedFlagCode, Answer>,
     pub medications: Vec<Medication>,
     pub surgeries: Vec<Surgery>,
     pub contact: ContactUpdate,
@@ -272,7 +276,16 @@ impl IntakeAnswers {
         for (code, present) in &input.red_flags {
             match RedFlagCode::parse(code) {
                 Some(r) => {
-                    a.red_flags.insert(r, *present);
+                    a.red_flags
+                        .insert(r, if *present { Answer::Yes } else { Answer::No });
+                }
+                None => e.add(&format!("red_flags.{code}"), "Unknown red-flag code."),
+            }
+        }
+        for code in &input.red_flags_unsure {
+            match RedFlagCode::parse(code) {
+                Some(r) => {
+                    a.red_flags.insert(r, Answer::Unsure);
                 }
                 None => e.add(&format!("red_flags.{code}"), "Unknown red-flag code."),
             }

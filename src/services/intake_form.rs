@@ -12,7 +12,7 @@ use super::audit::{self, AuditAction, AuditEntry, Outcome};
 use super::consents::{self, ConsentKind, ConsentSignature};
 use super::{Actor, ServiceError, ServiceResult, alerts, intakes};
 use crate::auth::token;
-use crate::db::models::intake::{self, NewIntake};
+use crate::db::models::intake::{self, FormProgressRow, NewIntake};
 use crate::db::models::invitation::{self, InvitationRow};
 use crate::db::models::patient;
 use crate::db::{DbConnection, write_transaction};
@@ -30,7 +30,57 @@ pub struct FormSession {
     /// The saved draft, as form fields, and its version (0 when nothing is saved yet).
     pub input: IntakeInput,
     pub version: i32,
+    /// Where the patient is: steps finished, and the last step as typed so far.
+    pub progress: FormProgress,
 }
+
+/// Where the patient is in the form, kept with the draft so that "Back" and "Save and
+/// finish later" lose nothing (the signature included) and the link reopens at the
+/// first step not finished.
+#[derive(Debug, Clone, Default)]
+pub struct FormProgress {
+    /// The steps the patient finished ("Save and continue" with every required answer
+    /// of the step given), by number.
+    pub steps_done: Vec<u8>,
+    /// The typed signature and the "I agree" tick, not yet submitted.
+    pub signature: Signature,
+}
+
+impl FormProgress {
+    fn from_row(r: FormProgressRow) -> Self {
+        FormProgress {
+            steps_done: r.steps_done,
+            signature: Signature {
+                name: r.signed_name,
+                agreed: r.consent_agreed,
+            },
+        }
+    }
+
+    fn to_row(&self) -> FormProgressRow {
+        let mut steps = self.steps_done.clone();
+        steps.sort_unstable();
+        steps.dedup();
+        FormProgressRow {
+            steps_done: steps,
+            // A draft, not the signature: bounded so a pasted essay cannot grow the row;
+            // the name is checked properly when the form is submitted.
+            signed_name: self
+                .signature
+                .name
+                .chars()
+                .take(MAX_DRAFT_SIGNATURE)
+                .collect(),
+            consent_agreed: self.signature.agreed,
+        }
+    }
+
+    pub fn is_done(&self, step: u8) -> bool {
+        self.steps_done.contains(&step)
+    }
+}
+
+const MAX_DRAFT_SIGNATURE: usize = 200;
 
 fn usable(conn: &mut DbConnection, now: NaiveDateTime, tok: &str) -> ServiceResult<InvitationRow> {
     let inv = invitation::find_by_token_hash(conn, &token::hash_token(tok))?
@@ -104,9 +154,14 @@ fn open_in(
                 .patient(&p.id),
         )?;
     }
-    let (input, version, draft_id) = match intake::draft_for_invitation(conn, &inv.id)? {
-        Some(d) => (intake::load_input(conn, &d)?, d.version, Some(d.id)),
-        None => (IntakeInput::default(), 0, None),
+    let (input, version, progress, draft_id) = match intake::draft_for_invitation(conn, &inv.id)? {
+        Some(d) => (
+            intake::load_input(conn, &d)?,
+            d.version,
+            FormProgress::from_row(intake::form_progress(conn, &d.id)?),
+            Some(d.id),
+        ),
+        None => (IntakeInput::default(), 0, FormProgress::default(), None),
     };
     Ok(Opened {
         session: FormSession {
@@ -114,6 +169,7 @@ fn open_in(
             first_name: p.given_name,
             input,
             version,
+            progress,
         },
         patient_id: p.id,
         draft_id,
@@ -152,8 +208,8 @@ fn save_draft(
     }
 }
 
-/// Saves the draft (every field is validated; errors come back per field). Returns the
-/// new version.
+/// Saves the draft and where the patient is in it (every field is validated; errors
+/// come back per field). Returns the new version.
 pub fn save(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -161,11 +217,13 @@ pub fn save(
     tok: &str,
     version: i32,
     input: &IntakeInput,
+    progress: &FormProgress,
 ) -> ServiceResult<i32> {
     let answers = IntakeAnswers::parse(input, intakes::this_year(now))?;
     write_transaction(conn, |conn| {
         let inv = usable(conn, now, tok)?;
         let id = save_draft(conn, now, actor, &inv, version, &answers, false)?;
+        intake::set_form_progress(conn, &id, &progress.to_row())?;
         invitation::mark_started(conn, &inv.id, now)?;
         audit::record(
             conn,
@@ -199,8 +257,13 @@ pub fn missing_answers(input: &IntakeInput, signed_name: &str, agreed: bool) -> 
         }
     }
     for r in RedFlagCode::ASKED {
-        if !input.red_flags.contains_key(r.as_str()) {
-            e.add(&format!("red_flags.{r}"), "Please answer yes or no.");
+        if !input.red_flags.contains_key(r.as_str())
+            && !input.red_flags_unsure.iter().any(|u| u == r.as_str())
+        {
+            e.add(
+                &format!("red_flags.{r}"),
+                "Please answer yes, no or not sure.",
+            );
         }
     }
     if signed_name.trim().chars().count() < 2 {
@@ -259,6 +322,8 @@ pub fn submit(
     write_transaction(conn, |conn| {
         let inv = usable(conn, now, tok)?;
         let id = save_draft(conn, now, actor, &inv, version, &answers, true)?;
+        // The typed name as a draft is no longer needed: the consent row holds it.
+        intake::delete_form_progress(conn, &id)?;
         if !invitation::mark_submitted(conn, &inv.id, now)? {
             return Err(ServiceError::Gone);
         }

@@ -154,7 +154,10 @@ pub fn letter(
                     let input = intake::load_input(conn, &i)?;
                     let yes: Vec<&'static str> = RedFlagCode::ALL
                         .iter()
-                        .filter(|c| input.red_flags.get(c.as_str()) == Some(&true))
+                        .filter(|c| {
+                            input.red_flags.get(c.as_str()) == Some(&true)
+                                || input.red_flags_unsure.iter().any(|u| u == c.as_str())
+                        })
                         .map(|c| red_flag_question(*c))
                         .collect();
                     (yes, i.submitted_at)

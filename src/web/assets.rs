@@ -7,6 +7,8 @@ const STYLESHEET: &str = include_str!("../../templates/static/app.css");
 
 const INTAKE_SCRIPT: &str = include_str!("../../templates/static/intake.js");
 
+const INTAKE_FORM_SCRIPT: &str = include_str!("../../templates/static/intake_form.js");
+
 const WORKSPACE_SCRIPT: &str = include_str!("../../templates/static/workspace.js");
 
 const PALPATION_SCRIPT: &str = include_str!("../../templates/static/palpation.js");
@@ -53,6 +55,12 @@ pub async fn print_script() -> HttpResponse {
 /// The small script that lets a patient tap the pain diagram (the form works without it).
 pub async fn intake_script() -> HttpResponse {
     asset("text/javascript; charset=utf-8", INTAKE_SCRIPT)
+}
+
+/// The pre-visit form's every-step helpers: focus on the error summary, details shown
+/// only for yes or not sure, "Add another" rows (the form works without it).
+pub async fn intake_form_script() -> HttpResponse {
+    asset("text/javascript; charset=utf-8", INTAKE_FORM_SCRIPT)
 }
 
 pub async fn stylesheet() -> HttpResponse {

@@ -99,6 +99,7 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/readyz", Infra, Public, health::readyz),
     route!(Get "/static/app.css", Infra, Public, assets::stylesheet),
     route!(Get "/static/intake.js", Infra, Public, assets::intake_script),
+    route!(Get "/static/intake_form.js", Infra, Public, assets::intake_form_script),
     route!(Get "/static/workspace.js", Infra, Public, assets::workspace_script),
     route!(Get "/static/palpation.js", Infra, Public, assets::palpation_script),
     route!(Get "/static/plan.js", Infra, Public, assets::plan_script),

@@ -50,6 +50,7 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/readyz", PUBLIC),
     ("GET", "/static/app.css", PUBLIC),
     ("GET", "/static/intake.js", PUBLIC),
+    ("GET", "/static/intake_form.js", PUBLIC),
     ("GET", "/static/workspace.js", PUBLIC),
     ("GET", "/static/palpation.js", PUBLIC),
     ("GET", "/static/plan.js", PUBLIC),

@@ -37,6 +37,7 @@ mod headers;
 mod health;
 mod history_browser;
 mod intake_journey;
+mod intake_phone;
 mod lockout;
 mod logs;
 mod mail;

@@ -4,9 +4,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::domain::clinical::Answer;
 use crate::domain::intake::IntakeAnswers;
 use crate::schema::{
-    intake_conditions, intake_red_flags, intakes, medications, pain_regions, surgeries,
+    intake_conditions, intake_form_progress, intake_red_flags, intakes, medications, pain_regions,
+    surgeries,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -188,12 +190,14 @@ fn replace_children(
             ))
             .execute(conn)?;
     }
-    for (code, present) in &a.red_flags {
+    for (code, answer) in &a.red_flags {
         diesel::insert_into(intake_red_flags::table)
             .values((
                 intake_red_flags::intake_id.eq(intake_id),
                 intake_red_flags::code.eq(code.as_str()),
-                intake_red_flags::present.eq(*present),
+                // Not sure counts as present (fail safe), as the rules count it.
+                intake_red_flags::present.eq(*answer != Answer::No),
+                intake_red_flags::answer.eq(answer.as_str()),
             ))
             .execute(conn)?;
     }
@@ -304,9 +308,9 @@ pub fn load_input(
             intake_conditions::details,
         ))
         .load(conn)?;
-    let red: Vec<(String, bool)> = intake_red_flags::table
+    let red: Vec<(String, String)> = intake_red_flags::table
         .filter(intake_red_flags::intake_id.eq(&row.id))
-        .select((intake_red_flags::code, intake_red_flags::present))
+        .select((intake_red_flags::code, intake_red_flags::answer))
         .load(conn)?;
     let regions: Vec<String> = pain_regions::table
         .filter(pain_regions::intake_id.eq(&row.id))
@@ -355,7 +359,16 @@ pub fn load_input(
             .into_iter()
             .filter_map(|(c, _, d)| d.map(|d| (c, d)))
             .collect(),
-        red_flags: red.into_iter().collect(),
+        red_flags: red
+            .iter()
+            .filter(|(_, a)| a != Answer::Unsure.as_str())
+            .map(|(c, a)| (c.clone(), a == Answer::Yes.as_str()))
+            .collect(),
+        red_flags_unsure: red
+            .iter()
+            .filter(|(_, a)| a == Answer::Unsure.as_str())
+            .map(|(c, _)| c.clone())
+            .collect(),
         medications: meds
             .into_iter()
             .map(|(name, dose, reason)| MedicationInput {
@@ -379,4 +392,78 @@ pub fn load_input(
         contact_emergency_name: s(&row.contact_emergency_name),
         contact_emergency_phone: s(&row.contact_emergency_phone),
     })
+}
+
+/// Where the patient is in the form behind their link, kept with the draft
+/// (`intake_form_progress`): the steps finished (their numbers) and the last step's
+/// signature as typed so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormProgressRow {
+    pub steps_done: Vec<u8>,
+    pub signed_name: String,
+    pub consent_agreed: bool,
+}
+
+/// The draft's progress; the default (nothing done) when none is kept yet.
+pub fn form_progress(conn: &mut DbConnection, intake_id: &str) -> QueryResult<FormProgressRow> {
+    let row: Option<(String, Option<String>, bool)> = intake_form_progress::table
+        .filter(intake_form_progress::intake_id.eq(intake_id))
+        .select((
+            intake_form_progress::steps_done,
+            intake_form_progress::signed_name,
+            intake_form_progress::consent_agreed,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row
+        .map(|(steps, signed_name, consent_agreed)| FormProgressRow {
+            steps_done: steps
+                .split(',')
+                .filter_map(|s| s.trim().parse().ok())
+                .collect(),
+            signed_name: signed_name.unwrap_or_default(),
+            consent_agreed,
+        })
+        .unwrap_or_default())
+}
+
+/// Forgets the draft's progress: the form was submitted, its signature is a consent now.
+pub fn delete_form_progress(conn: &mut DbConnection, intake_id: &str) -> QueryResult<()> {
+    diesel::delete(
+        intake_form_progress::table.filter(intake_form_progress::intake_id.eq(intake_id)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Keeps the draft's progress (update, else insert: no upsert on both backends).
+pub fn set_form_progress(
+    conn: &mut DbConnection,
+    intake_id: &str,
+    p: &FormProgressRow,
+) -> QueryResult<()> {
+    let steps = p
+        .steps_done
+        .iter()
+        .map(u8::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let name = p.signed_name.trim();
+    let name = (!name.is_empty()).then_some(name);
+    let values = (
+        intake_form_progress::steps_done.eq(&steps),
+        intake_form_progress::signed_name.eq(name),
+        intake_form_progress::consent_agreed.eq(p.consent_agreed),
+    );
+    let n = diesel::update(
+        intake_form_progress::table.filter(intake_form_progress::intake_id.eq(intake_id)),
+    )
+    .set(values)
+    .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(intake_form_progress::table)
+            .values((intake_form_progress::intake_id.eq(intake_id), values))
+            .execute(conn)?;
+    }
+    Ok(())
 }

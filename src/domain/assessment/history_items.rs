@@ -88,6 +88,9 @@ pub fn reported(i: &IntakeInput, item: &str) -> String {
         return join_nonempty(&[answer, detail], ": ");
     }
     if let Some(code) = item.strip_prefix("red_flags.") {
+        if i.red_flags_unsure.iter().any(|u| u == code) {
+            return "Not sure".to_owned();
+        }
         return yes_no(i.red_flags.get(code).copied()).to_owned();
     }
     let score = |v: Option<i64>| v.map(|n| format!("{n} / 10")).unwrap_or_default();

@@ -3,7 +3,7 @@
 //! principle counts as not sure), the medicines and operations listed and the free text,
 //! through the shipped lists, and what the pain diagram and pattern show.
 
-use super::codes::{ConditionCode, FlagBasis, RedFlagCode};
+use super::codes::{Answer, ConditionCode, FlagBasis, RedFlagCode};
 use super::facts::{ClinicalFacts, Evidence, Fact, Finding};
 use super::term_lists::Implies;
 use super::term_match::{self, TermMatch};
@@ -67,11 +67,12 @@ pub fn from_intake(a: &IntakeAnswers, age: Option<u32>) -> ClinicalFacts {
         .contains_key(&RedFlagCode::NeckDizzinessVisionSpeech);
     for r in RedFlagCode::ALL {
         match a.red_flags.get(r) {
-            Some(true) => f.red_flag(
-                *r,
-                Evidence::new(FlagBasis::FormAnswer, "Answered yes on the form"),
-            ),
-            Some(false) => {}
+            // Yes and not sure count, as for conditions.
+            Some(answer) => {
+                if let Some(e) = Evidence::answer(Some(*answer)) {
+                    f.red_flag(*r, e);
+                }
+            }
             None if r.is_retired() || (asked_as_one && SPLIT_ARTERY_SIGNS.contains(r)) => {}
             None => {
                 if let Some(e) = Evidence::answer(None) {
@@ -133,7 +134,10 @@ fn derived_findings(a: &IntakeAnswers, f: &mut ClinicalFacts) {
             ),
         );
     }
-    if a.red_flags.get(&RedFlagCode::BilateralLegSymptoms) == Some(&true) {
+    if matches!(
+        a.red_flags.get(&RedFlagCode::BilateralLegSymptoms),
+        Some(Answer::Yes | Answer::Unsure)
+    ) {
         f.finding(
             Finding::LimbParaesthesia,
             Evidence::new(
@@ -255,6 +259,36 @@ mod tests {
                 .all(|(_, basis, evidence)| basis == "not_answered"
                     && evidence.starts_with("Not answered"))
         );
+    }
+
+    /// "Not sure" on a red-flag question counts as yes, as it does for a condition, and
+    /// the flag says it was "not sure"; it wins over a yes/no for the same code.
+    #[test]
+    fn a_red_flag_answered_not_sure_counts_as_yes_and_says_so() {
+        let unsure = history(|i| i.red_flags_unsure = vec!["saddle_numbness".into()]);
+        let yes = history(|i| {
+            i.red_flags.insert("saddle_numbness".into(), true);
+        });
+        let got = raised(&unsure);
+        assert_eq!(
+            got.iter().map(|(c, _, _)| *c).collect::<Vec<_>>(),
+            raised(&yes).iter().map(|(c, _, _)| *c).collect::<Vec<_>>(),
+            "the same flags as yes"
+        );
+        assert!(!got.is_empty());
+        assert!(
+            got.iter().all(|(_, basis, evidence)| basis == "form_answer"
+                && evidence == "Answered not sure on the form"),
+            "{got:?}"
+        );
+        let bad = IntakeAnswers::parse(
+            &IntakeInput {
+                red_flags_unsure: vec!["headache".into()],
+                ..IntakeInput::default()
+            },
+            2026,
+        );
+        assert!(bad.is_err_and(|e| e.get("red_flags.headache").is_some()));
     }
 
     #[test]

@@ -16,53 +16,63 @@ pub struct Shape {
 
 type Box4 = (PainArea, u32, u32, u32, u32, u32);
 
+/// The drawing's size in its own units (the template's `viewBox`).
+pub const WIDTH: u32 = 200;
+pub const HEIGHT: u32 = 444;
+
+/// The smallest side of an area, in drawing units. The figure is drawn at least 340 px
+/// wide on a phone (1.7 px per unit), so every area is at least 44×44 px: a finger's
+/// target (WCAG 2.2 asks for 24×24; 44 is the platforms' own guideline). This is why
+/// the jaw and the neck are taller than life.
+pub const MIN_SIDE: u32 = 26;
+
 /// Front view: the patient faces you, so their right side is on your left.
 const FRONT: &[Box4] = &[
-    (PainArea::Head, 80, 4, 40, 44, 20),
-    (PainArea::Jaw, 86, 42, 28, 12, 6),
-    (PainArea::Neck, 89, 56, 22, 16, 4),
-    (PainArea::RightShoulder, 48, 74, 32, 24, 10),
-    (PainArea::LeftShoulder, 120, 74, 32, 24, 10),
-    (PainArea::Chest, 80, 76, 40, 52, 6),
-    (PainArea::Abdomen, 80, 130, 40, 48, 6),
-    (PainArea::RightArm, 42, 100, 22, 100, 10),
-    (PainArea::LeftArm, 136, 100, 22, 100, 10),
-    (PainArea::RightHand, 40, 202, 26, 30, 10),
-    (PainArea::LeftHand, 134, 202, 26, 30, 10),
-    (PainArea::RightHip, 72, 180, 28, 30, 8),
-    (PainArea::LeftHip, 100, 180, 28, 30, 8),
-    (PainArea::RightThigh, 72, 212, 27, 70, 10),
-    (PainArea::LeftThigh, 101, 212, 27, 70, 10),
-    (PainArea::RightKnee, 73, 284, 25, 24, 10),
-    (PainArea::LeftKnee, 102, 284, 25, 24, 10),
-    (PainArea::RightLowerLeg, 74, 310, 23, 80, 10),
-    (PainArea::LeftLowerLeg, 103, 310, 23, 80, 10),
-    (PainArea::RightFoot, 68, 392, 30, 20, 8),
-    (PainArea::LeftFoot, 102, 392, 30, 20, 8),
+    (PainArea::Head, 80, 2, 40, 36, 18),
+    (PainArea::Jaw, 84, 38, 32, 26, 8),
+    (PainArea::Neck, 86, 64, 28, 26, 6),
+    (PainArea::RightShoulder, 40, 92, 38, 28, 10),
+    (PainArea::LeftShoulder, 122, 92, 38, 28, 10),
+    (PainArea::Chest, 80, 92, 40, 56, 6),
+    (PainArea::Abdomen, 80, 150, 40, 50, 6),
+    (PainArea::RightArm, 40, 122, 28, 100, 10),
+    (PainArea::LeftArm, 132, 122, 28, 100, 10),
+    (PainArea::RightHand, 38, 224, 32, 32, 10),
+    (PainArea::LeftHand, 130, 224, 32, 32, 10),
+    (PainArea::RightHip, 72, 202, 28, 30, 8),
+    (PainArea::LeftHip, 100, 202, 28, 30, 8),
+    (PainArea::RightThigh, 72, 234, 27, 70, 10),
+    (PainArea::LeftThigh, 101, 234, 27, 70, 10),
+    (PainArea::RightKnee, 72, 306, 27, 28, 10),
+    (PainArea::LeftKnee, 101, 306, 27, 28, 10),
+    (PainArea::RightLowerLeg, 73, 336, 26, 76, 10),
+    (PainArea::LeftLowerLeg, 101, 336, 26, 76, 10),
+    (PainArea::RightFoot, 66, 414, 33, 26, 8),
+    (PainArea::LeftFoot, 101, 414, 33, 26, 8),
 ];
 
 /// Back view: you see the patient's back, so their left side is on your left.
 const BACK: &[Box4] = &[
-    (PainArea::Head, 80, 4, 40, 50, 20),
-    (PainArea::Neck, 89, 56, 22, 16, 4),
-    (PainArea::LeftShoulder, 48, 74, 32, 24, 10),
-    (PainArea::RightShoulder, 120, 74, 32, 24, 10),
-    (PainArea::UpperBack, 80, 76, 40, 40, 6),
-    (PainArea::MidBack, 80, 118, 40, 32, 6),
-    (PainArea::LowerBack, 80, 152, 40, 28, 6),
-    (PainArea::Buttocks, 74, 182, 52, 32, 10),
-    (PainArea::LeftArm, 42, 100, 22, 100, 10),
-    (PainArea::RightArm, 136, 100, 22, 100, 10),
-    (PainArea::LeftHand, 40, 202, 26, 30, 10),
-    (PainArea::RightHand, 134, 202, 26, 30, 10),
-    (PainArea::LeftThigh, 72, 216, 27, 66, 10),
-    (PainArea::RightThigh, 101, 216, 27, 66, 10),
-    (PainArea::LeftKnee, 73, 284, 25, 24, 10),
-    (PainArea::RightKnee, 102, 284, 25, 24, 10),
-    (PainArea::LeftLowerLeg, 74, 310, 23, 80, 10),
-    (PainArea::RightLowerLeg, 103, 310, 23, 80, 10),
-    (PainArea::LeftFoot, 68, 392, 30, 20, 8),
-    (PainArea::RightFoot, 102, 392, 30, 20, 8),
+    (PainArea::Head, 80, 2, 40, 60, 20),
+    (PainArea::Neck, 86, 64, 28, 26, 6),
+    (PainArea::LeftShoulder, 40, 92, 38, 28, 10),
+    (PainArea::RightShoulder, 122, 92, 38, 28, 10),
+    (PainArea::UpperBack, 80, 92, 40, 40, 6),
+    (PainArea::MidBack, 80, 134, 40, 32, 6),
+    (PainArea::LowerBack, 80, 168, 40, 32, 6),
+    (PainArea::Buttocks, 72, 202, 56, 34, 10),
+    (PainArea::LeftArm, 40, 122, 28, 100, 10),
+    (PainArea::RightArm, 132, 122, 28, 100, 10),
+    (PainArea::LeftHand, 38, 224, 32, 32, 10),
+    (PainArea::RightHand, 130, 224, 32, 32, 10),
+    (PainArea::LeftThigh, 72, 238, 27, 66, 10),
+    (PainArea::RightThigh, 101, 238, 27, 66, 10),
+    (PainArea::LeftKnee, 72, 306, 27, 28, 10),
+    (PainArea::RightKnee, 101, 306, 27, 28, 10),
+    (PainArea::LeftLowerLeg, 73, 336, 26, 76, 10),
+    (PainArea::RightLowerLeg, 101, 336, 26, 76, 10),
+    (PainArea::LeftFoot, 66, 414, 33, 26, 8),
+    (PainArea::RightFoot, 101, 414, 33, 26, 8),
 ];
 
 fn shapes(boxes: &[Box4], selected: &[String]) -> Vec<Shape> {
@@ -91,6 +101,28 @@ pub fn back(selected: &[String]) -> Vec<Shape> {
 
 #[cfg(test)]
 mod tests {
+    use super::{BACK, FRONT, HEIGHT, MIN_SIDE, WIDTH};
+
+    /// Every area is a finger's target, inside the drawing, and no two areas of a view
+    /// overlap (a tap on one never lands on another).
+    #[test]
+    fn every_area_is_big_enough_and_apart() {
+        for view in [FRONT, BACK] {
+            for (i, (a, x, y, w, h, _)) in view.iter().enumerate() {
+                assert!(
+                    *w >= MIN_SIDE && *h >= MIN_SIDE,
+                    "{} is {w}x{h}",
+                    a.as_str()
+                );
+                assert!(x + w <= WIDTH && y + h <= HEIGHT, "{} fits", a.as_str());
+                for (b, x2, y2, w2, h2, _) in &view[i + 1..] {
+                    let apart = x + w <= *x2 || x2 + w2 <= *x || y + h <= *y2 || y2 + h2 <= *y;
+                    assert!(apart, "{} and {} overlap", a.as_str(), b.as_str());
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_area_is_drawn() {
         for a in crate::domain::intake::PainArea::ALL {

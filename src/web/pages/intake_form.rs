@@ -8,14 +8,15 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::body_map::{self, Shape};
+use super::intake_summary::{self, SummaryLine};
 use super::{Page, no_errors, render_with, see_other};
 use crate::domain::FieldErrors;
 use crate::domain::clinical::patient_advice::PatientAdvice;
 use crate::domain::clinical::questions::{condition_question, red_flag_question};
 use crate::domain::clinical::{ConditionCode, RedFlagCode};
 use crate::domain::intake::{IntakeInput, MedicationInput, PainArea, PainQuality, SurgeryInput};
-use crate::services::intake_form::{self, FormSession, Signature, Submission};
-use crate::services::{ServiceError, consents};
+use crate::services::ServiceError;
+use crate::services::intake_form::{self, FormProgress, FormSession, Signature, Submission};
 use crate::web::error::PageError;
 use crate::web::extract::{ClientIp, CsrfToken, MaybePrincipal};
 use crate::web::state::AppState;
@@ -40,6 +41,13 @@ pub struct Question {
     pub error: Option<String>,
 }
 
+/// One step in the step list: done or still to do.
+pub struct StepLink {
+    pub n: u8,
+    pub title: &'static str,
+    pub done: bool,
+}
+
 pub struct Choice {
     pub code: &'static str,
     pub label: &'static str,
@@ -53,11 +61,15 @@ struct FormPage {
     token: String,
     step: u8,
     title: &'static str,
-    steps: Vec<(u8, &'static str)>,
+    steps: Vec<StepLink>,
+    steps_done: usize,
     first_name: String,
     version: i32,
     f: IntakeInput,
     errors: FieldErrors,
+    summary: Vec<SummaryLine>,
+    /// How many answers the step misses (the summary may name fewer).
+    missing: usize,
     notice: Option<&'static str>,
     conditions: Vec<Question>,
     red_flags: Vec<Question>,
@@ -69,7 +81,7 @@ struct FormPage {
     surgeries: Vec<SurgeryInput>,
     scale: Vec<i64>,
     signed_name: String,
-    consent_version: &'static str,
+    consent_agreed: bool,
 }
 
 /// The thank-you page. With an emergency flag it first tells the patient to seek
@@ -113,7 +125,6 @@ fn page_for(
     step: u8,
     s: FormSession,
     errors: FieldErrors,
-    signed_name: String,
 ) -> FormPage {
     let step = step.clamp(1, LAST);
     let title = STEPS[usize::from(step - 1)].1;
@@ -140,6 +151,7 @@ fn page_for(
             code: r.as_str(),
             text: red_flag_question(*r),
             answer: match f.red_flags.get(r.as_str()) {
+                _ if f.red_flags_unsure.iter().any(|u| u == r.as_str()) => "unsure".into(),
                 Some(true) => "yes".into(),
                 Some(false) => "no".into(),
                 None => String::new(),
@@ -164,22 +176,37 @@ fn page_for(
             on: f.pain_regions.iter().any(|x| x == a.as_str()),
         })
         .collect();
+    // A few empty lines for a phone without scripts; the script shows one and an "Add
+    // another" button (templates/static/intake_form.js).
     let mut medications = f.medications.clone();
-    medications.resize(medications.len().max(2) + 2, MedicationInput::default());
+    medications.resize(medications.len() + 3, MedicationInput::default());
     let mut surgeries = f.surgeries.clone();
-    surgeries.resize(surgeries.len().max(1) + 1, SurgeryInput::default());
+    surgeries.resize(surgeries.len() + 2, SurgeryInput::default());
+    let steps: Vec<StepLink> = STEPS
+        .iter()
+        .map(|(n, title)| StepLink {
+            n: *n,
+            title,
+            done: s.progress.is_done(*n),
+        })
+        .collect();
+    let missing = errors.iter().count();
+    let summary = intake_summary::lines(&errors);
     FormPage {
         page,
         token,
         step,
         title,
-        steps: STEPS.to_vec(),
+        steps_done: steps.iter().filter(|l| l.done).count(),
+        steps,
         first_name: s.first_name,
         version: s.version,
         front: body_map::front(&f.pain_regions),
         back: body_map::back(&f.pain_regions),
         f,
         errors,
+        summary,
+        missing,
         notice: None,
         conditions,
         red_flags,
@@ -188,9 +215,16 @@ fn page_for(
         medications,
         surgeries,
         scale: (0..=10).collect(),
-        signed_name,
-        consent_version: consents::TREATMENT_CONSENT_VERSION,
+        signed_name: s.progress.signature.name,
+        consent_agreed: s.progress.signature.agreed,
     }
+}
+
+/// The first step, after `after`, that is not finished yet (the last step if all are).
+fn next_unfinished(progress: &FormProgress, after: u8) -> u8 {
+    (after + 1..=LAST)
+        .find(|n| !progress.is_done(*n))
+        .unwrap_or(LAST)
 }
 
 pub async fn show(
@@ -212,15 +246,11 @@ pub async fn show(
         .saved
         .as_ref()
         .map(|_| "Saved. You can close this page and come back with the same link.");
-    let mut page = page_for(
-        &state,
-        &csrf,
-        token,
-        q.step.unwrap_or(1),
-        session,
-        no_errors(),
-        String::new(),
-    );
+    // The emailed link (no step) reopens where the patient stopped.
+    let step = q
+        .step
+        .unwrap_or_else(|| next_unfinished(&session.progress, 0));
+    let mut page = page_for(&state, &csrf, token, step, session, no_errors());
     page.notice = notice;
     render_with(StatusCode::OK, &page)
 }
@@ -299,8 +329,12 @@ fn overlay(step: u8, pairs: &[(String, String)], f: &mut IntakeInput) {
         }
         5 => {
             f.red_flags.clear();
+            f.red_flags_unsure.clear();
             for r in RedFlagCode::ASKED {
-                if let Some(v) = yes_no(&format!("red_{r}")) {
+                let field = format!("red_{r}");
+                if get(&field) == "unsure" {
+                    f.red_flags_unsure.push(r.as_str().to_owned());
+                } else if let Some(v) = yes_no(&field) {
                     f.red_flags.insert(r.as_str().to_owned(), v);
                 }
             }
@@ -359,10 +393,6 @@ pub async fn save(
     };
     let go = get("go");
     let version: i32 = get("version").trim().parse().unwrap_or(0);
-    let signature = Signature {
-        name: get("signed_name"),
-        agreed: !get("consent_agree").is_empty(),
-    };
     let now = state.clock.now();
     // A staff member entering a paper form acts as themselves; a patient anonymously.
     let actor = ip.actor(who.0.as_ref());
@@ -371,102 +401,151 @@ pub async fn save(
         .db(move |conn| intake_form::open_for_save(conn, now, &actor1, &t1))
         .await?;
     overlay(step, &pairs, &mut session.input);
+    if step == LAST {
+        // Kept with the draft whichever button was pressed: "Back" loses nothing.
+        session.progress.signature = Signature {
+            name: get("signed_name"),
+            agreed: !get("consent_agree").is_empty(),
+        };
+    }
+    let signature = session.progress.signature.clone();
+    let missing = intake_form::missing_answers(&session.input, &signature.name, signature.agreed);
+    // A step is finished when it was continued from with nothing missing; a finished
+    // step that lost an answer is to do again.
+    session
+        .progress
+        .steps_done
+        .retain(|n| errors_on(&missing, *n).is_empty());
+    let missing_here = errors_on(&missing, step);
+    if go == "next" && missing_here.is_empty() && !session.progress.is_done(step) {
+        session.progress.steps_done.push(step);
+    }
+
     let input = session.input.clone();
-    let (actor2, t2) = (actor, token.clone());
-    let result = if go == "submit" {
-        let sig = signature.clone();
-        let mail = state.mail.clone();
-        state
+    let progress = session.progress.clone();
+    let (actor2, t2) = (actor.clone(), token.clone());
+    let save_draft = |version: i32| {
+        let (state, actor, t, input, progress) = (
+            state.clone(),
+            actor.clone(),
+            token.clone(),
+            input.clone(),
+            progress.clone(),
+        );
+        async move {
+            state
+                .db(move |conn| {
+                    intake_form::save(conn, now, &actor, &t, version, &input, &progress)
+                })
+                .await
+        }
+    };
+    let render_step = |show: u8, session: FormSession, errors: FieldErrors, version: i32| {
+        let errors = errors_on(&errors, show);
+        let mut page = page_for(&state, &csrf, token.clone(), show, session, errors);
+        page.version = version;
+        render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    };
+    let conflict = |session: FormSession, current: i32| {
+        let mut page = page_for(&state, &csrf, token.clone(), step, session, no_errors());
+        page.version = current;
+        page.notice = Some(
+            "This form was also saved from another window. What you typed here is below and not saved yet: check it and save again.",
+        );
+        render_with(StatusCode::CONFLICT, &page)
+    };
+
+    if go == "submit" {
+        let (input, sig, mail) = (session.input.clone(), signature.clone(), state.mail.clone());
+        let submitted = state
             .db(move |conn| {
                 let form = Submission {
                     version,
                     input: &input,
                     signature: &sig,
                 };
-                intake_form::submit(conn, now, &actor2, &t2, &form, &mail).map(Some)
+                intake_form::submit(conn, now, &actor2, &t2, &form, &mail)
             })
-            .await
-    } else {
-        state
-            .db(move |conn| intake_form::save(conn, now, &actor2, &t2, version, &input))
-            .await
-            .map(|_| None)
-    };
-    match result {
-        Ok(Some(advice)) => {
-            // The alert to the clinic, if one was queued, should not wait for the poll.
-            state.wake_mailer();
-            let page = Page::new("Thank you", &state, None, &csrf);
-            render_with(
-                StatusCode::OK,
-                &DonePage::new(page, session.first_name, advice),
-            )
+            .await;
+        return match submitted {
+            Ok(advice) => {
+                // The alert to the clinic, if one was queued, should not wait for the poll.
+                state.wake_mailer();
+                let page = Page::new("Thank you", &state, None, &csrf);
+                render_with(
+                    StatusCode::OK,
+                    &DonePage::new(page, session.first_name, advice),
+                )
+            }
+            // A missed answer, perhaps on an earlier step: keep what the last step holds
+            // (signature and tick included) and send the patient to the first step
+            // with something missing, its summary on top.
+            Err(ServiceError::Invalid(errors)) => match save_draft(version).await {
+                Ok(saved) => {
+                    let show = first_step_with(&errors).unwrap_or(step);
+                    render_step(show, session, errors, saved)
+                }
+                Err(ServiceError::Invalid(errors)) => {
+                    let show = first_step_with(&errors).unwrap_or(step);
+                    render_step(show, session, errors, version)
+                }
+                Err(ServiceError::StaleVersion { current }) => conflict(session, current),
+                Err(e) => Err(e.into()),
+            },
+            Err(ServiceError::StaleVersion { current }) => conflict(session, current),
+            Err(e) => Err(e.into()),
+        };
+    }
+    match save_draft(version).await {
+        Ok(saved) if go == "next" && !missing_here.is_empty() => {
+            render_step(step, session, missing_here, saved)
         }
-        Ok(None) => {
+        Ok(_) => {
             let next = match go.as_str() {
                 "back" => step.saturating_sub(1).max(1),
                 "later" => step,
-                _ => (step + 1).min(LAST),
+                _ => next_unfinished(&session.progress, step),
             };
             let saved = if go == "later" { "&saved=1" } else { "" };
-            Ok(see_other(&format!("/intake/{token}?step={next}{saved}")))
+            Ok(see_other(&format!("/intake/{t2}?step={next}{saved}")))
         }
         Err(ServiceError::Invalid(errors)) => {
-            // On submit, missing answers may be on earlier steps: show the first one.
-            let show_step = if go == "submit" {
-                first_step_with(&errors).unwrap_or(step)
-            } else {
-                step
-            };
-            let mut page = page_for(
-                &state,
-                &csrf,
-                token,
-                show_step,
-                session,
-                errors,
-                signature.name,
-            );
-            page.version = version;
-            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            let show = first_step_with(&errors).unwrap_or(step);
+            render_step(show, session, errors, version)
         }
-        Err(ServiceError::StaleVersion { current }) => {
-            let mut page = page_for(
-                &state,
-                &csrf,
-                token,
-                step,
-                session,
-                no_errors(),
-                signature.name,
-            );
-            page.version = current;
-            page.notice = Some(
-                "This form was also saved from another window. What you typed here is below and not saved yet: check it and save again.",
-            );
-            render_with(StatusCode::CONFLICT, &page)
-        }
+        Err(ServiceError::StaleVersion { current }) => conflict(session, current),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The errors that belong to step `n`.
+fn errors_on(errors: &FieldErrors, n: u8) -> FieldErrors {
+    let mut out = FieldErrors::new();
+    for (field, message) in errors.iter().filter(|(f, _)| step_of(f) == n) {
+        out.add(field, message);
+    }
+    out
+}
+
+/// The step that asks for a field.
+fn step_of(field: &str) -> u8 {
+    match field {
+        f if f.starts_with("contact_") => 1,
+        "pain_regions" => 3,
+        f if f.starts_with("conditions.") || f.starts_with("condition_details.") => 4,
+        f if f.starts_with("red_flags.") => 5,
+        f if f.starts_with("medications")
+            || f.starts_with("surgeries")
+            || f == "other_conditions" =>
+        {
+            6
+        }
+        "signed_name" | "consent_agree" => 7,
+        _ => 2,
     }
 }
 
 /// The first step that holds a field with an error.
 fn first_step_with(errors: &FieldErrors) -> Option<u8> {
-    let step_of = |field: &str| -> u8 {
-        match field {
-            f if f.starts_with("contact_") => 1,
-            "pain_regions" => 3,
-            f if f.starts_with("conditions.") || f.starts_with("condition_details.") => 4,
-            f if f.starts_with("red_flags.") => 5,
-            f if f.starts_with("medications")
-                || f.starts_with("surgeries")
-                || f == "other_conditions" =>
-            {
-                6
-            }
-            "signed_name" | "consent_agree" => 7,
-            _ => 2,
-        }
-    };
     errors.iter().map(|(f, _)| step_of(f)).min()
 }

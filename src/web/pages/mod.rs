@@ -11,6 +11,7 @@ pub mod flags;
 pub mod front_desk;
 pub mod home;
 pub mod intake_form;
+mod intake_summary;
 pub mod login;
 pub mod password_reset;
 pub mod patients;
