@@ -15,6 +15,8 @@ const PLAN_SCRIPT: &str = include_str!("../../templates/static/plan.js");
 
 const PRINT_STYLESHEET: &str = include_str!("../../templates/static/print.css");
 
+const BOOKING_SCRIPT: &str = include_str!("../../templates/static/booking.js");
+
 const PRINT_SCRIPT: &str = include_str!("../../templates/static/print.js");
 
 fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
@@ -53,6 +55,12 @@ pub async fn print_script() -> HttpResponse {
 /// The small script that lets a patient tap the pain diagram (the form works without it).
 pub async fn intake_script() -> HttpResponse {
     asset("text/javascript; charset=utf-8", INTAKE_SCRIPT)
+}
+
+/// The booking form shows the chosen practitioner's day as soon as one is chosen (the
+/// form works without it).
+pub async fn booking_script() -> HttpResponse {
+    asset("text/javascript; charset=utf-8", BOOKING_SCRIPT)
 }
 
 pub async fn stylesheet() -> HttpResponse {

@@ -18,6 +18,7 @@ mod audit;
 mod audit_anchor;
 mod authz_matrix;
 mod axe;
+mod booking;
 mod browser;
 mod carry_forward;
 mod carry_forward_browser;

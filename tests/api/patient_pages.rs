@@ -173,7 +173,8 @@ async fn the_flag_banner_cannot_be_missed(app: TestApp) {
 
 on_both_backends!(the_flag_banner_cannot_be_missed);
 
-/// The banner is on every page about an existing patient, not only the main one.
+/// The banner is on every page about an existing patient; booking a visit sums it up
+/// in one line.
 async fn the_banner_is_on_every_patient_page(app: TestApp) {
     let desk = app.create_user(Role::FrontDesk).await;
     let token = app.api_token(&desk).await;
@@ -194,11 +195,7 @@ async fn the_banner_is_on_every_patient_page(app: TestApp) {
     )
     .await;
     let b = app.signed_in(&desk).await;
-    for page in [
-        format!("/patients/{id}"),
-        format!("/patients/{id}/edit"),
-        format!("/patients/{id}/appointments/new"),
-    ] {
+    for page in [format!("/patients/{id}"), format!("/patients/{id}/edit")] {
         let (s, html) = b.get_html(&page).await;
         assert_eq!(s, 200, "{page}");
         let levels = texts(&html, ".flag-banner .flag-level");
@@ -207,6 +204,20 @@ async fn the_banner_is_on_every_patient_page(app: TestApp) {
             "{page}: {levels:?}"
         );
     }
+    // Booking a visit shows the flags in one line, with the way to the full banner:
+    // the banner pinned above the form pushed Book off the screen.
+    let (s, html) = b
+        .get_html(&format!("/patients/{id}/appointments/new"))
+        .await;
+    assert_eq!(s, 200);
+    assert!(texts(&html, ".flag-banner").is_empty(), "no full banner");
+    let summary = texts(&html, ".flag-summary");
+    assert!(
+        summary
+            .first()
+            .is_some_and(|l| l.contains("Emergency") && l.contains("All flags on the patient page")),
+        "{summary:?}"
+    );
 }
 
 on_both_backends!(the_banner_is_on_every_patient_page);

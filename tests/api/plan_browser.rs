@@ -233,10 +233,15 @@ async fn charting_by_chips(backend: Backend) {
         "const b = document.getElementById('iv-hvla-lumbar'); const w = document.getElementById(b.getAttribute('aria-describedby')); return [b.getAttribute('aria-label'), w ? w.textContent : ''];",
     )
     .await;
-    let (name, why) = (lumbar[0].as_str().unwrap_or(""), lumbar[1].as_str().unwrap_or(""));
+    let (name, why) = (
+        lumbar[0].as_str().unwrap_or(""),
+        lumbar[1].as_str().unwrap_or(""),
+    );
     assert_eq!(name, "HVLA thrust, Lumbar, ruled out");
     assert!(
-        why.starts_with("Ruled out (") && why.contains("Lumbar") && why.contains("): HVLA thrust, Drop table, by “Osteoporosis"),
+        why.starts_with("Ruled out (")
+            && why.contains("Lumbar")
+            && why.contains("): HVLA thrust, Drop table, by “Osteoporosis"),
         "{why}"
     );
     assert!(!why.contains("hvla"), "words, not codes: {why}");

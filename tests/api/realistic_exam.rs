@@ -486,7 +486,11 @@ async fn the_realistic_exam_on_a_tablet(backend: Backend) {
         for i in 0..14 {
             js(c, &format!("window.scrollTo(0, {}); return null;", i * 650)).await;
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            std::fs::write(format!("/tmp/full-{i:02}.png"), c.screenshot().await.unwrap()).unwrap();
+            std::fs::write(
+                format!("/tmp/full-{i:02}.png"),
+                c.screenshot().await.unwrap(),
+            )
+            .unwrap();
         }
     }
     let charting_reloads = f.reloads.get();

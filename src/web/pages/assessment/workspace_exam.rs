@@ -843,14 +843,22 @@ mod tests {
             (&empty, &[Neck], &["Cervical"]),
             (&empty, &[LeftFoot], &["Lumbar"]),
             // A measured region stays open wherever the pain is.
-            (&neck_measured, &[LowerBack], &["Cervical", "Thoracic", "Lumbar"]),
+            (
+                &neck_measured,
+                &[LowerBack],
+                &["Cervical", "Thoracic", "Lumbar"],
+            ),
         ];
         for (content, areas, want) in cases {
             assert_eq!(open(content, areas), *want, "areas {areas:?}");
         }
         let folded = rom_regions(&empty, &[LowerBack]);
         assert_eq!(folded[0].name, "Cervical", "the folded line comes first");
-        assert!(folded[0].summary.ends_with("none measured"), "{}", folded[0].summary);
+        assert!(
+            folded[0].summary.ends_with("none measured"),
+            "{}",
+            folded[0].summary
+        );
     }
 
     #[test]
