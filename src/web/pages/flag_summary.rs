@@ -7,7 +7,7 @@ use crate::db::models::flag::FlagRow;
 use crate::domain::clinical::FlagLevel;
 
 pub struct FlagSummary {
-    /// "2 Emergency: refer now", "1 Precaution", most severe first.
+    /// (2, "emergency"), (1, "precaution"), most severe first.
     pub counts: Vec<(usize, &'static str)>,
     /// The most severe flag's level and reason, in words.
     pub top_level: &'static str,
@@ -27,7 +27,12 @@ impl FlagSummary {
         let top = flags.first()?;
         let counts = FlagLevel::ALL
             .iter()
-            .map(|l| (flags.iter().filter(|f| level(f) == *l).count(), l.label()))
+            .map(|l| {
+                (
+                    flags.iter().filter(|f| level(f) == *l).count(),
+                    short_name(*l),
+                )
+            })
             .filter(|(n, _)| *n > 0)
             .collect();
         let top_level = level(top);
@@ -39,5 +44,17 @@ impl FlagSummary {
             alarm: matches!(top_level, FlagLevel::Emergency | FlagLevel::Urgent),
             total: flags.len(),
         })
+    }
+}
+
+/// The level in a word or two, to keep the count on one line (the most severe flag
+/// still says its full label).
+fn short_name(level: FlagLevel) -> &'static str {
+    match level {
+        FlagLevel::Emergency => "emergency",
+        FlagLevel::Urgent => "urgent",
+        FlagLevel::Absolute => "contraindication",
+        FlagLevel::Relative => "relative",
+        FlagLevel::Precaution => "precaution",
     }
 }
