@@ -263,6 +263,49 @@ async fn booking_with_seven_flags_by_mouse(backend: Backend) {
     assert_eq!(rows, json!(["Flagstaff, Odile", "Second, Paul"]));
     assert_accessible(c, "Today with two visits at 09:00").await;
     screenshot(c, "today-two-at-nine-1366").await;
+
+    // Checked in by mistake, then undone; the filter keeps one practitioner's visits.
+    mark(c).await;
+    click(
+        c,
+        "table.day tbody tr:first-child form[action$='/check-in'] button",
+    )
+    .await;
+    and_wait(c, "checked in").await;
+    assert_accessible(c, "Today with Undo check-in").await;
+    mark(c).await;
+    click(
+        c,
+        "table.day tbody tr:first-child form[action$='/undo-check-in'] button",
+    )
+    .await;
+    and_wait(c, "check-in undone").await;
+    let notice = js(c, "return document.querySelector('.alert-ok').textContent;").await;
+    assert!(
+        notice.as_str().unwrap().contains("Check-in undone"),
+        "{notice}"
+    );
+    aim(
+        c,
+        "table.day tbody tr:first-child form[action$='/check-in'] button",
+    )
+    .await;
+    click(c, "#practitioner").await;
+    c.find(Locator::Css(&format!(
+        "#practitioner option[value='{}']",
+        dr.id
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    mark(c).await;
+    click(c, ".day-filter button").await;
+    and_wait(c, "one practitioner's day").await;
+    let url = c.current_url().await.unwrap();
+    assert!(url.query().unwrap_or("").contains(&dr.id), "{url}");
+    assert_accessible(c, "Today filtered by practitioner").await;
     desk_screen.finish().await;
 }
 
