@@ -1,7 +1,7 @@
 //! Appointments and the front desk's day: booking, check-in, cancel, no-show, and the day
 //! list with each patient's form status and most severe open flag.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Deserialize;
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
@@ -52,6 +52,9 @@ pub struct BookingInput {
     pub starts_at: String,
     pub minutes: Option<i64>,
     pub kind: String,
+    /// Book even though the practitioner already has a visit at that time (the front
+    /// desk said "Book anyway").
+    pub allow_overlap: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +63,7 @@ pub struct Booking {
     pub starts_at: NaiveDateTime,
     pub minutes: i32,
     pub kind: AppointmentKind,
+    pub allow_overlap: bool,
 }
 
 impl Booking {
@@ -103,6 +107,7 @@ impl Booking {
                 starts_at,
                 minutes,
                 kind,
+                allow_overlap: input.allow_overlap,
             }),
             _ => Err(e),
         }
@@ -124,6 +129,17 @@ pub fn book(
             return Err(
                 FieldErrors::single("practitioner_id", "Choose an active practitioner.").into(),
             );
+        }
+        if !booking.allow_overlap {
+            let clash = appointment::overlapping(
+                conn,
+                &booking.practitioner_id,
+                booking.starts_at,
+                booking.minutes,
+            )?;
+            if let Some(c) = clash.first() {
+                return Err(overlap_error(c).into());
+            }
         }
         appointment::insert(
             conn,
@@ -151,12 +167,32 @@ pub fn book(
     })
 }
 
+/// The practitioner already has a visit then: said next to the time, with the field
+/// that books it anyway (`allow_overlap`) named so a form or an API client can offer it.
+fn overlap_error(clash: &AppointmentRow) -> FieldErrors {
+    let mut e = FieldErrors::single(
+        "starts_at",
+        format!(
+            "This practitioner already has a visit from {} to {}. Choose a free time, or book anyway.",
+            clash.starts_at.format("%H:%M"),
+            clash.ends_at().format("%H:%M"),
+        ),
+    );
+    e.add(
+        "allow_overlap",
+        "The time overlaps another visit: confirm to book it anyway.",
+    );
+    e
+}
+
 /// What the front desk can do to an appointment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusChange {
     CheckIn,
     Cancel,
     NoShow,
+    /// Checked in by mistake: back to booked, the same day only.
+    UndoCheckIn,
 }
 
 pub fn change_status(
@@ -170,9 +206,17 @@ pub fn change_status(
         StatusChange::CheckIn => (&["booked", "no_show"], "arrived"),
         StatusChange::Cancel => (&["booked"], "cancelled"),
         StatusChange::NoShow => (&["booked"], "no_show"),
+        StatusChange::UndoCheckIn => (&["arrived"], "booked"),
     };
     write_transaction(conn, |conn| {
         let a = appointment::find(conn, appointment_id)?.ok_or(ServiceError::NotFound)?;
+        if change == StatusChange::UndoCheckIn
+            && a.arrived_at.is_none_or(|t| t.date() != now.date())
+        {
+            return Err(ServiceError::Conflict(
+                "A check-in can only be undone on the day it was made.".into(),
+            ));
+        }
         if appointment::set_status(conn, &a.id, from, to, now)? == 0 {
             return Err(ServiceError::Conflict(format!(
                 "This appointment is {}.",
@@ -205,6 +249,7 @@ pub struct DayLine {
     pub top_flag: Option<FlagLevel>,
     pub open_invitation_id: Option<String>,
     pub has_email: bool,
+    pub phone: Option<String>,
     /// The patient's open draft assessment, if any ("Continue assessment").
     pub open_draft_id: Option<String>,
 }
@@ -242,6 +287,7 @@ pub fn day(
                 top_flag,
                 open_invitation_id,
                 has_email: p.email.is_some(),
+                phone: p.phone.clone(),
                 open_draft_id,
                 appointment: a,
             });
@@ -264,4 +310,69 @@ pub fn practitioners(conn: &mut DbConnection) -> ServiceResult<Vec<(String, Stri
         .filter(|u| u.active && u.role == Role::Practitioner.as_str())
         .map(|u| (u.id, u.name))
         .collect())
+}
+
+/// The clinic's working day shown beside the booking form. The app keeps no opening
+/// hours, so the day is 08:00 to 18:00, stretched to any visit booked outside it.
+const DAY_OPENS: (u32, u32) = (8, 0);
+const DAY_CLOSES: (u32, u32) = (18, 0);
+
+/// A stretch of a practitioner's day: free, or taken by a visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub from: NaiveTime,
+    pub to: NaiveTime,
+    /// The visit's kind when taken; `None` when free. No patient name: the booking form
+    /// is about the time, and a name would be one more disclosure to audit.
+    pub taken: Option<AppointmentKind>,
+}
+
+/// A practitioner's day for booking: taken and free stretches in time order. Cancelled
+/// and no-show visits leave their time free.
+pub fn practitioner_day(
+    conn: &mut DbConnection,
+    practitioner_id: &str,
+    day: NaiveDate,
+) -> ServiceResult<Vec<Slot>> {
+    let visits: Vec<AppointmentRow> = appointment::on_day(conn, day)?
+        .into_iter()
+        .filter(|a| a.practitioner_id == practitioner_id && a.holds_time())
+        .collect();
+    Ok(slots(day, &visits))
+}
+
+fn slots(day: NaiveDate, visits: &[AppointmentRow]) -> Vec<Slot> {
+    let at = |(h, m): (u32, u32)| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+    let mut out = Vec::new();
+    let mut cursor = at(DAY_OPENS);
+    for v in visits {
+        let from = v.starts_at.time();
+        // A visit running past midnight ends the day.
+        let to = if v.ends_at().date() > day {
+            NaiveTime::from_hms_opt(23, 59, 0).unwrap_or_default()
+        } else {
+            v.ends_at().time()
+        };
+        if from > cursor {
+            out.push(Slot {
+                from: cursor,
+                to: from,
+                taken: None,
+            });
+        }
+        out.push(Slot {
+            from,
+            to,
+            taken: Some(AppointmentKind::parse(&v.kind).unwrap_or(AppointmentKind::FollowUp)),
+        });
+        cursor = cursor.max(to);
+    }
+    if cursor < at(DAY_CLOSES) {
+        out.push(Slot {
+            from: cursor,
+            to: at(DAY_CLOSES),
+            taken: None,
+        });
+    }
+    out
 }

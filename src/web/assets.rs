@@ -17,6 +17,8 @@ const PLAN_SCRIPT: &str = include_str!("../../templates/static/plan.js");
 
 const PRINT_STYLESHEET: &str = include_str!("../../templates/static/print.css");
 
+const BOOKING_SCRIPT: &str = include_str!("../../templates/static/booking.js");
+
 const PRINT_SCRIPT: &str = include_str!("../../templates/static/print.js");
 
 fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
@@ -61,6 +63,12 @@ pub async fn intake_script() -> HttpResponse {
 /// only for yes or not sure, "Add another" rows (the form works without it).
 pub async fn intake_form_script() -> HttpResponse {
     asset("text/javascript; charset=utf-8", INTAKE_FORM_SCRIPT)
+}
+
+/// The booking form shows the chosen practitioner's day as soon as one is chosen (the
+/// form works without it).
+pub async fn booking_script() -> HttpResponse {
+    asset("text/javascript; charset=utf-8", BOOKING_SCRIPT)
 }
 
 pub async fn stylesheet() -> HttpResponse {

@@ -100,6 +100,7 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/static/app.css", Infra, Public, assets::stylesheet),
     route!(Get "/static/intake.js", Infra, Public, assets::intake_script),
     route!(Get "/static/intake_form.js", Infra, Public, assets::intake_form_script),
+    route!(Get "/static/booking.js", Infra, Public, assets::booking_script),
     route!(Get "/static/workspace.js", Infra, Public, assets::workspace_script),
     route!(Get "/static/palpation.js", Infra, Public, assets::palpation_script),
     route!(Get "/static/plan.js", Infra, Public, assets::plan_script),
@@ -139,6 +140,7 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/appointments/{id}/check-in", Page, Staff(ALL_STAFF), pages::front_desk::check_in),
     route!(Post "/appointments/{id}/cancel", Page, Staff(ALL_STAFF), pages::front_desk::cancel),
     route!(Post "/appointments/{id}/no-show", Page, Staff(ALL_STAFF), pages::front_desk::no_show),
+    route!(Post "/appointments/{id}/undo-check-in", Page, Staff(ALL_STAFF), pages::front_desk::undo_check_in),
     // The first-visit assessment (practitioners chart; an admin reads for audit).
     route!(Post "/patients/{id}/assessments", Page, Staff(PRACTITIONER), pages::assessment::handlers::start),
     route!(Get "/patients/{id}/assessments/{aid}", Page, Staff(CLINICAL_READ), pages::assessment::handlers::workspace),

@@ -51,6 +51,7 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/static/app.css", PUBLIC),
     ("GET", "/static/intake.js", PUBLIC),
     ("GET", "/static/intake_form.js", PUBLIC),
+    ("GET", "/static/booking.js", PUBLIC),
     ("GET", "/static/workspace.js", PUBLIC),
     ("GET", "/static/palpation.js", PUBLIC),
     ("GET", "/static/plan.js", PUBLIC),
@@ -86,6 +87,7 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("POST", "/appointments/{id}/check-in", STAFF),
     ("POST", "/appointments/{id}/cancel", STAFF),
     ("POST", "/appointments/{id}/no-show", STAFF),
+    ("POST", "/appointments/{id}/undo-check-in", STAFF),
     ("POST", "/patients/{id}/assessments", PRACTITIONER_ONLY),
     ("GET", "/patients/{id}/assessments/{aid}", CLINICAL_READ),
     (
@@ -418,7 +420,7 @@ async fn keep_signed_in(app: &TestApp, caller: &mut Caller) {
         caller.token = Some(app.api_token(&user).await);
     }
     if app
-        .get_with_cookie("/", caller.cookie.as_deref())
+        .get_with_cookie("/account/password", caller.cookie.as_deref())
         .await
         .status()
         != StatusCode::OK

@@ -147,7 +147,8 @@ fn form_for(pattern: &str, t: &Targets) -> (String, Vec<(&'static str, String)>)
         | "/intake-invitations/{id}/revoke"
         | "/appointments/{id}/check-in"
         | "/appointments/{id}/cancel"
-        | "/appointments/{id}/no-show" => (
+        | "/appointments/{id}/no-show"
+        | "/appointments/{id}/undo-check-in" => (
             pattern.replace("{id}", &uuid::Uuid::now_v7().to_string()),
             vec![],
         ),
@@ -442,9 +443,13 @@ async fn forged_page_posts_are_refused_and_change_nothing(app: TestApp) {
         reset_token: reset_token.clone(),
         patient_id: patient["id"].as_str().unwrap().to_owned(),
     };
-    let admin_token = admin_browser.csrf_from("/").await;
+    let admin_token = admin_browser.csrf_from("/account/password").await;
     let front_desk = app.create_user(Role::FrontDesk).await;
-    let other_session_token = app.signed_in(&front_desk).await.csrf_from("/").await;
+    let other_session_token = app
+        .signed_in(&front_desk)
+        .await
+        .csrf_from("/account/password")
+        .await;
 
     let before = snapshot(&app).await;
     let public: Vec<&str> = patterns.iter().copied().filter(|p| is_public(p)).collect();
@@ -632,7 +637,7 @@ async fn sign_in_form_and_api_resist_cookie_tricks(app: TestApp) {
         StatusCode::UNAUTHORIZED,
         "API sign-out with only the session cookie"
     );
-    let (status, _) = browser.get_html("/").await;
+    let (status, _) = browser.get_html("/account/password").await;
     assert_eq!(status, StatusCode::OK, "the browser session is untouched");
 }
 

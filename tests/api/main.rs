@@ -18,6 +18,8 @@ mod audit;
 mod audit_anchor;
 mod authz_matrix;
 mod axe;
+mod booking;
+mod booking_browser;
 mod browser;
 mod carry_forward;
 mod carry_forward_browser;

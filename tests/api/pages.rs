@@ -549,11 +549,11 @@ async fn what_people_type_is_escaped_in_pages(app: TestApp) {
             role: Role::FrontDesk,
         })
         .await;
-    let (status, html) = own.get_html("/").await;
+    let (status, html) = own.get_html("/day").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         !html.contains("<script>alert(1)"),
-        "the name is escaped on the home page"
+        "the name is escaped in the menu of Today"
     );
 
     // Reflected input.

@@ -173,7 +173,8 @@ async fn the_flag_banner_cannot_be_missed(app: TestApp) {
 
 on_both_backends!(the_flag_banner_cannot_be_missed);
 
-/// The banner is on every page about an existing patient, not only the main one.
+/// The banner is on every page about an existing patient; booking a visit sums it up
+/// in one line.
 async fn the_banner_is_on_every_patient_page(app: TestApp) {
     let desk = app.create_user(Role::FrontDesk).await;
     let token = app.api_token(&desk).await;
@@ -194,11 +195,7 @@ async fn the_banner_is_on_every_patient_page(app: TestApp) {
     )
     .await;
     let b = app.signed_in(&desk).await;
-    for page in [
-        format!("/patients/{id}"),
-        format!("/patients/{id}/edit"),
-        format!("/patients/{id}/appointments/new"),
-    ] {
+    for page in [format!("/patients/{id}"), format!("/patients/{id}/edit")] {
         let (s, html) = b.get_html(&page).await;
         assert_eq!(s, 200, "{page}");
         let levels = texts(&html, ".flag-banner .flag-level");
@@ -207,6 +204,68 @@ async fn the_banner_is_on_every_patient_page(app: TestApp) {
             "{page}: {levels:?}"
         );
     }
+    // Booking a visit shows the flags in one line, with the way to the full banner:
+    // the banner pinned above the form pushed Book off the screen.
+    let (s, html) = b
+        .get_html(&format!("/patients/{id}/appointments/new"))
+        .await;
+    assert_eq!(s, 200);
+    assert!(texts(&html, ".flag-banner").is_empty(), "no full banner");
+    let summary = texts(&html, ".flag-summary");
+    assert!(
+        summary
+            .first()
+            .is_some_and(|l| l.contains("Emergency") && l.contains("All flags on the patient page")),
+        "{summary:?}"
+    );
 }
 
 on_both_backends!(the_banner_is_on_every_patient_page);
+
+/// The search folds apostrophes and hyphens and finds a phone number by its local
+/// digits, without the area code.
+async fn search_folds_punctuation_and_finds_local_phone_numbers(app: TestApp) {
+    let desk = app.create_user(Role::FrontDesk).await;
+    let b = app.signed_in(&desk).await;
+    for (given, family, phone) in [
+        ("Sean", "O'Brien", "(514) 555-0103"),
+        ("Anna", "Smith-Jones", "(438) 555-0199"),
+        ("Brian", "Obert", "514 555 7777"),
+    ] {
+        let r = b
+            .post_form(
+                "/patients",
+                "/patients/new",
+                &[
+                    ("given_name", given),
+                    ("family_name", family),
+                    ("date_of_birth", "1980-01-02"),
+                    ("sex", "male"),
+                    ("phone", phone),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{family}");
+    }
+    for (q, want) in [
+        ("obrien", vec!["O'Brien"]),
+        ("O'Brien", vec!["O'Brien"]),
+        ("smithjones", vec!["Smith-Jones"]),
+        ("smith jones", vec!["Smith-Jones"]),
+        ("smith-jones anna", vec!["Smith-Jones"]),
+        ("555-0103", vec!["O'Brien"]),
+        ("5140103", vec![]),
+        ("514", vec!["O'Brien", "Obert"]),
+    ] {
+        let enc: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        let (s, html) = b.get_html(&format!("/patients?q={enc}")).await;
+        assert_eq!(s, 200, "{q}");
+        let names = result_names(&html);
+        for w in &want {
+            assert!(names.iter().any(|n| n.contains(w)), "{q}: {names:?}");
+        }
+        assert_eq!(names.len(), want.len(), "{q}: {names:?}");
+    }
+}
+
+on_both_backends!(search_folds_punctuation_and_finds_local_phone_numbers);

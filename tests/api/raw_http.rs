@@ -139,12 +139,16 @@ impl TestApp {
         RawSession { cookie, csrf }
     }
 
-    /// The CSRF token `/` shows to the holder of a session cookie value.
+    /// The CSRF token a page (`/account/password`, which every role sees) shows to the holder of a session cookie value.
     pub async fn session_csrf(&self, cookie: &str) -> String {
         let resp = self
-            .get_with_cookie("/", Some(&format!("{SESSION}={cookie}")))
+            .get_with_cookie("/account/password", Some(&format!("{SESSION}={cookie}")))
             .await;
-        assert_eq!(resp.status(), StatusCode::OK, "GET / with a fresh session");
+        assert_eq!(
+            resp.status(),
+            StatusCode::OK,
+            "GET /account/password with a fresh session"
+        );
         csrf_in(&resp.text().await.expect("body")).expect("csrf_token on /")
     }
 

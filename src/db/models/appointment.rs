@@ -1,7 +1,7 @@
 //! `appointments`. Times are the clinic's local wall-clock time: a clinic works in one
 //! place, and 9:00 must stay 9:00 across daylight-saving changes.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
@@ -20,6 +20,18 @@ pub struct AppointmentRow {
     pub arrived_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl AppointmentRow {
+    pub fn ends_at(&self) -> NaiveDateTime {
+        self.starts_at + TimeDelta::minutes(i64::from(self.minutes))
+    }
+
+    /// Booked and arrived visits hold the practitioner's time; cancelled and no-show
+    /// ones give it back.
+    pub fn holds_time(&self) -> bool {
+        matches!(self.status.as_str(), "booked" | "arrived")
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -93,4 +105,30 @@ pub fn set_status(
         appointments::arrived_at.eq((to == "arrived").then_some(now)),
     ))
     .execute(conn)
+}
+
+/// The longest visit the booking form accepts, so a visit that started this long
+/// before `starts_at` may still be running.
+const LONGEST_VISIT_MINUTES: i64 = 240;
+
+/// The practitioner's booked or arrived visits that overlap `minutes` from `starts_at`
+/// (touching ends do not overlap: 9:00-9:45 and 9:45-10:30 are both fine).
+pub fn overlapping(
+    conn: &mut DbConnection,
+    practitioner_id: &str,
+    starts_at: NaiveDateTime,
+    minutes: i32,
+) -> QueryResult<Vec<AppointmentRow>> {
+    let ends_at = starts_at + TimeDelta::minutes(i64::from(minutes));
+    let rows: Vec<AppointmentRow> = appointments::table
+        .filter(appointments::practitioner_id.eq(practitioner_id))
+        .filter(appointments::starts_at.lt(ends_at))
+        .filter(appointments::starts_at.gt(starts_at - TimeDelta::minutes(LONGEST_VISIT_MINUTES)))
+        .order(appointments::starts_at.asc())
+        .select(AppointmentRow::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|a| a.holds_time() && a.ends_at() > starts_at)
+        .collect())
 }

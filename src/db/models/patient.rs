@@ -208,6 +208,9 @@ pub fn set_name_tokens(
     Ok(())
 }
 
+/// The digits of a local phone number without its area code (North America).
+const LOCAL_NUMBER_DIGITS: usize = 7;
+
 /// Index entries read per round of a prefix search. A short prefix ("ma") can match
 /// thousands of patients in a large clinic; instead of reading every match to sort it,
 /// the search walks the (token, patient_id) index in order, a chunk at a time, and stops
@@ -249,6 +252,26 @@ pub fn search(
             for p in phones {
                 if !rows.iter().any(|r| r.id == p.id) {
                     rows.push(p);
+                }
+            }
+            // "555-0103" typed for "(514) 555-0103": a local number without its area
+            // code ends the stored digits. No index serves an ending, so only a whole
+            // local number (7 digits or more) is looked up that way, a page at most.
+            if d.len() >= LOCAL_NUMBER_DIGITS && rows.len() < usize::try_from(limit).unwrap_or(0) {
+                let mut by_end = patients::table
+                    .filter(patients::phone_digits.like(format!("%{d}")))
+                    .into_boxed();
+                if !include_archived {
+                    by_end = by_end.filter(patients::archived_at.is_null());
+                }
+                for p in by_end
+                    .limit(limit)
+                    .select(PatientRow::as_select())
+                    .load(conn)?
+                {
+                    if !rows.iter().any(|r| r.id == p.id) {
+                        rows.push(p);
+                    }
                 }
             }
             rows
@@ -349,6 +372,26 @@ fn search_names(
             break;
         }
         after = Some(last);
+    }
+    // One word typed without the apostrophe or hyphen of a family name ("obrien" for
+    // O'Brien, "smithjones" for Smith-Jones): the name words are split there, but the
+    // duplicate-check key joins the family name's words, and its index serves a prefix.
+    if let [only] = words.as_slice()
+        && found.len() < want
+    {
+        let upper = prefix_upper_bound(only).unwrap_or_else(|| only.clone());
+        let mut q = patients::table
+            .filter(patients::name_key.ge(only.clone()))
+            .filter(patients::name_key.lt(upper))
+            .into_boxed();
+        if !include_archived {
+            q = q.filter(patients::archived_at.is_null());
+        }
+        for p in q.limit(limit).select(PatientRow::as_select()).load(conn)? {
+            if !found.iter().any(|f| f.id == p.id) {
+                found.push(p);
+            }
+        }
     }
     Ok(found)
 }

@@ -4,15 +4,17 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use serde::Deserialize;
 
+use super::flag_summary::FlagSummary;
 use super::{Page, no_errors, render, render_with, see_other};
 use crate::domain::{FieldErrors, PatientId};
 use crate::services::alerts::{self, WaitingForm};
 use crate::services::appointments::{
-    self, AppointmentKind, Booking, BookingInput, DayLine, StatusChange,
+    self, AppointmentKind, Booking, BookingInput, DayLine, Slot, StatusChange,
 };
+use crate::services::invitations::FormStatus;
 use crate::services::sessions::Principal;
 use crate::services::{ServiceError, invitations, patients};
 use crate::web::error::PageError;
@@ -38,6 +40,11 @@ struct DayPage {
     /// A practitioner sees their own patients first and can start or continue the
     /// assessment of an arrived patient from the list.
     practitioner_id: Option<String>,
+    /// The "Practitioner" filter's choices and the one chosen ("" for everyone).
+    practitioners: Vec<(String, String)>,
+    only: String,
+    /// A check-in can be undone the day it was made.
+    today: NaiveDate,
 }
 
 /// One patient under "Needs review now".
@@ -71,6 +78,8 @@ impl From<WaitingForm> for ReviewLine {
 pub struct DayQuery {
     date: Option<String>,
     done: Option<String>,
+    /// Only this practitioner's appointments.
+    practitioner: Option<String>,
 }
 
 pub async fn day(
@@ -89,12 +98,17 @@ pub async fn day(
     let actor = ip.actor(Some(&principal));
     // Forms waiting for review are shown whatever day is open: an emergency does not
     // belong to a date.
-    let (mut lines, waiting) = state
+    let (mut lines, waiting, practitioners) = state
         .db(move |conn| {
             let lines = appointments::day(conn, now, &actor, date)?;
-            Ok((lines, alerts::needs_review(conn, now, &actor)?))
+            let waiting = alerts::needs_review(conn, now, &actor)?;
+            Ok((lines, waiting, appointments::practitioners(conn)?))
         })
         .await?;
+    let only = q.practitioner.as_deref().unwrap_or("").trim().to_owned();
+    if !only.is_empty() {
+        lines.retain(|l| l.appointment.practitioner_id == only);
+    }
     let practitioner_id = (principal.role == crate::domain::Role::Practitioner)
         .then(|| principal.user_id.to_string());
     if let Some(me) = &practitioner_id {
@@ -106,6 +120,7 @@ pub async fn day(
         "sent" => "The form is on its way by email.".to_owned(),
         "cancelled" => "The appointment was cancelled.".to_owned(),
         "no_show" => "Marked as no-show.".to_owned(),
+        "booked" => "Check-in undone: the visit is booked again.".to_owned(),
         _ => "Done.".to_owned(),
     });
     render(&DayPage {
@@ -117,6 +132,9 @@ pub async fn day(
         needs_review: waiting.into_iter().map(ReviewLine::from).collect(),
         notice,
         practitioner_id,
+        practitioners,
+        only,
+        today: now.date(),
     })
 }
 
@@ -124,13 +142,22 @@ pub async fn day(
 #[template(path = "appointment_new.html")]
 struct BookingPage {
     page: Page,
-    flags: Vec<super::patients::BannerFlag>,
+    flags: Option<FlagSummary>,
     patient_id: String,
     patient_name: String,
     has_email: bool,
     practitioners: Vec<(String, String)>,
+    /// The day the practitioner's slots are shown for, and the booking's date.
+    date: NaiveDate,
+    /// The chosen practitioner's name and day, once one is chosen.
+    day: Option<(String, Vec<Slot>)>,
     form: BookingInput,
+    /// The time part of `form.starts_at`, for the time field.
+    time: String,
     send_form: bool,
+    /// Why "Email the pre-visit form now" is not ticked, when the form is in or a link
+    /// still works.
+    send_form_note: Option<String>,
     errors: FieldErrors,
     kinds: Vec<(&'static str, &'static str)>,
 }
@@ -142,39 +169,89 @@ fn kinds() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// A form already submitted, or a link that still works, is a reason not to email
+/// another one by default (booking used to send a fresh link over a submitted form).
+fn send_form_note(status: FormStatus, live_until: Option<NaiveDateTime>) -> Option<String> {
+    match (status, live_until) {
+        (FormStatus::Submitted, _) => {
+            Some("Not ticked: this patient's pre-visit form is already submitted.".into())
+        }
+        (_, Some(until)) => Some(format!(
+            "Not ticked: the link already sent still works until {} UTC.",
+            until.format("%a %-d %b, %H:%M")
+        )),
+        _ => None,
+    }
+}
+
+/// The date part of a typed `starts_at`, when it has one.
+fn date_of(starts_at: &str) -> Option<NaiveDate> {
+    starts_at
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
 async fn booking_page(
     state: &AppState,
     principal: &Principal,
     csrf: &CsrfToken,
     ip: &ClientIp,
     id: PatientId,
-    (form, send_form): (BookingInput, bool),
+    (form, send_form): (BookingInput, Option<bool>),
     errors: FieldErrors,
 ) -> Result<BookingPage, PageError> {
     let now = state.clock.now();
     let actor = ip.actor(Some(principal));
-    let (p, practitioners, banner) = state
+    let date = date_of(&form.starts_at).unwrap_or(now.date() + TimeDelta::days(1));
+    let chosen = form.practitioner_id.clone();
+    let (p, practitioners, flag_rows, status, live, slots) = state
         .db(move |conn| {
             let p = patients::get(conn, now, &actor, &id)?;
-            let f = crate::services::flags::unresolved_with_history(conn, &p.id)?;
-            Ok((p, appointments::practitioners(conn)?, f))
+            let f = crate::services::flags::unresolved(conn, &p.id)?;
+            let status = invitations::form_status(conn, now, &p.id)?;
+            let live = invitations::live_emailed(conn, now, &p.id)?.map(|i| i.expires_at);
+            let practitioners = appointments::practitioners(conn)?;
+            let slots = match practitioners.iter().find(|(id, _)| *id == chosen) {
+                Some((id, _)) => Some(appointments::practitioner_day(conn, id, date)?),
+                None => None,
+            };
+            Ok((p, practitioners, f, status, live, slots))
         })
         .await?;
+    let day = slots.and_then(|s| {
+        practitioners
+            .iter()
+            .find(|(id, _)| *id == form.practitioner_id)
+            .map(|(_, name)| (name.clone(), s))
+    });
+    let send_form_note = send_form_note(status, live);
     Ok(BookingPage {
-        flags: banner
-            .into_iter()
-            .map(super::patients::BannerFlag::from_record)
-            .collect(),
+        flags: FlagSummary::of(&flag_rows),
         page: Page::new("Book a visit", state, Some(principal), csrf),
         patient_id: p.id,
         patient_name: format!("{} {}", p.given_name, p.family_name),
         has_email: p.email.is_some(),
         practitioners,
+        date,
+        day,
+        time: form.starts_at.get(11..16).unwrap_or("").to_owned(),
         form,
-        send_form,
+        // The first showing ticks the box unless there is a reason not to; after that
+        // it shows what was chosen.
+        send_form: send_form.unwrap_or(send_form_note.is_none()),
+        send_form_note,
         errors,
         kinds: kinds(),
     })
+}
+
+/// `GET /patients/{id}/appointments/new?practitioner_id=…&date=…`: choosing the
+/// practitioner and the day is a plain GET, so their day shows without a script.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BookingQuery {
+    practitioner_id: String,
+    date: String,
 }
 
 pub async fn new_booking(
@@ -183,11 +260,14 @@ pub async fn new_booking(
     csrf: CsrfToken,
     ip: ClientIp,
     id: web::Path<String>,
+    q: web::Query<BookingQuery>,
 ) -> Result<HttpResponse, PageError> {
     let pid = PatientId::parse(&id).ok_or(PageError(ServiceError::NotFound))?;
-    let tomorrow = state.clock.now().date() + TimeDelta::days(1);
+    let date = NaiveDate::parse_from_str(q.date.trim(), "%Y-%m-%d")
+        .unwrap_or(state.clock.now().date() + TimeDelta::days(1));
     let form = BookingInput {
-        starts_at: format!("{tomorrow}T09:00"),
+        practitioner_id: q.practitioner_id.trim().to_owned(),
+        starts_at: format!("{date}T09:00"),
         minutes: Some(45),
         kind: "first_visit".into(),
         ..Default::default()
@@ -198,7 +278,7 @@ pub async fn new_booking(
         &csrf,
         &ip,
         pid,
-        (form, true),
+        (form, None),
         no_errors(),
     )
     .await?;
@@ -206,15 +286,29 @@ pub async fn new_booking(
 }
 
 /// The booking form. Not `#[serde(flatten)]` over [`BookingInput`]: flattened form
-/// fields arrive as text, and the minutes are a number there.
+/// fields arrive as text, and the minutes are a number there. The page sends the day
+/// and the time apart (`date`, `time`); `starts_at` is still read when sent whole.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct BookingForm {
     practitioner_id: String,
     starts_at: String,
+    date: String,
+    time: String,
     minutes: String,
     kind: String,
     send_form: Option<String>,
+    allow_overlap: Option<String>,
+}
+
+impl BookingForm {
+    fn starts_at(&self) -> String {
+        if self.starts_at.trim().is_empty() && !self.date.trim().is_empty() {
+            format!("{}T{}", self.date.trim(), self.time.trim())
+        } else {
+            self.starts_at.clone()
+        }
+    }
 }
 
 pub async fn book(
@@ -229,8 +323,8 @@ pub async fn book(
     let form = form.into_inner();
     let send_form = form.send_form.is_some();
     let input = BookingInput {
+        starts_at: form.starts_at(),
         practitioner_id: form.practitioner_id,
-        starts_at: form.starts_at,
         // Out-of-range and unreadable lengths are reported by the parse below.
         minutes: if form.minutes.trim().is_empty() {
             None
@@ -238,6 +332,7 @@ pub async fn book(
             Some(form.minutes.trim().parse().unwrap_or(-1))
         },
         kind: form.kind,
+        allow_overlap: form.allow_overlap.is_some(),
     };
     let now = state.clock.now();
     let parsed = Booking::parse(&input, now);
@@ -250,7 +345,7 @@ pub async fn book(
                 .db(move |conn| {
                     let a = appointments::book(conn, now, &actor, &pid2, &b)?;
                     // Booking a first visit offers to send the form; the box is ticked
-                    // by default when the patient has an email address.
+                    // by default unless the form is in or a link still works.
                     if send_form && b.kind == AppointmentKind::FirstVisit {
                         invitations::send(conn, now, &actor, &pid2, None, Some(&a.id), &mail)?;
                     }
@@ -276,7 +371,7 @@ pub async fn book(
                 &csrf,
                 &ip,
                 pid,
-                (input, send_form),
+                (input, Some(send_form)),
                 errors,
             )
             .await?;
@@ -313,6 +408,15 @@ pub async fn check_in(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     change(state, p, ip, id.into_inner(), StatusChange::CheckIn).await
+}
+
+pub async fn undo_check_in(
+    state: web::Data<AppState>,
+    p: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    change(state, p, ip, id.into_inner(), StatusChange::UndoCheckIn).await
 }
 
 pub async fn cancel(

@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod body_map;
 pub mod flag_banner;
 pub mod flag_sources;
+pub mod flag_summary;
 pub mod flags;
 pub mod front_desk;
 pub mod home;
@@ -40,6 +41,22 @@ pub struct Page {
     pub clinic: String,
     pub user: Option<NavUser>,
     pub csrf: String,
+    /// The menu entry this page is, for `aria-current="page"` (`None` for the pages
+    /// below them: a patient's page is not the Patients search).
+    pub current: Option<&'static str>,
+}
+
+/// The menu's pages by their titles: each has exactly one.
+fn menu_entry(title: &str) -> Option<&'static str> {
+    Some(match title {
+        "Home" => "home",
+        "Today" => "day",
+        "Patients" => "patients",
+        "Staff accounts" => "staff",
+        "Audit trail" => "audit",
+        "Change password" => "password",
+        _ => return None,
+    })
 }
 
 impl Page {
@@ -58,6 +75,7 @@ impl Page {
                 is_admin: p.role == Role::Admin,
             }),
             csrf: csrf.0.clone(),
+            current: menu_entry(title),
         }
     }
 }
