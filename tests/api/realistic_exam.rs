@@ -482,17 +482,6 @@ async fn the_realistic_exam_on_a_tablet(backend: Backend) {
     )
     .await;
     println!("SECTION HEIGHTS: {}", heights.as_str().unwrap_or_default());
-    if std::env::var("EXAM_FULL_SHOT").is_ok() {
-        for i in 0..14 {
-            js(c, &format!("window.scrollTo(0, {}); return null;", i * 650)).await;
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            std::fs::write(
-                format!("/tmp/full-{i:02}.png"),
-                c.screenshot().await.unwrap(),
-            )
-            .unwrap();
-        }
-    }
     let charting_reloads = f.reloads.get();
     println!("RELOADS AFTER: {:?}", f.reloaded_after.borrow());
     let page_height = f.tallest_page.get();
