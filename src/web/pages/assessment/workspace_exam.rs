@@ -195,21 +195,7 @@ const ROM_AREAS: &[(rom::RomRegion, &[PainArea])] = {
     use PainArea::*;
     use rom::RomRegion::*;
     &[
-        (
-            Cervical,
-            &[
-                Head,
-                Jaw,
-                Neck,
-                LeftShoulder,
-                RightShoulder,
-                UpperBack,
-                LeftArm,
-                RightArm,
-                LeftHand,
-                RightHand,
-            ],
-        ),
+        (Cervical, NECK_COMPLAINT),
         (Thoracic, &[UpperBack, MidBack, LowerBack, Chest]),
         (
             Lumbar,
@@ -380,6 +366,24 @@ pub struct TestGroup {
     pub rows: Vec<TestRow>,
 }
 
+/// The pain-diagram areas of a neck complaint (head, jaw, neck, shoulders, upper back,
+/// arms and hands): they open the cervical tests and the cervical range of motion.
+const NECK_COMPLAINT: &[PainArea] = {
+    use PainArea::*;
+    &[
+        Head,
+        Jaw,
+        Neck,
+        LeftShoulder,
+        RightShoulder,
+        UpperBack,
+        LeftArm,
+        RightArm,
+        LeftHand,
+        RightHand,
+    ]
+};
+
 /// Which pain-diagram areas make a test group part of this complaint. Rule of thumb
 /// from the screening sets' own regions (part B §4): neck and arm pain → cervical and
 /// upper-motor-neuron tests; back, buttock and leg pain → thoracolumbar; low back,
@@ -387,21 +391,7 @@ pub struct TestGroup {
 const GROUP_AREAS: &[(&str, &[PainArea])] = {
     use PainArea::*;
     &[
-        (
-            "Cervical",
-            &[
-                Head,
-                Jaw,
-                Neck,
-                LeftShoulder,
-                RightShoulder,
-                UpperBack,
-                LeftArm,
-                RightArm,
-                LeftHand,
-                RightHand,
-            ],
-        ),
+        ("Cervical", NECK_COMPLAINT),
         (
             "Upper motor neuron",
             &[Neck, LeftArm, RightArm, LeftHand, RightHand],
