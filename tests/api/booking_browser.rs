@@ -5,12 +5,11 @@
 //! is hit-tested with `document.elementFromPoint` before its click; axe-core passes on
 //! every state; screenshots go to `docs/screenshots/`.
 
-use std::time::{Duration, Instant};
-
 use clinic::domain::Role;
 use fantoccini::{Client, Locator};
-use serde_json::{Value, json};
+use serde_json::json;
 
+use crate::assessment_browser::{mark_page, wait_for_new_page};
 use crate::axe::assert_accessible;
 use crate::browser::{chromium, screenshot};
 use crate::emergency_browser::{fits_the_screen, js, sign_in};
@@ -52,29 +51,13 @@ async fn click(c: &Client, css: &str) {
         .unwrap();
 }
 
-/// Marks the page, runs `act`, and waits for the next page to load.
+/// Waits for the next page to load (the page was marked with `mark`).
 async fn and_wait(c: &Client, what: &str) {
-    let started = Instant::now();
-    loop {
-        let fresh = c
-            .execute(
-                "return window.__clinicOldPage === undefined && document.readyState === 'complete';",
-                vec![],
-            )
-            .await;
-        if matches!(fresh, Ok(Value::Bool(true))) {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "{what}: no new page loaded"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_new_page(c, what).await;
 }
 
 async fn mark(c: &Client) {
-    js(c, "window.__clinicOldPage = true; return null;").await;
+    mark_page(c).await;
 }
 
 /// Picks a practitioner in the booking form's select, by mouse: the select, then the

@@ -3,12 +3,11 @@
 //! desk's screen (1366×768). Neither scrolls sideways, both pass axe-core, and the
 //! screenshots go to `docs/screenshots/`.
 
-use std::time::{Duration, Instant};
-
 use clinic::domain::Role;
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
+use crate::assessment_browser::{mark_page, wait_for_new_page};
 use crate::axe::assert_accessible;
 use crate::browser::{chromium, screenshot};
 use crate::emergency_alerts::{
@@ -48,30 +47,14 @@ async fn text_of(c: &Client, css: &str) -> String {
 
 /// Clicks `css` and waits until another page has loaded.
 async fn click_and_wait(c: &Client, css: &str, what: &str) {
-    js(c, "window.__clinicTestOldPage = true; return null;").await;
+    mark_page(c).await;
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
         .click()
         .await
         .unwrap();
-    let started = Instant::now();
-    loop {
-        let fresh = c
-            .execute(
-                "return window.__clinicTestOldPage === undefined && document.readyState === 'complete';",
-                vec![],
-            )
-            .await;
-        if matches!(fresh, Ok(Value::Bool(true))) {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "{what}: no new page loaded"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_new_page(c, what).await;
 }
 
 /// Signs in through the login page and waits until it has left it.
