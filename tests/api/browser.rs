@@ -7,15 +7,12 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use clinic::domain::Role;
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
 use serde_json::json;
 
 use crate::axe::assert_accessible;
-use crate::helpers::{
-    Backend, TestApp, decode_qp, free_port, missing, read_dir_files, wait_for_port,
-};
+use crate::helpers::{Backend, TestApp, free_port, missing, wait_for_port};
 
 /// Chromium's switches for every test: headless, no sandbox (root in a container), and
 /// nothing that reaches for the network by itself (the machine has none: without these
@@ -446,45 +443,11 @@ async fn a_patient_fills_the_form_on_a_phone(backend: Backend) {
         return;
     };
     let c = &browser.client;
-    let desk = app.create_user(Role::FrontDesk).await;
-    let token = app.api_token(&desk).await;
-    let (_, p) = app
-        .post_json(
-            "/api/v1/patients",
-            Some(&token),
-            &json!({"given_name": "Inès", "family_name": "Carvalho", "date_of_birth": "1949-07-30", "email": "ines@example.org"}),
-        )
-        .await;
-    let pid = p["id"].as_str().unwrap().to_owned();
-    let (s, _) = app
-        .post_json(
-            &format!("/api/v1/patients/{pid}/intake-invitations"),
-            Some(&token),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, 201);
-    let started = std::time::Instant::now();
-    let link = loop {
-        let found = read_dir_files(app.mail_dir.path())
-            .iter()
-            .map(|m| decode_qp(m))
-            .find_map(|m| {
-                let at = m.find("/intake/")? + "/intake/".len();
-                Some(format!(
-                    "/intake/{}",
-                    m[at..]
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                        .collect::<String>()
-                ))
-            });
-        if let Some(l) = found {
-            break l;
-        }
-        assert!(started.elapsed() < Duration::from_secs(15));
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let (link, token, pid) = crate::intake_phone::invitation_link_for(
+        &app,
+        json!({"given_name": "Inès", "family_name": "Carvalho", "date_of_birth": "1949-07-30", "email": "ines@example.org"}),
+    )
+    .await;
 
     c.goto(&app.url(&link)).await.unwrap();
     let body = c

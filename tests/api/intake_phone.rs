@@ -217,14 +217,23 @@ async fn draft_signatures(app: &TestApp) -> Vec<(Option<String>, bool)> {
 
 /// A new patient with a form link: (link, a front-desk API token, the patient's id).
 async fn invitation_link(app: &TestApp) -> (String, String, String) {
+    invitation_link_for(
+        app,
+        json!({"given_name": "Aurélie", "family_name": "Tremblay", "date_of_birth": "1981-02-17", "email": "aurelie@example.org"}),
+    )
+    .await
+}
+
+/// `patient` registered by the front desk and sent the form by email: (the link read
+/// from the mail, the desk's API token, the patient's id).
+pub(crate) async fn invitation_link_for(
+    app: &TestApp,
+    patient: serde_json::Value,
+) -> (String, String, String) {
     let desk = app.create_user(Role::FrontDesk).await;
     let token = app.api_token(&desk).await;
     let (_, p) = app
-        .post_json(
-            "/api/v1/patients",
-            Some(&token),
-            &json!({"given_name": "Aurélie", "family_name": "Tremblay", "date_of_birth": "1981-02-17", "email": "aurelie@example.org"}),
-        )
+        .post_json("/api/v1/patients", Some(&token), &patient)
         .await;
     let pid = p["id"].as_str().unwrap().to_owned();
     let (s, _) = app
