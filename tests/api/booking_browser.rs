@@ -9,7 +9,7 @@ use clinic::domain::Role;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
-use crate::assessment_browser::{mark_page, wait_for_new_page};
+use crate::assessment_browser::{mark_page, text_of, wait_for_new_page};
 use crate::axe::assert_accessible;
 use crate::browser::{chromium, screenshot};
 use crate::emergency_browser::{fits_the_screen, js, sign_in};
@@ -214,13 +214,7 @@ async fn booking_with_seven_flags_by_mouse(backend: Backend) {
     mark(c).await;
     click(c, "#book").await;
     and_wait(c, "the overlap warning").await;
-    let error = c
-        .find(Locator::Css("#starts_at-error"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let error = text_of(c, "#starts_at-error").await;
     assert!(error.contains("from 09:00 to 09:45"), "{error}");
     assert_accessible(c, "the overlap warning").await;
     every_control_on_the_screen(c, "the overlap warning").await;
