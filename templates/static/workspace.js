@@ -365,6 +365,9 @@
     ws.dataset.flags = String(flagCount);
     markRail();
     pinHeight();
+    // A section drawn again by the server comes open: fold it again if it is away
+    // from where the practitioner charts.
+    if (here) openAround(here, null);
     document.dispatchEvent(new CustomEvent("ws:swapped", { detail: { sections: swapped } }));
     return true;
   }
@@ -400,6 +403,8 @@
     });
     accepted(form);
     tickRail(form.dataset.section);
+    var digest = document.getElementById("digest-" + form.dataset.section);
+    if (digest && typeof body.digest === "string") digest.textContent = body.digest;
     if (form.dataset.section === "history") {
       form.querySelectorAll("[data-row]").forEach(function (row) {
         var sel = row.querySelector('select[data-key="status"]');
@@ -643,6 +648,7 @@
   function go(target) {
     var el = document.getElementById(target);
     if (!el) return;
+    if (el.matches("form.ws-section")) openAround(target, null);
     el.scrollIntoView({ block: "start" });
     // The first field on the screen (not one of a folded region), never the "all
     // normal" button: a reflex Space must not fill it.
@@ -667,6 +673,98 @@
     }
   });
 
+  // ---- The rolling window: the section being charted and the one either side stay
+  // open; the others fold to their heading, one line of what they hold (the server's
+  // words, fresh from each save) and Open. A full first visit is nine sections, ten
+  // screens of a tablet when all are open; folded, the page is the part in hand. The
+  // window moves when a control of another section is touched or focused, from the
+  // rail, Alt+digit, Open, or a section's link (#plan). A section that was refused
+  // (not saved) never folds, nor the one holding the focus. The practitioner can turn
+  // folding off (remembered on this device).
+  var foldPref = document.getElementById("ws-fold-pref");
+  function folding() { return !foldPref || foldPref.checked; }
+  var here = null;
+  function sectionForms() { return Array.prototype.slice.call(document.querySelectorAll("form.ws-section")); }
+  function setFolded(form, folded) {
+    form.classList.toggle("ws-folded", folded);
+    var b = form.querySelector(".ws-show");
+    if (b) b.setAttribute("aria-expanded", String(!folded));
+  }
+  // Opens `code` and its neighbours and folds the rest, keeping `anchor` (the control
+  // under the finger) where it is on the screen: what folds above it must not move it.
+  function openAround(code, anchor) {
+    var forms = sectionForms();
+    var at = forms.map(function (f) { return f.dataset.section; }).indexOf(code);
+    if (at < 0) return;
+    here = code;
+    var before = anchor && anchor.getClientRects().length ? anchor.getBoundingClientRect().top : null;
+    var focused = document.activeElement;
+    forms.forEach(function (f, i) {
+      var keep = !folding() || Math.abs(i - at) <= 1 ||
+        Object.prototype.hasOwnProperty.call(unsaved, f.dataset.section) ||
+        (focused && focused !== document.body && f.contains(focused) && !focused.matches(".ws-show"));
+      setFolded(f, !keep);
+    });
+    document.querySelectorAll(".ws-index a").forEach(function (a) {
+      var on = a.getAttribute("href") === "#" + code;
+      a.classList.toggle("here", on);
+      if (on) a.setAttribute("aria-current", "location"); else a.removeAttribute("aria-current");
+    });
+    if (before !== null && anchor.getClientRects().length) {
+      var moved = anchor.getBoundingClientRect().top - before;
+      if (moved) window.scrollBy(0, moved);
+    }
+  }
+  function touched(e) {
+    var t = e.target;
+    if (!t.closest || t.closest(".ws-show")) return;
+    var form = sectionOf(t);
+    if (form && form.dataset.section !== here) openAround(form.dataset.section, t);
+  }
+  // Pointer first (before the focus a tap gives), so the fold above happens before the
+  // click lands; focus and change for the keyboard and for controls set by a script.
+  document.addEventListener("pointerdown", touched, true);
+  document.addEventListener("focusin", touched);
+  document.addEventListener("change", touched, true);
+  document.addEventListener("click", function (e) {
+    var show = e.target.closest && e.target.closest(".ws-show");
+    if (show) { e.preventDefault(); go(show.getAttribute("aria-controls")); return; }
+    var link = e.target.closest && e.target.closest(".ws-index a");
+    if (!link) return;
+    var code = link.getAttribute("href").slice(1);
+    var target = document.getElementById(code);
+    if (target && target.matches("form.ws-section")) {
+      e.preventDefault();
+      go(code);
+      history.replaceState(null, "", "#" + code);
+    }
+  });
+  if (foldPref) {
+    var label = foldPref.closest("label");
+    if (label) label.hidden = false;
+    try { foldPref.checked = localStorage.getItem("ws-fold") !== "off"; } catch (e) { /* default: fold */ }
+    foldPref.addEventListener("change", function () {
+      try { localStorage.setItem("ws-fold", foldPref.checked ? "on" : "off"); } catch (e) { /* this page only */ }
+      if (here) openAround(here, document.activeElement);
+    });
+  }
+  // Where the practitioner starts: the section of the link, else the first section not
+  // yet charted (a draft reopened later resumes there), else the history.
+  function startAt() {
+    var forms = sectionForms();
+    var hash = location.hash.slice(1);
+    if (hash && forms.some(function (f) { return f.dataset.section === hash; })) return hash;
+    var open = forms.filter(function (f) {
+      var link = document.querySelector('.ws-index a[href="#' + f.dataset.section + '"]');
+      return link && !link.classList.contains("done");
+    })[0];
+    return (open || forms[0] || { dataset: {} }).dataset.section || null;
+  }
+  window.addEventListener("hashchange", function () {
+    var code = location.hash.slice(1);
+    if (document.getElementById(code) && code !== here) go(code);
+  });
+
   // Sections land just below the pinned bar, whatever its height.
   function pinHeight() {
     var sticky = document.querySelector(".ws-sticky");
@@ -675,5 +773,10 @@
   pinHeight();
   window.addEventListener("resize", pinHeight);
   restore();
+  var start = startAt();
+  if (start) {
+    openAround(start, null);
+    if (location.hash.slice(1) === start) document.getElementById(start).scrollIntoView({ block: "start" });
+  }
   if (Object.keys(unsaved).length === 0) say("Changes save as you go.");
 })();

@@ -695,6 +695,7 @@ async fn a_stale_save_keeps_what_was_typed(backend: Backend) {
     assert_eq!(theirs, version + 1);
 
     let typed = "Worse after sitting more than 30 minutes";
+    crate::finger::tap(c, "#pain-notes").await;
     c.find(Locator::Css("#pain-notes"))
         .await
         .unwrap()

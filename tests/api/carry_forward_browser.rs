@@ -17,29 +17,8 @@ use crate::assessment_browser::{
 use crate::axe::assert_accessible;
 use crate::browser::{chromium, screenshot};
 use crate::carry_forward::{palpation, patient, posture, rom, signed_first_visit, start};
+use crate::finger::tap;
 use crate::helpers::{Backend, TestApp};
-
-/// Scrolls `css` into view, checks that a tap at its centre lands on it (nothing pinned
-/// covers it), and taps it.
-async fn tap(c: &Client, css: &str) {
-    let hit = js(
-        c,
-        &format!(
-            "const e = document.querySelector({css:?}); if (!e) return 'missing'; \
-             e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect(); \
-             const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); \
-             return at && (at === e || e.contains(at)) ? 'ok' : (at ? at.outerHTML.slice(0, 120) : 'nothing');"
-        ),
-    )
-    .await;
-    assert_eq!(hit, json!("ok"), "a tap on {css} lands on it");
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
 
 async fn count(c: &Client, css: &str) -> i64 {
     js(

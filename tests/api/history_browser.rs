@@ -6,36 +6,15 @@
 //! state passes axe-core and fits the screen; screenshots go to `docs/screenshots/`.
 
 use clinic::domain::Role;
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serde_json::json;
 
 use crate::axe::assert_accessible;
 use crate::browser::{chromium, screenshot};
 use crate::emergency_browser::{fits_the_screen, js, sign_in};
+use crate::finger::tap;
 use crate::helpers::{Backend, TestApp};
 use crate::intake_answers::every_question_answered;
-
-/// Scrolls `css` into view, checks that a tap at its centre lands on it (nothing pinned
-/// covers it), and taps it.
-async fn tap(c: &Client, css: &str) {
-    let hit = js(
-        c,
-        &format!(
-            "const e = document.querySelector({css:?}); if (!e) return 'missing'; \
-             e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect(); \
-             const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); \
-             return at && (at === e || e.contains(at)) ? 'ok' : (at ? at.outerHTML.slice(0, 120) : 'nothing');"
-        ),
-    )
-    .await;
-    assert_eq!(hit, json!("ok"), "a tap on {css} lands on it");
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
 
 /// The page's text; empty while a navigation replaces the document.
 async fn body_text(c: &Client) -> String {

@@ -31,6 +31,7 @@ mod data_tools;
 mod denied_access;
 mod emergency_alerts;
 mod emergency_browser;
+mod finger;
 mod flag_browser;
 mod flag_sources;
 mod flag_workflow;

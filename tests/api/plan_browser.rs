@@ -20,35 +20,9 @@ use crate::assessment_browser::{
 };
 use crate::axe::assert_accessible;
 use crate::browser::{chromium, screenshot};
+use crate::finger::{aim, tap};
 use crate::helpers::{Backend, TestApp};
 use crate::intake_answers::every_question_answered;
-
-/// Scrolls `css` into the middle of the screen and checks that a finger at its centre
-/// lands on it (not on the pinned bar or anything else).
-async fn aim(c: &Client, css: &str) {
-    let hit = c
-        .execute(
-            "const e = document.querySelector(arguments[0]); if (!e) return 'missing'; \
-             e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect(); \
-             const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); \
-             return at && (at === e || e.contains(at)) ? 'ok' : (at ? at.outerHTML.slice(0, 160) : 'nothing');",
-            vec![json!(css)],
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    assert_eq!(hit, json!("ok"), "a tap on {css} lands on it");
-}
-
-/// One tap on `css`, where `aim` found it.
-async fn tap(c: &Client, css: &str) {
-    aim(c, css).await;
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("tap {css}: {e}"));
-}
 
 /// Waits until `script` returns true (the page changed in place).
 async fn until(c: &Client, script: &str, what: &str) {
@@ -136,6 +110,8 @@ async fn charting_by_chips(backend: Backend) {
         .await
         .unwrap();
     js(c, "window.__samePage = true; return null;").await;
+    // The diagnoses and the plan, from the rail: the sections around them open.
+    tap(c, ".ws-index a[href='#diagnoses']").await;
     let small = js(
         c,
         "return Array.from(document.querySelectorAll('.chip-btn')).filter(b => b.offsetParent !== null && b.getBoundingClientRect().height < 44).map(b => b.textContent.trim());",

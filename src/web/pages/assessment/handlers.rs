@@ -143,6 +143,7 @@ pub async fn save_section(
         .db(move |conn| assessments::save_sections(conn, now, &actor, &aid, version, update))
         .await?;
     let flags_count = record.flags.len();
+    let digest = super::section_digest::digest(&record, section);
     let full = record_json(record, &principal);
     Ok(HttpResponse::Ok().json(json!({
         "version": full["version"],
@@ -153,6 +154,8 @@ pub async fn save_section(
         "carried_forward": full["carried_forward"],
         "conflicts": full["conflicts"],
         "flags_count": flags_count,
+        // The section's line for when the workspace folds it.
+        "digest": digest,
     })))
 }
 

@@ -11,6 +11,7 @@
 //!   `workspace_chips` (diagnosis
 //!   suggestions, frequency presets, goal templates), `workspace_interventions` (the
 //!   technique × region grid): the workspace page;
+//! - `section_digest`: the one line a folded workspace section shows;
 //! - `summary`, `summary_sections`: the printable summary;
 //! - `pictures`: the spine map, the range-of-motion chart and the pain diagram (SVG).
 
@@ -18,6 +19,7 @@ pub mod carry_forward;
 pub mod handlers;
 mod palpation_panel;
 pub mod pictures;
+mod section_digest;
 pub mod summary;
 mod summary_sections;
 mod workspace;

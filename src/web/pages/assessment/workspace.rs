@@ -4,6 +4,7 @@
 use askama::Template;
 
 use super::palpation_panel::{PalpationPanel, palpation_panel};
+use super::section_digest::digest;
 use super::workspace_carry::{CarriedNote, CarryCard, carried_notes, carry_card};
 use super::workspace_chips::{
     DiagnosisChip, FrequencyChip, GoalChip, diagnosis_chips, frequency_chips, goal_chips,
@@ -85,6 +86,8 @@ pub struct WorkspacePage {
     editable: bool,
     is_practitioner: bool,
     sections: Vec<SectionLink>,
+    /// Each section's line for when it is folded, by code (`section_digest`).
+    digests: Vec<(&'static str, String)>,
     normal_forms: Vec<NormalForm>,
     flags: Vec<BannerFlag>,
     flag_counts: Vec<FlagCount>,
@@ -265,6 +268,19 @@ impl WorkspacePage {
         self.carried.iter().find(|c| c.section == section)
     }
 
+    /// What a folded section says of itself (see `section_digest`).
+    pub fn digest_of(&self, section: &str) -> &str {
+        self.digests
+            .iter()
+            .find(|(code, _)| *code == section)
+            .map_or("", |(_, line)| line.as_str())
+    }
+
+    /// A section's name, for the button that opens it when folded.
+    pub fn label_of(&self, section: &str) -> &'static str {
+        Section::parse(section).map_or("", Section::label)
+    }
+
     /// The "all normal" buttons of one section's heading.
     pub fn normals_for(&self, section: &str) -> Vec<&NormalForm> {
         self.normal_forms
@@ -337,6 +353,10 @@ pub fn build(
                 label: s.label(),
                 charted: c.is_charted(*s),
             })
+            .collect(),
+        digests: Section::ALL
+            .iter()
+            .map(|s| (s.as_str(), digest(&a, *s)))
             .collect(),
         normal_forms: if editable { normal_forms() } else { Vec::new() },
         flag_counts: flag_counts(&a),
