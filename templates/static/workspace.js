@@ -648,8 +648,13 @@
   function go(target) {
     var el = document.getElementById(target);
     if (!el) return;
+    // The field being left lets go first (its change goes out as it would on Tab), so
+    // its section folds like the rest.
+    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
     if (el.matches("form.ws-section")) openAround(target, null);
     el.scrollIntoView({ block: "start" });
+    // The address says where the practitioner is: a reload resumes there.
+    if (location.hash !== "#" + target) history.replaceState(null, "", "#" + target);
     // The first field on the screen (not one of a folded region), never the "all
     // normal" button: a reflex Space must not fill it.
     var shown = function (sel) {
@@ -723,9 +728,14 @@
   }
   // Pointer first (before the focus a tap gives), so the fold above happens before the
   // click lands; focus and change for the keyboard and for controls set by a script.
+  // A typed field's change fires when it loses focus, i.e. when the practitioner has
+  // already moved elsewhere: it must not pull the window back to it.
   document.addEventListener("pointerdown", touched, true);
   document.addEventListener("focusin", touched);
-  document.addEventListener("change", touched, true);
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("textarea, input:not([type=checkbox]):not([type=radio])")) return;
+    touched(e);
+  }, true);
   document.addEventListener("click", function (e) {
     var show = e.target.closest && e.target.closest(".ws-show");
     if (show) { e.preventDefault(); go(show.getAttribute("aria-controls")); return; }
@@ -736,7 +746,6 @@
     if (target && target.matches("form.ws-section")) {
       e.preventDefault();
       go(code);
-      history.replaceState(null, "", "#" + code);
     }
   });
   if (foldPref) {

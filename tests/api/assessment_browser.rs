@@ -9,8 +9,6 @@ use std::time::{Duration, Instant};
 
 use clinic::domain::Role;
 use clinic::domain::clinical::{ConditionCode, RedFlagCode};
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -71,14 +69,7 @@ impl<'a> Hands<'a> {
 
     /// One key chord: Alt + `key` (a digit or a lower-case letter).
     async fn alt(&self, key: char) {
-        let alt: char = Key::Alt.into();
-        let keys = KeyActions::new("keyboard".into())
-            .then(KeyAction::Down { value: alt })
-            .then(KeyAction::Down { value: key })
-            .then(KeyAction::Up { value: key })
-            .then(KeyAction::Up { value: alt });
-        self.c.perform_actions(keys).await.unwrap();
-        self.c.release_actions().await.unwrap();
+        crate::finger::alt(self.c, key).await;
         self.one_more();
     }
 }

@@ -6,6 +6,8 @@
 //! opens a section this way: its charting goes in the exam's order, where the next
 //! section is always open.)
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
@@ -64,4 +66,16 @@ async fn click(c: &Client, css: &str) {
 pub(crate) async fn tap(c: &Client, css: &str) {
     aim(c, css).await;
     click(c, css).await;
+}
+
+/// One key chord on the keyboard: Alt + `key` (a digit or a lower-case letter).
+pub(crate) async fn alt(c: &Client, key: char) {
+    let alt: char = Key::Alt.into();
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: alt })
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key })
+        .then(KeyAction::Up { value: alt });
+    c.perform_actions(keys).await.unwrap();
+    c.release_actions().await.unwrap();
 }

@@ -36,6 +36,7 @@ mod flag_browser;
 mod flag_sources;
 mod flag_workflow;
 mod flags;
+mod fold_browser;
 mod headers;
 mod health;
 mod history_browser;
