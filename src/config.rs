@@ -38,6 +38,15 @@ pub struct ServeArgs {
     #[arg(long, env = "CLINIC_NAME", default_value = "Our clinic")]
     pub clinic_name: String,
 
+    /// The clinic's telephone number as patients dial it, shown on every page (the
+    /// patient's form says "call the clinic"; this is the number).
+    #[arg(long, env = "CLINIC_PHONE")]
+    pub clinic_phone: Option<String>,
+
+    /// The clinic's street address, one line, shown on every page.
+    #[arg(long, env = "CLINIC_ADDRESS")]
+    pub clinic_address: Option<String>,
+
     /// SMTP server for outgoing mail: smtp://HOST:PORT (plain, for a local relay),
     /// smtp://USER:PASS@HOST:587?tls=required (STARTTLS) or smtps://USER:PASS@HOST (TLS).
     /// Unset: each message is written as an .eml file under --mail-dir.
@@ -95,6 +104,17 @@ impl ServeArgs {
             idle: chrono::TimeDelta::minutes(i64::from(self.session_idle_minutes)),
             absolute: chrono::TimeDelta::hours(i64::from(self.session_absolute_hours)),
         }
+    }
+
+    /// The settings `clinic serve` would start with here (its environment, its
+    /// defaults): what `clinic demo` names as the address to open. `None` when the
+    /// environment holds a setting serve would refuse.
+    pub fn from_environment() -> Option<ServeArgs> {
+        use clap::{Args as _, FromArgMatches as _};
+        let matches = ServeArgs::augment_args(clap::Command::new("serve"))
+            .try_get_matches_from(["serve"])
+            .ok()?;
+        ServeArgs::from_arg_matches(&matches).ok()
     }
 
     /// The public base URL without a trailing slash.

@@ -66,6 +66,8 @@ impl Application {
         let bound = format!("{}:{port}", listener.local_addr()?.ip());
         let mail = MailContext {
             clinic_name: args.clinic_name.clone(),
+            clinic_phone: given(args.clinic_phone.as_deref()),
+            clinic_address: given(args.clinic_address.as_deref()),
             public_url: args.public_base(&bound),
             alert_email: alert_address(args.alert_email.as_deref())?,
         };
@@ -249,4 +251,12 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
             "There is no page at this address.",
         )
     }
+}
+
+/// A setting that is set and not blank, trimmed.
+fn given(setting: Option<&str>) -> Option<String> {
+    setting
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use super::demo::DemoError;
 use crate::cli::{open, service_error};
 use crate::clock::Clock;
+use crate::config::ServeArgs;
 use crate::db::DatabaseUrl;
 use crate::services::accounts;
 
@@ -62,7 +63,12 @@ pub fn demo(url: &DatabaseUrl) -> anyhow::Result<ExitCode> {
     println!("The passwords are shown only this once. Next:");
     println!();
     println!("    clinic serve        (with the same DATABASE_URL)");
-    println!("    then open http://127.0.0.1:8080/login and sign in with an account above");
+    // The address serve will listen on with this environment (CLINIC_BIND,
+    // CLINIC_PUBLIC_URL), not a default that may not be it.
+    let base = ServeArgs::from_environment()
+        .map(|a| a.public_base(&a.bind))
+        .unwrap_or_else(|| "the address in CLINIC_PUBLIC_URL or CLINIC_BIND".to_owned());
+    println!("    then open {base}/login and sign in with an account above");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -21,6 +21,10 @@ use crate::domain::new_id;
 #[derive(Debug, Clone)]
 pub struct MailContext {
     pub clinic_name: String,
+    /// How patients reach the clinic (`CLINIC_PHONE`, `CLINIC_ADDRESS`), trimmed, `None`
+    /// when unset or blank.
+    pub clinic_phone: Option<String>,
+    pub clinic_address: Option<String>,
     /// Base for links in emails, without a trailing slash.
     pub public_url: String,
     /// Where alerts go when a pre-visit form needs review now or today

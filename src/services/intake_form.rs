@@ -91,6 +91,36 @@ fn usable(conn: &mut DbConnection, now: NaiveDateTime, tok: &str) -> ServiceResu
     Ok(inv)
 }
 
+/// Why a form link no longer opens, in what its holder is told: it is never more than
+/// the link itself already said (a form was asked for, by this clinic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosedLink {
+    /// The form was sent with this link (on that day, UTC).
+    Received { on: chrono::NaiveDate },
+    /// The clinic sent a newer link, or entered the form on paper, or withdrew it.
+    Replaced,
+    /// Seven days passed.
+    Expired,
+}
+
+/// What became of a link that [`open`] refused as gone; `NotFound` for a token that
+/// never was one (nothing to tell its holder).
+pub fn why_closed(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    tok: &str,
+) -> ServiceResult<ClosedLink> {
+    let inv = invitation::find_by_token_hash(conn, &token::hash_token(tok))?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(match (inv.submitted_at, inv.revoked_at) {
+        (Some(at), _) => ClosedLink::Received { on: at.date() },
+        (None, Some(_)) => ClosedLink::Replaced,
+        (None, None) if inv.expires_at <= now => ClosedLink::Expired,
+        // Usable after all (it was refused a moment ago): the holder may try again.
+        (None, None) => ClosedLink::Replaced,
+    })
+}
+
 /// Opens the form to show it. Opening does not spend the link (mail scanners open links
 /// too). The first open writes `invitation.opened`; showing saved answers again (a
 /// reopened link, the next step, "save and finish later") is a read of the patient's

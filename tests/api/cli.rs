@@ -9,10 +9,24 @@ use crate::audit::verify_cli;
 use crate::helpers::{Backend, TestApp, missing};
 
 pub fn clinic(db_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    clinic_with(db_url, args, stdin, &[])
+}
+
+/// `clinic` with settings in its environment (and none of the service's address
+/// settings inherited from the test's own).
+pub fn clinic_with(
+    db_url: &str,
+    args: &[&str],
+    stdin: Option<&str>,
+    settings: &[(&str, &str)],
+) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_clinic"))
         .args(args)
         .env("DATABASE_URL", db_url)
         .env("RUST_LOG", "warn")
+        .env_remove("CLINIC_BIND")
+        .env_remove("CLINIC_PUBLIC_URL")
+        .envs(settings.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

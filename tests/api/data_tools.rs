@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::audit::verify_cli;
-use crate::cli::clinic;
+use crate::cli::{clinic, clinic_with};
 use crate::helpers::{TestApp, TestDatabase};
 
 fn stdout(o: &Output) -> String {
@@ -142,6 +142,32 @@ async fn the_demo_clinic_can_be_signed_into(app: TestApp) {
 
     let (code, out) = verify_cli(&app.db.url);
     assert_eq!(code, 0, "everything the demo wrote is audited: {out}");
+
+    // The address to open is the one serve will use with the same settings.
+    let other = TestDatabase::create(app.db.backend).unwrap();
+    let o = clinic_with(
+        &other.url,
+        &["demo"],
+        None,
+        &[("CLINIC_BIND", "127.0.0.1:9191")],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        stdout(&o).contains("open http://127.0.0.1:9191/login"),
+        "{}",
+        stdout(&o)
+    );
+    let o = clinic_with(
+        &TestDatabase::create(app.db.backend).unwrap().url,
+        &["demo"],
+        None,
+        &[("CLINIC_PUBLIC_URL", "https://clinic.example.org/")],
+    );
+    assert!(
+        stdout(&o).contains("open https://clinic.example.org/login"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 async fn seeding_twice_with_one_seed_gives_the_same_patients(app: TestApp) {

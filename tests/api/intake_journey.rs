@@ -313,8 +313,27 @@ async fn the_pre_visit_journey(backend: Backend) {
     let html = r.text().await.unwrap();
     assert!(html.contains("Thank you, Margot") && html.contains("What happens next"));
 
-    // The link is spent.
-    assert_eq!(patient.get_html(&link).await.0, StatusCode::GONE);
+    // The link is spent: reopened, it says the form is in and how to reach the
+    // clinic, not "ask for a new one" with the staff sign-in.
+    let (s, html) = patient.get_html(&link).await;
+    assert_eq!(s, StatusCode::GONE);
+    assert!(html.contains("Your form was received"), "{html}");
+    assert!(
+        html.contains("Test Clinic has your pre-visit form, sent on "),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<a href="tel:5145550100">(514) 555-0100</a>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains("1200 Rue Sainte-Catherine, Montréal"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("/login"),
+        "no staff sign-in for a patient: {html}"
+    );
     assert_eq!(post_step_raw(&patient, &link).await, StatusCode::GONE);
 
     // Everyone sees what the answers raised.
@@ -478,7 +497,11 @@ async fn links_expire_are_revoked_and_stay_with_their_patient(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    assert_eq!(anna.get_html(&link_a).await.0, StatusCode::GONE);
+    let (s, html) = anna.get_html(&link_a).await;
+    assert_eq!(s, StatusCode::GONE);
+    assert!(html.contains("This form link no longer works"), "{html}");
+    assert!(html.contains("Use the link in the newest email"), "{html}");
+    assert!(html.contains("tel:5145550100"), "{html}");
 
     // A resend replaces the link: the old one stops working, the new one works.
     let invs: Vec<String> = {
@@ -541,7 +564,10 @@ async fn links_expire_are_revoked_and_stay_with_their_patient(app: TestApp) {
 
     // Seven days later the link has expired.
     app.clock.advance(chrono::TimeDelta::days(8));
-    assert_eq!(boris.get_html(&new_b).await.0, StatusCode::GONE);
+    let (s, html) = boris.get_html(&new_b).await;
+    assert_eq!(s, StatusCode::GONE);
+    assert!(html.contains("this one has expired"), "{html}");
+    assert!(html.contains("ask for a new link"), "{html}");
 }
 
 on_both_backends!(links_expire_are_revoked_and_stay_with_their_patient);

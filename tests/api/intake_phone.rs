@@ -21,6 +21,17 @@ use crate::helpers::{Backend, TestApp, decode_qp, read_dir_files};
 /// Scrolls `css` into view, checks that a tap at its centre lands on it (nothing covers
 /// it), and taps it.
 async fn tap(c: &Client, css: &str) {
+    lands_on(c, css).await;
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Scrolls `css` into view and checks that a tap at its centre would land on it.
+async fn lands_on(c: &Client, css: &str) {
     let hit = js(
         c,
         &format!(
@@ -33,12 +44,6 @@ async fn tap(c: &Client, css: &str) {
     )
     .await;
     assert_eq!(hit, json!("ok"), "a tap on {css} lands on it");
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
 }
 
 /// Types `text` in the field `css`, then presses Enter in it.
@@ -541,6 +546,20 @@ async fn enter_moves_through_the_form_and_nothing_is_lost(backend: Backend) {
         "{body}"
     );
     assert_accessible(c, "phone form: submitted").await;
+    // Reopened from the email the next day: the form is in, and the clinic's number
+    // is one tap away (not "ask for a new link" with the staff sign-in).
+    c.goto(&app.url(&link)).await.unwrap();
+    let body = js(c, "return document.body.innerText;").await;
+    let body = body.as_str().unwrap();
+    assert!(body.contains("Your form was received"), "{body}");
+    assert!(
+        body.contains("Test Clinic has your pre-visit form"),
+        "{body}"
+    );
+    lands_on(c, "main a[href^='tel:']").await;
+    fits_the_screen(c, "a spent link").await;
+    assert_accessible(c, "phone form: the link reopened after submitting").await;
+    screenshot(c, "phone-intake-link-spent").await;
     browser.finish().await;
     assert!(
         draft_signatures(&app).await.is_empty(),

@@ -39,6 +39,17 @@ async fn front_desk_registers_finds_and_edits_a_patient(app: TestApp) {
     let errors = texts(&html, ".field-error");
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(html.contains("id=\"date_of_birth-error\"") && html.contains("id=\"email-error\""));
+    // The summary at the top takes the focus and links each field, in the form's order.
+    let summary = texts(&html, "#error-summary li a");
+    assert_eq!(summary.len(), 2, "{summary:?}");
+    assert!(summary[0].starts_with("Date of birth: "), "{summary:?}");
+    assert!(summary[1].starts_with("Email: "), "{summary:?}");
+    assert!(html.contains(r##"<a href="#date_of_birth">"##), "{html}");
+    assert!(html.contains("2 fields need attention"), "{html}");
+    assert!(
+        html.contains(r#"tabindex="-1" autofocus id="error-summary""#),
+        "the summary takes the focus: {html}"
+    );
     assert!(
         html.contains("value=\"Dupré\"") || html.contains("Dupr"),
         "typed values are kept"
@@ -47,9 +58,15 @@ async fn front_desk_registers_finds_and_edits_a_patient(app: TestApp) {
     let r = b.post_form("/patients", "/patients/new", ELODIE).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?notice=registered"), "{location}");
     let (s, html) = b.get_html(&location).await;
     assert_eq!(s, 200);
-    assert!(html.contains("P-000001"));
+    let notice = texts(&html, ".alert-ok");
+    assert!(
+        notice.iter().any(|n| n.starts_with("Registered P-000001.")),
+        "the desk sees the new chart number: {notice:?}"
+    );
+    let location = location.trim_end_matches("?notice=registered").to_owned();
 
     // The same person again: a warning listing the match, nothing written.
     let twin = [
@@ -111,7 +128,8 @@ async fn practitioners_cannot_archive(app: TestApp) {
     let pr = app.create_user(Role::Practitioner).await;
     let b = app.signed_in(&desk).await;
     let r = b.post_form("/patients", "/patients/new", ELODIE).await;
-    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let location = r.headers()["location"].to_str().unwrap();
+    let location = location.trim_end_matches("?notice=registered").to_owned();
     let pb = app.signed_in(&pr).await;
     let (s, html) = pb.get_html(&location).await;
     assert_eq!(s, 200);

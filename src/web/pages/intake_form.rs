@@ -16,7 +16,9 @@ use crate::domain::clinical::questions::{condition_question, red_flag_question};
 use crate::domain::clinical::{ConditionCode, RedFlagCode};
 use crate::domain::intake::{IntakeInput, MedicationInput, PainArea, PainQuality, SurgeryInput};
 use crate::services::ServiceError;
-use crate::services::intake_form::{self, FormProgress, FormSession, Signature, Submission};
+use crate::services::intake_form::{
+    self, ClosedLink, FormProgress, FormSession, Signature, Submission,
+};
 use crate::web::error::PageError;
 use crate::web::extract::{ClientIp, CsrfToken, MaybePrincipal};
 use crate::web::state::AppState;
@@ -239,9 +241,13 @@ pub async fn show(
     let now = state.clock.now();
     let t = token.clone();
     let actor = ip.actor(who.0.as_ref());
-    let session = state
+    let session = match state
         .db(move |conn| intake_form::open(conn, now, &actor, &t))
-        .await?;
+        .await
+    {
+        Err(ServiceError::Gone) => return closed_link(&state, &csrf, token).await,
+        other => other?,
+    };
     let notice = q
         .saved
         .as_ref()
@@ -253,6 +259,41 @@ pub async fn show(
     let mut page = page_for(&state, &csrf, token, step, session, no_errors());
     page.notice = notice;
     render_with(StatusCode::OK, &page)
+}
+
+#[derive(Template)]
+#[template(path = "intake_closed.html")]
+struct ClosedPage {
+    page: Page,
+    why: ClosedLink,
+}
+
+impl ClosedPage {
+    fn received_on(&self) -> Option<String> {
+        match self.why {
+            ClosedLink::Received { on } => Some(on.format("%-d %B %Y").to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// A link that no longer opens: what became of the form and how to reach the clinic,
+/// never the staff sign-in (410, as the link is gone for good).
+async fn closed_link(
+    state: &AppState,
+    csrf: &CsrfToken,
+    token: String,
+) -> Result<HttpResponse, PageError> {
+    let now = state.clock.now();
+    let why = state
+        .db(move |conn| intake_form::why_closed(conn, now, &token))
+        .await?;
+    let title = match why {
+        ClosedLink::Received { .. } => "Your form was received",
+        ClosedLink::Replaced | ClosedLink::Expired => "This form link no longer works",
+    };
+    let page = Page::new(title, state, None, csrf);
+    render_with(StatusCode::GONE, &ClosedPage { page, why })
 }
 
 /// Fills the fields of one step from the posted pairs, leaving the other steps as saved.
@@ -397,9 +438,13 @@ pub async fn save(
     // A staff member entering a paper form acts as themselves; a patient anonymously.
     let actor = ip.actor(who.0.as_ref());
     let (actor1, t1) = (actor.clone(), token.clone());
-    let mut session = state
+    let mut session = match state
         .db(move |conn| intake_form::open_for_save(conn, now, &actor1, &t1))
-        .await?;
+        .await
+    {
+        Err(ServiceError::Gone) => return closed_link(&state, &csrf, token).await,
+        other => other?,
+    };
     overlay(step, &pairs, &mut session.input);
     if step == LAST {
         // Kept with the draft whichever button was pressed: "Back" loses nothing.

@@ -39,6 +39,11 @@ pub struct NavUser {
 pub struct Page {
     pub title: String,
     pub clinic: String,
+    /// How a patient reaches the clinic, at the foot of the pages they see (their form
+    /// says "call the clinic"): the number as written, its `tel:` form, the address.
+    pub clinic_phone: Option<String>,
+    pub clinic_tel: Option<String>,
+    pub clinic_address: Option<String>,
     pub user: Option<NavUser>,
     pub csrf: String,
     /// The menu entry this page is, for `aria-current="page"` (`None` for the pages
@@ -69,6 +74,9 @@ impl Page {
         Page {
             title: title.to_owned(),
             clinic: state.mail.clinic_name.clone(),
+            clinic_phone: state.mail.clinic_phone.clone(),
+            clinic_tel: state.mail.clinic_phone.as_deref().map(tel_uri),
+            clinic_address: state.mail.clinic_address.clone(),
             user: principal.map(|p| NavUser {
                 name: p.name.clone(),
                 role_label: p.role.label(),
@@ -78,6 +86,14 @@ impl Page {
             current: menu_entry(title),
         }
     }
+}
+
+/// A telephone number as a `tel:` link (RFC 3966): its digits, with a leading `+` kept;
+/// the spaces, brackets and dashes people write are visual only.
+fn tel_uri(number: &str) -> String {
+    let plus = number.trim_start().starts_with('+');
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    format!("tel:{}{digits}", if plus { "+" } else { "" })
 }
 
 pub fn render(t: &impl Template) -> Result<HttpResponse, PageError> {
@@ -99,4 +115,20 @@ pub fn see_other(location: &str) -> HttpResponse {
 /// Errors for a form: empty when the form is first shown.
 pub fn no_errors() -> FieldErrors {
     FieldErrors::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tel_uri;
+
+    #[test]
+    fn a_phone_number_as_people_write_it_dials() {
+        for (written, uri) in [
+            ("(514) 555-0100", "tel:5145550100"),
+            ("+1 514 555 0100", "tel:+15145550100"),
+            (" +44 20 7946 0958 ", "tel:+442079460958"),
+        ] {
+            assert_eq!(tel_uri(written), uri, "{written}");
+        }
+    }
 }

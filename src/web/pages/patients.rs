@@ -114,6 +114,61 @@ struct FormPage {
     flags: Vec<BannerFlag>,
 }
 
+/// The form's fields in the order they are shown, by the names the error summary gives
+/// them (a field of the emergency contact says so: "Phone" alone would be ambiguous).
+const FIELD_LABELS: &[(&str, &str)] = &[
+    ("given_name", "First name"),
+    ("family_name", "Last name"),
+    ("preferred_name", "Preferred name"),
+    ("date_of_birth", "Date of birth"),
+    ("sex", "Sex"),
+    ("occupation", "Occupation"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("address_line1", "Address"),
+    ("address_line2", "Address, line 2"),
+    ("city", "City"),
+    ("province", "State or province"),
+    ("postal_code", "Postal code"),
+    ("emergency_contact_name", "Emergency contact name"),
+    ("emergency_contact_phone", "Emergency contact phone"),
+    (
+        "emergency_contact_relationship",
+        "Emergency contact relationship",
+    ),
+];
+
+/// One line of the error summary: the field's id (its link), its name, the message.
+pub struct SummaryError {
+    pub field: String,
+    pub label: String,
+    pub message: String,
+}
+
+impl FormPage {
+    /// The errors in the form's order, each naming its field; an error on a field
+    /// the table does not know (none today) comes last under its own name.
+    fn error_summary(&self) -> Vec<SummaryError> {
+        let known = FIELD_LABELS.iter().filter_map(|(field, label)| {
+            self.errors.get(field).map(|m| SummaryError {
+                field: (*field).to_owned(),
+                label: (*label).to_owned(),
+                message: m.to_owned(),
+            })
+        });
+        let other = self
+            .errors
+            .iter()
+            .filter(|(f, _)| !FIELD_LABELS.iter().any(|(k, _)| k == f))
+            .map(|(f, m)| SummaryError {
+                field: f.to_owned(),
+                label: f.replace('_', " "),
+                message: m.to_owned(),
+            });
+        known.chain(other).collect()
+    }
+}
+
 fn sexes() -> Vec<(&'static str, &'static str)> {
     Sex::ALL.iter().map(|s| (s.as_str(), s.label())).collect()
 }
@@ -170,7 +225,12 @@ pub async fn register(
         Err(errors) => Err(ServiceError::Invalid(errors)),
     };
     let (status, errors, duplicates) = match result {
-        Ok(row) => return Ok(see_other(&format!("/patients/{}", row.id))),
+        Ok(row) => {
+            return Ok(see_other(&format!(
+                "/patients/{}?notice=registered",
+                row.id
+            )));
+        }
         Err(ServiceError::Invalid(errors)) => {
             (StatusCode::UNPROCESSABLE_ENTITY, errors, Vec::new())
         }
@@ -229,7 +289,7 @@ struct ShowPage {
     age: i32,
     sex_label: &'static str,
     can_archive: bool,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     /// Exam records: listed for practitioners and admins only.
     assessments: Vec<crate::db::models::assessment::AssessmentRow>,
     can_read_clinical: bool,
@@ -297,8 +357,14 @@ pub async fn show(
         sex_label: Sex::parse(&p.sex).map(Sex::label).unwrap_or("Not stated"),
         can_archive: crate::web::routes::DESK.contains(&principal.role),
         notice: match (&q.saved, q.notice.as_deref()) {
-            (Some(_), _) => Some("Saved."),
-            (None, Some("flag")) => Some("Flag updated."),
+            (Some(_), _) => Some("Saved.".to_owned()),
+            (None, Some("flag")) => Some("Flag updated.".to_owned()),
+            // Right after registering: the chart number the desk writes on the paper
+            // file, and what comes next.
+            (None, Some("registered")) => Some(format!(
+                "Registered {}. Book the first visit below; the pre-visit form can go with it.",
+                p.chart_number
+            )),
             _ => None,
         },
         flags,
