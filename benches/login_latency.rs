@@ -42,6 +42,7 @@ async fn main() -> anyhow::Result<()> {
         bind: "127.0.0.1:0".into(),
         public_url: None,
         clinic_name: "Bench".into(),
+        timezone: Some("UTC".into()),
         clinic_phone: None,
         clinic_address: None,
         smtp_url: None,

@@ -24,6 +24,15 @@ impl Clock {
         truncate(now)
     }
 
+    /// Sets this clock (and every clone of it) to `at`, from where it keeps running
+    /// (to the second); for tests that need a given instant, such as a late evening
+    /// when UTC's date is already tomorrow.
+    pub fn set_to(&self, at: NaiveDateTime) {
+        let from_system = at - Utc::now().naive_utc();
+        self.offset_seconds
+            .store(from_system.num_seconds(), Ordering::Relaxed);
+    }
+
     /// Moves this clock (and every clone of it) forward; for tests.
     pub fn advance(&self, by: TimeDelta) {
         self.offset_seconds

@@ -38,6 +38,13 @@ pub struct ServeArgs {
     #[arg(long, env = "CLINIC_NAME", default_value = "Our clinic")]
     pub clinic_name: String,
 
+    /// The clinic's time zone, an IANA name (America/Montreal, Europe/Paris): which day
+    /// "today" is on the day list, an assessment's visit date, the booking form's
+    /// default, and how times read on pages. Default: the server's zone (UTC when it
+    /// has no IANA name).
+    #[arg(long, env = "CLINIC_TIMEZONE")]
+    pub timezone: Option<String>,
+
     /// The clinic's telephone number as patients dial it, shown on every page (the
     /// patient's form says "call the clinic"; this is the number).
     #[arg(long, env = "CLINIC_PHONE")]

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clinic_time;
 pub mod clock;
 pub mod config;
 pub mod data_tools;

@@ -13,6 +13,7 @@ use anyhow::Context;
 use serde_json::json;
 use tokio::sync::{Notify, Semaphore};
 
+use crate::clinic_time::ClinicZone;
 use crate::clock::Clock;
 use crate::config::ServeArgs;
 use crate::db::{self, DatabaseUrl, DbPool};
@@ -80,6 +81,9 @@ impl Application {
             .mail_from
             .parse()
             .with_context(|| format!("CLINIC_MAIL_FROM is not an address: {}", args.mail_from))?;
+        let zone = ClinicZone::from_setting(args.timezone.as_deref())
+            .map_err(|e| anyhow::anyhow!("CLINIC_TIMEZONE: {e}"))?;
+        tracing::info!(zone = zone.name(), "clinic time zone");
         let wakeup = Arc::new(Notify::new());
         let hash_permits = std::thread::available_parallelism()
             .map(|n| n.get())
@@ -88,6 +92,7 @@ impl Application {
         let state = AppState {
             pool: pool.clone(),
             clock: clock.clone(),
+            zone,
             policy: args.session_policy(),
             mail: mail.clone(),
             mail_wakeup: wakeup.clone(),

@@ -67,6 +67,7 @@ pub struct Booking {
 }
 
 impl Booking {
+    /// `now` is the clinic's wall-clock time, as the times typed are.
     pub fn parse(input: &BookingInput, now: NaiveDateTime) -> Result<Self, FieldErrors> {
         let mut e = FieldErrors::new();
         let starts_at = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -198,6 +199,8 @@ pub enum StatusChange {
 pub fn change_status(
     conn: &mut DbConnection,
     now: NaiveDateTime,
+    // "The day it was made" of an undo is the clinic's day, not UTC's.
+    zone: crate::clinic_time::ClinicZone,
     actor: &Actor,
     appointment_id: &str,
     change: StatusChange,
@@ -211,7 +214,8 @@ pub fn change_status(
     write_transaction(conn, |conn| {
         let a = appointment::find(conn, appointment_id)?.ok_or(ServiceError::NotFound)?;
         if change == StatusChange::UndoCheckIn
-            && a.arrived_at.is_none_or(|t| t.date() != now.date())
+            && a.arrived_at
+                .is_none_or(|t| zone.today(t) != zone.today(now))
         {
             return Err(ServiceError::Conflict(
                 "A check-in can only be undone on the day it was made.".into(),

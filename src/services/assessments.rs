@@ -91,6 +91,8 @@ pub enum IfDraftOpen {
 pub fn start(
     conn: &mut DbConnection,
     now: NaiveDateTime,
+    // The clinic's date at `now` (its time zone, not UTC's): the visit's date.
+    visit_date: chrono::NaiveDate,
     actor: &Actor,
     patient_id: &PatientId,
     if_open: IfDraftOpen,
@@ -124,7 +126,7 @@ pub fn start(
                 id: &id,
                 patient_id: &p.id,
                 practitioner_id: &by,
-                visit_date: now.date(),
+                visit_date,
                 status: "draft",
                 version: 1,
                 content: &stored.text(),

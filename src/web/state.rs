@@ -5,6 +5,9 @@ use std::sync::Arc;
 use actix_web::web;
 use tokio::sync::{Notify, Semaphore};
 
+use chrono::NaiveDate;
+
+use crate::clinic_time::ClinicZone;
 use crate::clock::Clock;
 use crate::db::{DbConnection, DbPool};
 use crate::mail::MailContext;
@@ -14,6 +17,8 @@ use crate::services::{ServiceError, SessionPolicy};
 pub struct AppState {
     pub pool: DbPool,
     pub clock: Clock,
+    /// The clinic's wall clock (`CLINIC_TIMEZONE`): which day today is, how times read.
+    pub zone: ClinicZone,
     pub policy: SessionPolicy,
     pub mail: MailContext,
     /// Wakes the mail sender as soon as a message is queued.
@@ -25,6 +30,16 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Today at the clinic (not in UTC: at 21:00 in Montréal UTC is already tomorrow).
+    pub fn today(&self) -> NaiveDate {
+        self.zone.today(self.clock.now())
+    }
+
+    /// A stored UTC instant as the clinic reads it, with the zone.
+    pub fn show_time(&self, utc: chrono::NaiveDateTime) -> String {
+        self.zone.show(utc)
+    }
+
     /// Runs blocking database work on the blocking pool, never on an async worker.
     pub async fn db<T, F>(&self, f: F) -> Result<T, ServiceError>
     where

@@ -316,6 +316,7 @@ impl TestApp {
             bind: "127.0.0.1:0".into(),
             public_url: None,
             clinic_name: "Test Clinic".into(),
+            timezone: Some("UTC".into()),
             clinic_phone: Some("(514) 555-0100".into()),
             clinic_address: Some("1200 Rue Sainte-Catherine, Montréal".into()),
             smtp_url: smtp.as_ref().map(SmtpServer::url),

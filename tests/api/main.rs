@@ -24,6 +24,7 @@ mod browser;
 mod carry_forward;
 mod carry_forward_browser;
 mod cli;
+mod clinic_time;
 mod clinical_rules;
 mod crash;
 mod csrf;

@@ -68,6 +68,25 @@ async fn front_desk_registers_finds_and_edits_a_patient(app: TestApp) {
     );
     let location = location.trim_end_matches("?notice=registered").to_owned();
 
+    // An address is shown as entered: a city and province without a street line too.
+    let town = [
+        ("given_name", "Rémi"),
+        ("family_name", "Gagnon"),
+        ("date_of_birth", "1990-02-03"),
+        ("sex", "male"),
+        ("city", "Laval"),
+        ("province", "QC"),
+        ("postal_code", "H7N 1A1"),
+    ];
+    let r = b.post_form("/patients", "/patients/new", &town).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_html(r.headers()["location"].to_str().unwrap()).await;
+    let details = texts(&html, "dd");
+    assert!(
+        details.iter().any(|d| d == "Laval, QC H7N 1A1"),
+        "{details:?}"
+    );
+
     // The same person again: a warning listing the match, nothing written.
     let twin = [
         ("given_name", "elodie"),

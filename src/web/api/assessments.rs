@@ -177,9 +177,10 @@ pub async fn start(
         Some(_) => return Err(FieldErrors::single("new_visit", "Send true or false.").into()),
     };
     let now = state.clock.now();
+    let visit_date = state.zone.today(now);
     let actor = ip.actor(Some(&principal));
     let row = state
-        .db(move |conn| assessments::start(conn, now, &actor, &pid, if_open))
+        .db(move |conn| assessments::start(conn, now, visit_date, &actor, &pid, if_open))
         .await?;
     Ok(HttpResponse::Created().json(json!({
         "id": row.id, "version": row.version, "status": row.status,
@@ -359,7 +360,7 @@ pub async fn update(
     let aid = assessment_id(&id)?;
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
-    let (version, update) = parse_update(body.into_inner(), now.date())?;
+    let (version, update) = parse_update(body.into_inner(), state.zone.today(now))?;
     let record = state
         .db(move |conn| assessments::save_sections(conn, now, &actor, &aid, version, update))
         .await?;

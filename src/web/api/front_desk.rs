@@ -110,7 +110,8 @@ pub async fn book(
 ) -> Result<HttpResponse, ApiError> {
     let pid = patient_id(&id)?;
     let now = state.clock.now();
-    let booking = Booking::parse(&body, now)?;
+    // Appointment times are the clinic's wall clock: compared with its own "now".
+    let booking = Booking::parse(&body, state.zone.local(now))?;
     let actor = ip.actor(Some(&principal));
     let a = state
         .db(move |conn| appointments::book(conn, now, &actor, &pid, &booking))
@@ -133,7 +134,7 @@ pub async fn day(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let date = match q.date.as_deref() {
-        None | Some("") => now.date(),
+        None | Some("") => state.zone.today(now),
         Some(raw) => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
             .map_err(|_| crate::domain::FieldErrors::single("date", "Use YYYY-MM-DD."))?,
     };
@@ -164,9 +165,12 @@ pub async fn check_in(
 ) -> Result<HttpResponse, ApiError> {
     let aid = object_id(&id)?;
     let now = state.clock.now();
+    let zone = state.zone;
     let actor = ip.actor(Some(&principal));
     let a = state
-        .db(move |conn| appointments::change_status(conn, now, &actor, &aid, StatusChange::CheckIn))
+        .db(move |conn| {
+            appointments::change_status(conn, now, zone, &actor, &aid, StatusChange::CheckIn)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(appointment_json(&a)))
 }

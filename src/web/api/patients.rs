@@ -89,7 +89,7 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let now = state.clock.now();
-    let details = PatientDetails::parse(&body.patient, now.date())?;
+    let details = PatientDetails::parse(&body.patient, state.zone.today(now))?;
     let actor = ip.actor(Some(&principal));
     let row = state
         .db(move |conn| patients::register(conn, now, &actor, &details, body.allow_duplicate))
@@ -156,7 +156,7 @@ pub async fn update(
     let id = patient_id(&id)?;
     let body = body.into_inner();
     let now = state.clock.now();
-    let parsed = PatientDetails::parse(&body.patient, now.date());
+    let parsed = PatientDetails::parse(&body.patient, state.zone.today(now));
     let (details, version) = match (parsed, body.version) {
         (Ok(d), Some(v)) => (d, v),
         (parsed, version) => {

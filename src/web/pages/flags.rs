@@ -117,7 +117,7 @@ async fn decide(
     let record = state
         .db(move |conn| flags::get(conn, now, &actor, &fid))
         .await?;
-    let today = now.date().to_string();
+    let today = state.zone.today(now).to_string();
     let mut f = BannerFlag::for_practitioner(record.row, &record.history, &back, &today);
     if let Some(w) = f.work.as_mut() {
         w.came_back(name, form.typed, errors);

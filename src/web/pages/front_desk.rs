@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::flag_summary::FlagSummary;
 use super::{Page, no_errors, render, render_with, see_other};
+use crate::clinic_time::ClinicZone;
 use crate::domain::{FieldErrors, PatientId};
 use crate::services::alerts::{self, WaitingForm};
 use crate::services::appointments::{
@@ -43,8 +44,15 @@ struct DayPage {
     /// The "Practitioner" filter's choices and the one chosen ("" for everyone).
     practitioners: Vec<(String, String)>,
     only: String,
-    /// A check-in can be undone the day it was made.
+    /// A check-in can be undone the day it was made (the clinic's day).
     today: NaiveDate,
+    zone: ClinicZone,
+}
+
+impl DayPage {
+    fn checked_in_today(&self, arrived_at: &chrono::NaiveDateTime) -> bool {
+        self.zone.today(*arrived_at) == self.today
+    }
 }
 
 /// One patient under "Needs review now".
@@ -90,11 +98,12 @@ pub async fn day(
     q: web::Query<DayQuery>,
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
+    let today = state.zone.today(now);
     let date = q
         .date
         .as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .unwrap_or(now.date());
+        .unwrap_or(today);
     let actor = ip.actor(Some(&principal));
     // Forms waiting for review are shown whatever day is open: an emergency does not
     // belong to a date.
@@ -134,7 +143,8 @@ pub async fn day(
         practitioner_id,
         practitioners,
         only,
-        today: now.date(),
+        today,
+        zone: state.zone,
     })
 }
 
@@ -202,7 +212,7 @@ async fn booking_page(
 ) -> Result<BookingPage, PageError> {
     let now = state.clock.now();
     let actor = ip.actor(Some(principal));
-    let date = date_of(&form.starts_at).unwrap_or(now.date() + TimeDelta::days(1));
+    let date = date_of(&form.starts_at).unwrap_or(state.zone.today(now) + TimeDelta::days(1));
     let chosen = form.practitioner_id.clone();
     let (p, practitioners, flag_rows, status, live, slots) = state
         .db(move |conn| {
@@ -264,7 +274,7 @@ pub async fn new_booking(
 ) -> Result<HttpResponse, PageError> {
     let pid = PatientId::parse(&id).ok_or(PageError(ServiceError::NotFound))?;
     let date = NaiveDate::parse_from_str(q.date.trim(), "%Y-%m-%d")
-        .unwrap_or(state.clock.now().date() + TimeDelta::days(1));
+        .unwrap_or(state.today() + TimeDelta::days(1));
     let form = BookingInput {
         practitioner_id: q.practitioner_id.trim().to_owned(),
         starts_at: format!("{date}T09:00"),
@@ -335,7 +345,8 @@ pub async fn book(
         allow_overlap: form.allow_overlap.is_some(),
     };
     let now = state.clock.now();
-    let parsed = Booking::parse(&input, now);
+    // Appointment times are the clinic's wall clock: compared with its own "now".
+    let parsed = Booking::parse(&input, state.zone.local(now));
     let result = match parsed {
         Ok(b) => {
             let actor = ip.actor(Some(&principal));
@@ -390,9 +401,10 @@ async fn change(
 ) -> Result<HttpResponse, PageError> {
     let aid = object_id(&id)?;
     let now = state.clock.now();
+    let zone = state.zone;
     let actor = ip.actor(Some(&principal));
     let a = state
-        .db(move |conn| appointments::change_status(conn, now, &actor, &aid, change))
+        .db(move |conn| appointments::change_status(conn, now, zone, &actor, &aid, change))
         .await?;
     Ok(see_other(&format!(
         "/day?date={}&done={}",

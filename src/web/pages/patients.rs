@@ -214,7 +214,7 @@ pub async fn register(
         allow_duplicate,
     } = form.into_inner();
     let now = state.clock.now();
-    let result = match PatientDetails::parse(&input, now.date()) {
+    let result = match PatientDetails::parse(&input, state.zone.today(now)) {
         Ok(details) => {
             let actor = ip.actor(Some(&principal));
             let allow = allow_duplicate.is_some();
@@ -294,6 +294,44 @@ struct ShowPage {
     assessments: Vec<crate::db::models::assessment::AssessmentRow>,
     can_read_clinical: bool,
     can_chart: bool,
+    zone: crate::clinic_time::ClinicZone,
+}
+
+impl ShowPage {
+    /// The address as entered, a line per part given: the street lines, then the city,
+    /// province and postal code on one (a city without a street is still shown).
+    fn address_lines(&self) -> Vec<String> {
+        address_lines(&self.p)
+    }
+
+    /// A stored time as the desk reads it, with the clinic's zone.
+    fn at(&self, t: &chrono::NaiveDateTime) -> String {
+        self.zone.show(*t)
+    }
+}
+
+fn address_lines(p: &PatientRow) -> Vec<String> {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let place = [given(&p.city), given(&p.province)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let last = [Some(place).filter(|s| !s.is_empty()), given(&p.postal_code)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    [given(&p.address_line1), given(&p.address_line2), Some(last)]
+        .into_iter()
+        .flatten()
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -332,10 +370,10 @@ pub async fn show(
             Ok((p, (flags, status, open, appts, assessments)))
         })
         .await?;
-    let age = crate::domain::patient::age_on(p.date_of_birth, now.date());
+    let age = crate::domain::patient::age_on(p.date_of_birth, state.zone.today(now));
     let can_chart = principal.role == crate::domain::Role::Practitioner;
     let back = format!("/patients/{}", p.id);
-    let today = now.date().to_string();
+    let today = state.zone.today(now).to_string();
     let flags = flags
         .into_iter()
         .map(|f| {
@@ -375,6 +413,7 @@ pub async fn show(
         assessments,
         can_read_clinical,
         can_chart,
+        zone: state.zone,
         p,
     })
 }
@@ -434,7 +473,7 @@ pub async fn update(
     let version: i32 = version.trim().parse().unwrap_or(0);
     let now = state.clock.now();
     let id2 = id.clone();
-    let result = match PatientDetails::parse(&input, now.date()) {
+    let result = match PatientDetails::parse(&input, state.zone.today(now)) {
         Ok(details) => {
             let actor = ip.actor(Some(&principal));
             state

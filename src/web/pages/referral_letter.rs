@@ -130,5 +130,10 @@ pub async fn show(
     let letter = state
         .db(move |conn| referral_letter::letter(conn, now, &actor, &pid))
         .await?;
-    render(&page(&state, &principal, letter, now.date().to_string()))
+    render(&page(
+        &state,
+        &principal,
+        letter,
+        state.zone.today(now).to_string(),
+    ))
 }

@@ -79,6 +79,7 @@ pub async fn start(
 ) -> Result<HttpResponse, PageError> {
     let pid = PatientId::parse(&id).ok_or(PageError(ServiceError::NotFound))?;
     let now = state.clock.now();
+    let visit_date = state.zone.today(now);
     let actor = ip.actor(Some(&principal));
     let if_open = if form.new_visit == "1" {
         IfDraftOpen::StartNewVisit
@@ -87,7 +88,7 @@ pub async fn start(
     };
     let pid2 = pid.clone();
     match state
-        .db(move |conn| assessments::start(conn, now, &actor, &pid2, if_open))
+        .db(move |conn| assessments::start(conn, now, visit_date, &actor, &pid2, if_open))
         .await
     {
         Ok(row) => Ok(see_other(&format!(
@@ -137,7 +138,7 @@ pub async fn save_section(
     let now = state.clock.now();
     let mut body = serde_json::Map::new();
     body.insert(section.as_str().to_owned(), data);
-    let update = SectionUpdate::parse(&body, now.date())?;
+    let update = SectionUpdate::parse(&body, state.zone.today(now))?;
     let actor = ip.actor(Some(&principal));
     let record = state
         .db(move |conn| assessments::save_sections(conn, now, &actor, &aid, version, update))

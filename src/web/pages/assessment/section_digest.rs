@@ -8,6 +8,7 @@
 use super::summary_sections::{
     diagnosis_lines, neuro_view, palpation_lines, plan_view, posture_lines, rom_lines, test_lines,
 };
+use crate::clinic_time::ClinicZone;
 use crate::domain::assessment::Section;
 use crate::domain::assessment::history::HistoryStatus;
 use crate::services::assessments::AssessmentRecord;
@@ -114,7 +115,8 @@ pub fn digest(record: &AssessmentRecord, s: Section) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         }),
-        Section::Plan => plan_view(record).map(|p| {
+        // The digest counts the plan's parts; it shows no time.
+        Section::Plan => plan_view(record, ClinicZone::default()).map(|p| {
             let mut parts = vec![format!("{}×/week · {} weeks", p.visits_per_week, p.weeks)];
             parts.push(count(
                 p.interventions.len(),

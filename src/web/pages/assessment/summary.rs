@@ -15,6 +15,7 @@ use super::summary_sections::{
     diagnosis_lines, history_lines, neuro_view, palpation_lines, plan_view, posture_lines,
     rom_lines, test_lines, when,
 };
+use crate::clinic_time::ClinicZone;
 use crate::domain::AssessmentId;
 use crate::domain::assessment::Section;
 use crate::domain::intake::PainArea;
@@ -126,7 +127,7 @@ fn build(
         practitioner: record.practitioner_name.clone(),
         visit_date: record.row.visit_date.format("%Y-%m-%d").to_string(),
         signed: record.is_signed(),
-        printed_at: when(now),
+        printed_at: when(state.zone, now),
         printed_by: principal.name.clone(),
         headings,
         flags: record
@@ -138,7 +139,7 @@ fn build(
                 BannerFlag::with_history(f, &h)
             })
             .collect(),
-        intake_note: intake_note(&record),
+        intake_note: intake_note(&record, state.zone),
         history: content.history.as_ref().map(|_| history_lines(&record)),
         history_notices: record
             .history_notices()
@@ -168,7 +169,7 @@ fn build(
             .and_then(|p| p.notes.clone())
             .unwrap_or_default(),
         diagnoses: diagnosis_lines(content),
-        plan: plan_view(&record),
+        plan: plan_view(&record, state.zone),
         pain_areas: PainArea::ALL
             .iter()
             .filter(|a| pain_regions.iter().any(|r| r == a.as_str()))
@@ -176,8 +177,8 @@ fn build(
             .collect(),
         has_intake: record.intake.is_some(),
         pain_diagram: pain_diagram(&pain_regions),
-        signature: signature_view(&record),
-        addenda: addendum_lines(&record),
+        signature: signature_view(&record, state.zone),
+        addenda: addendum_lines(&record, state.zone),
         carried: carried_lines(&record),
     }
 }
@@ -207,11 +208,11 @@ fn carried_lines(record: &AssessmentRecord) -> BTreeMap<&'static str, String> {
 }
 
 /// Whose answers the review compares with, and when they were given.
-fn intake_note(record: &AssessmentRecord) -> String {
+fn intake_note(record: &AssessmentRecord, zone: ClinicZone) -> String {
     match record.intake_submitted_at {
         Some(at) => format!(
             "Patient-reported answers from the history submitted {}.",
-            when(at)
+            when(zone, at)
         ),
         None if record.intake.is_some() => {
             "Patient-reported answers from the submitted history.".into()
@@ -220,14 +221,14 @@ fn intake_note(record: &AssessmentRecord) -> String {
     }
 }
 
-fn signature_view(record: &AssessmentRecord) -> Option<SignatureView> {
+fn signature_view(record: &AssessmentRecord, zone: ClinicZone) -> Option<SignatureView> {
     match (record.row.signed_at, record.row.content_hash.as_ref()) {
         (Some(at), Some(hash)) if record.is_signed() => Some(SignatureView {
             signer: record
                 .signer_name
                 .clone()
                 .unwrap_or_else(|| record.name_of(record.row.signed_by.as_deref().unwrap_or(""))),
-            signed_at: when(at),
+            signed_at: when(zone, at),
             hash: hash.clone(),
             verified: record.hash_matches(),
         }),
@@ -235,14 +236,14 @@ fn signature_view(record: &AssessmentRecord) -> Option<SignatureView> {
     }
 }
 
-fn addendum_lines(record: &AssessmentRecord) -> Vec<AddendumLine> {
+fn addendum_lines(record: &AssessmentRecord, zone: ClinicZone) -> Vec<AddendumLine> {
     record
         .addenda
         .iter()
         .map(|a| AddendumLine {
             author: record.name_of(&a.author_id),
             author_id: a.author_id.clone(),
-            at: when(a.created_at),
+            at: when(zone, a.created_at),
             body: a.body.clone(),
         })
         .collect()

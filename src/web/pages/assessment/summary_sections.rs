@@ -3,6 +3,8 @@
 
 use chrono::NaiveDateTime;
 
+use crate::clinic_time::ClinicZone;
+
 use crate::domain::assessment::AssessmentContent;
 use crate::domain::assessment::exam_tests::{
     Dermatome, LimbSide, Myotome, NeuroExam, Reflex, ReflexGrade, SensationGrade, StrengthGrade,
@@ -11,8 +13,9 @@ use crate::domain::assessment::history::HistoryStatus;
 use crate::domain::assessment::palpation::{SegmentMotion, part_by_segment};
 use crate::services::assessments::AssessmentRecord;
 
-pub fn when(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+/// A stored time as the clinic reads it, with its zone ("2026-12-03 09:14 EST").
+pub fn when(zone: ClinicZone, t: NaiveDateTime) -> String {
+    zone.show(t)
 }
 
 /// A number as typed: no trailing ".0".
@@ -336,7 +339,7 @@ pub fn neuro_view(n: &NeuroExam) -> NeuroView {
     }
 }
 
-pub fn plan_view(record: &AssessmentRecord) -> Option<PlanView> {
+pub fn plan_view(record: &AssessmentRecord, zone: ClinicZone) -> Option<PlanView> {
     let plan = record.content.plan.as_ref()?;
     let name_of = |id: &str| record.name_of(id);
     Some(PlanView {
@@ -355,7 +358,7 @@ pub fn plan_view(record: &AssessmentRecord) -> Option<PlanView> {
                 region: iv.region.label(),
                 override_reason: iv.override_reason.clone(),
                 override_by: iv.override_by.as_deref().map(name_of).unwrap_or_default(),
-                override_at: iv.override_at.map(when).unwrap_or_default(),
+                override_at: iv.override_at.map(|t| when(zone, t)).unwrap_or_default(),
             })
             .collect(),
         home_care: plan

@@ -18,6 +18,7 @@ use super::workspace_plan::{
     DiagnosisLine, ExerciseLine, advice_lines, diagnosis_lines, exercise_lines,
 };
 use super::{Opt, s};
+use crate::clinic_time::ClinicZone;
 use crate::domain::Role;
 use crate::domain::assessment::exam_tests::ScreeningSet;
 use crate::domain::assessment::{Section, history_items, icd10};
@@ -83,6 +84,8 @@ pub struct WorkspacePage {
     page: Page,
     p: PatientSummary,
     a: AssessmentRecord,
+    /// When it was signed, as the clinic reads it (with the zone).
+    signed_at: Option<String>,
     editable: bool,
     is_practitioner: bool,
     sections: Vec<SectionLink>,
@@ -298,11 +301,11 @@ impl WorkspacePage {
     }
 }
 
-fn addendum_lines(a: &AssessmentRecord) -> Vec<AddendumLine> {
+fn addendum_lines(a: &AssessmentRecord, zone: ClinicZone) -> Vec<AddendumLine> {
     a.addenda
         .iter()
         .map(|ad| AddendumLine {
-            at: ad.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            at: zone.show(ad.created_at),
             author: a.name_of(&ad.author_id),
             body: ad.body.clone(),
         })
@@ -334,7 +337,7 @@ pub fn build(
     };
     let plan = c.plan.as_ref();
     let areas = pain_areas(&a);
-    let today = state.clock.now().date().to_string();
+    let today = state.today().to_string();
     let p = a.patient.clone();
     WorkspacePage {
         page: Page::new(
@@ -409,7 +412,8 @@ pub fn build(
         reminders: a.sign_reminders(),
         carry_card: carry_card(&a, editable),
         carried: carried_notes(&a),
-        addenda: addendum_lines(&a),
+        signed_at: a.row.signed_at.map(|t| state.zone.show(t)),
+        addenda: addendum_lines(&a, state.zone),
         notice,
         p,
         a,
