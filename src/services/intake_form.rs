@@ -32,6 +32,8 @@ pub struct FormSession {
     pub version: i32,
     /// Where the patient is: steps finished, and the last step as typed so far.
     pub progress: FormProgress,
+    /// A paper form being entered at the desk (not a link emailed to the patient).
+    pub paper: bool,
 }
 
 /// Where the patient is in the form, kept with the draft so that "Back" and "Save and
@@ -200,6 +202,7 @@ fn open_in(
             input,
             version,
             progress,
+            paper: inv.sent_to == super::invitations::PAPER_ENTRY,
         },
         patient_id: p.id,
         draft_id,

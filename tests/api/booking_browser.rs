@@ -283,6 +283,22 @@ async fn booking_with_seven_flags_by_mouse(backend: Backend) {
     let url = c.current_url().await.unwrap();
     assert!(url.query().unwrap_or("").contains(&dr.id), "{url}");
     assert_accessible(c, "Today filtered by practitioner").await;
+
+    // A paper form entered at the desk: the form speaks to the desk and names who
+    // enters and witnesses it.
+    c.goto(&app.url(&format!("/patients/{}", pids[0])))
+        .await
+        .unwrap();
+    mark(c).await;
+    click(c, ".paper-entry button").await;
+    and_wait(c, "the paper form").await;
+    let header = text_of(c, ".staff-entry").await;
+    assert!(
+        header.contains("Paper form, entered at the desk"),
+        "{header}"
+    );
+    assert_accessible(c, "a paper form entered at the desk").await;
+    screenshot(c, "desk-paper-entry-1366").await;
     desk_screen.finish().await;
 }
 

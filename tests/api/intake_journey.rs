@@ -590,6 +590,26 @@ async fn the_front_desk_enters_a_paper_form(app: TestApp) {
     let location = r.headers()["location"].to_str().unwrap().to_owned();
     let link = location.split('?').next().unwrap().to_owned();
     assert!(link.starts_with("/intake/"));
+    // The page speaks to the desk, not to the patient, and says whose name goes on it.
+    let (s, html) = b.get_html(&location).await;
+    assert_eq!(s, 200);
+    let header = texts(&html, ".staff-entry");
+    assert!(
+        header
+            .iter()
+            .any(|h| h.contains("Paper form, entered at the desk")),
+        "{header:?}"
+    );
+    assert!(
+        header.iter().any(|h| h.contains(&desk.name)),
+        "the staff member is named as entering and witnessing: {header:?}"
+    );
+    assert!(!html.contains("Hello Walter"), "{html}");
+    let (_, step7) = b.get_html(&format!("{link}?step=7")).await;
+    assert!(
+        step7.contains("The patient signed this consent on the paper form"),
+        "{step7}"
+    );
     let problem = kv(&[("chief_complaint", "Stiff neck"), ("pain_now", "3")]);
     assert_eq!(
         post_step(&b, &link, 2, &problem, "next").await.status(),
@@ -646,6 +666,15 @@ async fn the_front_desk_enters_a_paper_form(app: TestApp) {
     assert!(
         app.smtp.is_none() && read_dir_files(app.mail_dir.path()).is_empty(),
         "nothing was emailed"
+    );
+    // With a form on file, the patient page offers a newer paper form, said so.
+    let (_, html) = b.get_html(&format!("/patients/{pid}")).await;
+    let offer = texts(&html, ".paper-entry");
+    assert!(
+        offer
+            .iter()
+            .any(|o| o.contains("Enter a newer paper form") && o.contains("already on file")),
+        "{offer:?}"
     );
 }
 

@@ -84,6 +84,9 @@ struct FormPage {
     scale: Vec<i64>,
     signed_name: String,
     consent_agreed: bool,
+    /// A paper form entered by this staff member, who is recorded as entering it and
+    /// as the witness of the consent: the page speaks to them, not to the patient.
+    paper_entry_by: Option<String>,
 }
 
 /// The thank-you page. With an emergency flag it first tells the patient to seek
@@ -123,6 +126,7 @@ pub struct StepQuery {
 fn page_for(
     state: &AppState,
     csrf: &CsrfToken,
+    who: &MaybePrincipal,
     token: String,
     step: u8,
     s: FormSession,
@@ -130,7 +134,9 @@ fn page_for(
 ) -> FormPage {
     let step = step.clamp(1, LAST);
     let title = STEPS[usize::from(step - 1)].1;
-    let mut page = Page::new(title, state, None, csrf);
+    // Staff entering a paper form keep their menu; a patient's page has none.
+    let viewer = if s.paper { who.0.as_ref() } else { None };
+    let mut page = Page::new(title, state, viewer, csrf);
     page.title = format!("{title} · Pre-visit form");
     let f = s.input;
     let conditions = ConditionCode::ALL
@@ -194,7 +200,13 @@ fn page_for(
         .collect();
     let missing = errors.iter().count();
     let summary = intake_summary::lines(&errors);
+    let paper_entry_by = if s.paper {
+        who.0.as_ref().map(|p| p.name.clone())
+    } else {
+        None
+    };
     FormPage {
+        paper_entry_by,
         page,
         token,
         step,
@@ -256,7 +268,7 @@ pub async fn show(
     let step = q
         .step
         .unwrap_or_else(|| next_unfinished(&session.progress, 0));
-    let mut page = page_for(&state, &csrf, token, step, session, no_errors());
+    let mut page = page_for(&state, &csrf, &who, token, step, session, no_errors());
     page.notice = notice;
     render_with(StatusCode::OK, &page)
 }
@@ -487,12 +499,20 @@ pub async fn save(
     };
     let render_step = |show: u8, session: FormSession, errors: FieldErrors, version: i32| {
         let errors = errors_on(&errors, show);
-        let mut page = page_for(&state, &csrf, token.clone(), show, session, errors);
+        let mut page = page_for(&state, &csrf, &who, token.clone(), show, session, errors);
         page.version = version;
         render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
     let conflict = |session: FormSession, current: i32| {
-        let mut page = page_for(&state, &csrf, token.clone(), step, session, no_errors());
+        let mut page = page_for(
+            &state,
+            &csrf,
+            &who,
+            token.clone(),
+            step,
+            session,
+            no_errors(),
+        );
         page.version = current;
         page.notice = Some(
             "This form was also saved from another window. What you typed here is below and not saved yet: check it and save again.",
