@@ -320,6 +320,16 @@ async fn an_emergency_on_the_form_reaches_a_person(backend: Backend) {
         "each read of the list names the patient"
     );
 
+    // On the patient page the desk reads what to do about it, under its reason.
+    let desk_view = app.signed_in(&desk).await;
+    let (_, html) = desk_view.get_html(&format!("/patients/{}", p.id)).await;
+    let todo = texts(&html, ".flag-emergency .flag-desk-do");
+    assert_eq!(
+        todo,
+        ["What to do: Tell a practitioner now. No practitioner has acknowledged it yet."],
+        "{html}"
+    );
+
     // A practitioner acknowledges the flag; it leaves Today.
     let dr_token = app.api_token(&dr).await;
     let ids = flag_ids(&app, &dr_token, &p.id, "emergency").await;
@@ -338,6 +348,11 @@ async fn an_emergency_on_the_form_reaches_a_person(backend: Backend) {
     assert!(needs_review(&desk_browser).await.is_empty());
     let (_, html) = desk_browser.get_html("/day").await;
     assert!(!html.contains("Needs review now"));
+    let (_, html) = desk_browser.get_html(&format!("/patients/{}", p.id)).await;
+    assert!(
+        texts(&html, ".flag-desk-do").is_empty(),
+        "acknowledged: nothing more for the desk to do"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,6 +8,7 @@ use super::assessment::Opt;
 use super::flag_sources::describe;
 use crate::db::models::flag::FlagRow;
 use crate::domain::FieldErrors;
+use crate::domain::clinical::review::ReviewUrgency;
 use crate::domain::clinical::{FlagBasis, FlagKind, FlagLevel, ReferralMethod, Region};
 use crate::services::flags::{FlagHistory, FlagRecord};
 
@@ -36,6 +37,9 @@ pub struct BannerFlag {
     pub referral: Option<String>,
     /// The decisions a practitioner may take here; `None` for everyone else.
     pub work: Option<FlagWork>,
+    /// What the front desk does about an emergency or urgent flag no practitioner has
+    /// acknowledged yet ("Tell a practitioner now"); shown to those without `work`.
+    pub desk_action: Option<&'static str>,
 }
 
 /// The rules write the evidence for people, naming its source ("Medicine list: …");
@@ -53,7 +57,12 @@ fn basis_line(f: &FlagRow) -> String {
 impl From<FlagRow> for BannerFlag {
     fn from(f: FlagRow) -> Self {
         let level = FlagLevel::parse(&f.level).unwrap_or(FlagLevel::Precaution);
+        let acknowledged = f.status == "acknowledged";
+        let desk_action = ReviewUrgency::for_level(level)
+            .filter(|_| !acknowledged)
+            .map(ReviewUrgency::desk_action);
         BannerFlag {
+            desk_action,
             level_label: level.label(),
             alarm: matches!(level, FlagLevel::Emergency | FlagLevel::Urgent),
             basis: basis_line(&f),
@@ -66,7 +75,7 @@ impl From<FlagRow> for BannerFlag {
             red_flag: f.kind == FlagKind::RedFlag.as_str(),
             code: f.code.replace('_', " "),
             reason: f.reason,
-            acknowledged: f.status == "acknowledged",
+            acknowledged,
         }
     }
 }
