@@ -68,6 +68,7 @@ async fn main() -> anyhow::Result<()> {
         role: "front_desk".into(),
         licence_number: None,
         password: pw.into(),
+        password_by: String::new(),
     };
     let staff = NewStaff::parse(&input).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let hash = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {

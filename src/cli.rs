@@ -297,6 +297,7 @@ fn user(url: &DatabaseUrl, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                 role,
                 licence_number,
                 password,
+                password_by: String::new(),
             };
             let staff = match NewStaff::parse(&input) {
                 Ok(s) => s,

@@ -135,6 +135,7 @@ pub fn load(
             role: role.as_str().into(),
             licence_number: licence.map(str::to_owned),
             password: password.clone(),
+            password_by: String::new(),
         })
         .map_err(ServiceError::Invalid)?;
         staff.push(parsed);

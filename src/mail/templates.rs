@@ -106,6 +106,53 @@ pub fn password_reset(
 }
 
 #[derive(Template)]
+#[template(path = "email/staff_invitation.txt")]
+struct StaffInvitationText<'a> {
+    clinic: &'a str,
+    name: &'a str,
+    link: &'a str,
+    hours: i64,
+}
+
+#[derive(Template)]
+#[template(path = "email/staff_invitation.html")]
+struct StaffInvitationHtml<'a> {
+    clinic: &'a str,
+    name: &'a str,
+    link: &'a str,
+    hours: i64,
+}
+
+/// A new staff account: the person chooses their own password from this link.
+pub fn staff_invitation(
+    ctx: &MailContext,
+    name: &str,
+    link: &str,
+    valid_for: TimeDelta,
+) -> Result<ComposedMessage, anyhow::Error> {
+    let hours = valid_for.num_hours();
+    let clinic = ctx.clinic_name.as_str();
+    Ok(ComposedMessage {
+        template: "staff_invitation",
+        subject: format!("{clinic}: your staff account"),
+        text: StaffInvitationText {
+            clinic,
+            name,
+            link,
+            hours,
+        }
+        .render()?,
+        html: StaffInvitationHtml {
+            clinic,
+            name,
+            link,
+            hours,
+        }
+        .render()?,
+    })
+}
+
+#[derive(Template)]
 #[template(path = "email/review_alert.txt")]
 struct ReviewAlertText<'a> {
     clinic: &'a str,

@@ -25,6 +25,17 @@ pub struct NewStaffInput {
     pub licence_number: Option<String>,
     #[serde(default)]
     pub password: String,
+    /// "email": the person chooses their password from an emailed link (no password
+    /// is typed here); anything else: the password above.
+    #[serde(default)]
+    pub password_by: String,
+}
+
+impl NewStaffInput {
+    /// The new person chooses their password from an emailed link.
+    pub fn emails_the_password(&self) -> bool {
+        self.password_by == "email"
+    }
 }
 
 /// A new account after parsing.
@@ -59,10 +70,12 @@ impl NewStaff {
             );
         }
         let context = [input.email.as_str(), input.name.as_str()];
-        errors.check(
-            "password",
-            password_policy::check(&input.password, &context),
-        );
+        if !input.emails_the_password() {
+            errors.check(
+                "password",
+                password_policy::check(&input.password, &context),
+            );
+        }
         match (email, name, role, errors.is_empty()) {
             (Some(email), Some(name), Some(role), true) => Ok(NewStaff {
                 email,

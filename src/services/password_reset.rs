@@ -5,7 +5,7 @@
 use chrono::{NaiveDateTime, TimeDelta};
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
-use super::{Actor, ServiceError, ServiceResult};
+use super::{Actor, ServiceError, ServiceResult, accounts};
 use crate::auth::{password, token};
 use crate::db::models::one_time_token::{self, NewOneTimeToken, TokenPurpose};
 use crate::db::models::{session, user};
@@ -14,6 +14,8 @@ use crate::domain::{FieldErrors, UserId, new_id, password_policy};
 use crate::mail::{self, MailContext};
 
 pub const RESET_LINK_VALID: TimeDelta = TimeDelta::minutes(30);
+/// A new colleague may open the welcome email a day or two later.
+pub const INVITATION_VALID: TimeDelta = TimeDelta::hours(72);
 
 /// Queues a reset email for `target`; earlier unused reset links stop working.
 pub fn send_reset_link(
@@ -33,27 +35,104 @@ pub fn send_reset_link(
     let link = mail.link(&format!("/password-reset/{token}"));
     let message = mail::templates::password_reset(mail, &user.name, &link, RESET_LINK_VALID)?;
     write_transaction(conn, |conn| {
-        one_time_token::revoke_for_user(conn, &user.id, TokenPurpose::PasswordReset, now)?;
-        one_time_token::insert(
-            conn,
-            &NewOneTimeToken {
-                id: &new_id(),
-                token_hash: &hash,
-                purpose: TokenPurpose::PasswordReset.as_str(),
-                user_id: Some(&user.id),
-                created_at: now,
-                expires_at: now + RESET_LINK_VALID,
-            },
-        )?;
-        mail::enqueue(conn, now, &user.email, &message)?;
-        audit::record(
+        queue_link(
             conn,
             now,
             actor,
-            AuditEntry::new(AuditAction::PasswordResetSent, Outcome::Success).entity(&user.id),
-        )?;
-        Ok(())
+            &user,
+            &hash,
+            RESET_LINK_VALID,
+            &message,
+            None,
+        )
     })
+}
+
+/// Creates an account whose owner chooses the password: the welcome email carries a
+/// password link (the reset's rules: single use, stored as a hash, spent on use) valid
+/// [`INVITATION_VALID`]. The account's stored password is a hash of a random secret
+/// nobody is told, so nobody can sign in with it before the link is used. Hashes
+/// (slow): call on a blocking thread.
+pub fn invite_user(
+    conn: &mut DbConnection,
+    now: impl Fn() -> NaiveDateTime,
+    actor: &Actor,
+    staff: &accounts::NewStaff,
+    mail: &MailContext,
+) -> ServiceResult<user::UserRow> {
+    let (secret, _) = token::new_token();
+    let hash_of_secret = password::hash(&secret).map_err(|e| ServiceError::Unexpected(e.into()))?;
+    let (token, hash) = token::new_token();
+    let link = mail.link(&format!("/password-reset/{token}"));
+    let message =
+        mail::templates::staff_invitation(mail, staff.name.as_str(), &link, INVITATION_VALID)?;
+    let now = now();
+    write_transaction(conn, |conn| {
+        let user = accounts::insert_user(conn, now, actor, staff, &hash_of_secret)?;
+        queue_link(
+            conn,
+            now,
+            actor,
+            &user,
+            &hash,
+            INVITATION_VALID,
+            &message,
+            Some("invitation"),
+        )?;
+        Ok(user)
+    })
+}
+
+/// A new account as the administrator chose: with the password they typed, or with an
+/// emailed link for the person to choose it (`emailed`). Hashes: a blocking thread.
+pub fn open_account(
+    conn: &mut DbConnection,
+    now: impl Fn() -> NaiveDateTime,
+    actor: &Actor,
+    staff: &accounts::NewStaff,
+    emailed: bool,
+    mail: &MailContext,
+) -> ServiceResult<user::UserRow> {
+    if emailed {
+        invite_user(conn, now, actor, staff, mail)
+    } else {
+        accounts::create_user(conn, now, actor, staff)
+    }
+}
+
+/// Stores a password link for `user` (earlier unused ones stop working), queues its
+/// email and audits it; inside a write transaction.
+#[allow(clippy::too_many_arguments)]
+fn queue_link(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    user: &user::UserRow,
+    token_hash: &str,
+    valid: TimeDelta,
+    message: &mail::ComposedMessage,
+    detail: Option<&str>,
+) -> ServiceResult<()> {
+    one_time_token::revoke_for_user(conn, &user.id, TokenPurpose::PasswordReset, now)?;
+    one_time_token::insert(
+        conn,
+        &NewOneTimeToken {
+            id: &new_id(),
+            token_hash,
+            purpose: TokenPurpose::PasswordReset.as_str(),
+            user_id: Some(&user.id),
+            created_at: now,
+            expires_at: now + valid,
+        },
+    )?;
+    mail::enqueue(conn, now, &user.email, message)?;
+    let mut entry =
+        AuditEntry::new(AuditAction::PasswordResetSent, Outcome::Success).entity(&user.id);
+    if let Some(d) = detail {
+        entry = entry.detail(d);
+    }
+    audit::record(conn, now, actor, entry)?;
+    Ok(())
 }
 
 /// The first name of the account behind a usable link, for the form's greeting.

@@ -406,6 +406,7 @@ impl TestApp {
             role: role.as_str().into(),
             licence_number: None,
             password: user.password.clone(),
+            password_by: String::new(),
         };
         let clock = self.clock.clone();
         let row = self

@@ -169,6 +169,117 @@ async fn an_smtp_outage_delays_mail_but_loses_none_on_postgres() {
     an_smtp_outage_delays_mail_but_loses_none(Backend::Postgres).await;
 }
 
+/// A new colleague chooses their own password: the admin ticks "Email them a link",
+/// types none, and the welcome email's link sets it; nothing signs in before that.
+async fn a_new_colleague_chooses_their_password(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, Options { smtp: true }).await else {
+        return;
+    };
+    let admin = app.create_user(Role::Admin).await;
+    let browser = app.signed_in(&admin).await;
+    let (s, form) = browser.get_html("/admin/users/new").await;
+    assert_eq!(s, 200);
+    assert!(
+        form.contains(r#"value="email" checked"#),
+        "emailing the link is the default: {form}"
+    );
+    let r = browser
+        .post_form(
+            "/admin/users",
+            "/admin/users/new",
+            &[
+                ("name", "Noor Haddad"),
+                ("email", "noor@clinic.example"),
+                ("role", "practitioner"),
+                ("password_by", "email"),
+                ("password", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(to, "/admin/users?done=invited");
+    let (_, list) = browser.get_html(&to).await;
+    assert!(list.contains("welcome email is on its way"), "{list}");
+
+    let messages = app
+        .smtp
+        .as_ref()
+        .unwrap()
+        .wait_for(1, Duration::from_secs(15))
+        .await;
+    let m = &messages[0];
+    assert!(m.contains("To: noor@clinic.example"), "{m}");
+    assert!(
+        m.contains("Subject: Test Clinic: your staff account"),
+        "{m}"
+    );
+    let text = decode_qp(m);
+    assert!(text.contains("for 72 hours"), "{text}");
+    let path = reset_path(m);
+
+    let visitor = app.browser();
+    let (s, html) = visitor.get_html(&path).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Noor"), "{html}");
+    let r = visitor
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("new_password", "harbour lantern quill"),
+                ("confirm_password", "harbour lantern quill"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let (s, _) = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "noor@clinic.example", "password": "harbour lantern quill"}),
+        )
+        .await;
+    assert_eq!(s, 200, "the chosen password signs in");
+    let (s, _) = visitor.get_html(&path).await;
+    assert_eq!(s, 410, "the link works once");
+
+    // The API does the same with "password_by": "email"; a typed password is still
+    // checked when it is the choice.
+    let token = app.api_token(&admin).await;
+    let (s, body) = app
+        .post_json(
+            "/api/v1/users",
+            Some(&token),
+            &json!({"email": "lea@clinic.example", "name": "Léa Roy", "role": "front_desk",
+                    "password_by": "email"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{body}");
+    let (s, body) = app
+        .post_json(
+            "/api/v1/users",
+            Some(&token),
+            &json!({"email": "max@clinic.example", "name": "Max Roy", "role": "front_desk"}),
+        )
+        .await;
+    assert_eq!(
+        s, 422,
+        "without the email choice a password is needed: {body}"
+    );
+    assert!(body["errors"]["password"].is_string(), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_colleague_chooses_their_password_on_sqlite() {
+    a_new_colleague_chooses_their_password(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_colleague_chooses_their_password_on_postgres() {
+    a_new_colleague_chooses_their_password(Backend::Postgres).await;
+}
+
 /// Without SMTP_URL, each message lands as an .eml file in the mail folder.
 async fn without_smtp_mail_is_written_to_the_outbox_folder(app: TestApp) {
     let admin = app.create_user(Role::Admin).await;

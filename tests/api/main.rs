@@ -10,6 +10,7 @@
 mod helpers;
 mod intake_answers;
 
+mod admin_browser;
 mod api_auth;
 mod assessment_browser;
 mod assessment_print;

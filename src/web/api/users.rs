@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::UserJson;
 use crate::services::accounts::{self, NewStaff, NewStaffInput};
+use crate::services::password_reset;
 use crate::services::sessions::Principal;
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
@@ -25,10 +26,17 @@ pub async fn create(
     body: web::Json<NewStaffInput>,
 ) -> Result<HttpResponse, ApiError> {
     let staff = NewStaff::parse(&body)?;
+    let emailed = body.emails_the_password();
     let clock = state.clock.clone();
     let actor = ip.actor(Some(&principal));
+    let mail = state.mail.clone();
     let row = state
-        .db_with_hashing(move |conn| accounts::create_user(conn, || clock.now(), &actor, &staff))
+        .db_with_hashing(move |conn| {
+            password_reset::open_account(conn, || clock.now(), &actor, &staff, emailed, &mail)
+        })
         .await?;
+    if emailed {
+        state.wake_mailer();
+    }
     Ok(HttpResponse::Created().json(UserJson::from(row)))
 }

@@ -55,6 +55,7 @@ fn notice_text(code: Option<&str>) -> Option<String> {
     Some(
         match code? {
             "created" => "The account was created.",
+            "invited" => "The account was created and a welcome email is on its way: the link to choose a password works once, for 72 hours.",
             "disabled" => "The account was disabled and its sessions ended.",
             "enabled" => "The account was enabled.",
             "reset" => "A password-reset email is on its way (the link works for 30 minutes).",
@@ -121,18 +122,32 @@ pub async fn create(
     let form = form.into_inner();
     let result = match NewStaff::parse(&form) {
         Ok(staff) => {
+            let emailed = form.emails_the_password();
             let clock = state.clock.clone();
             let actor = ip.actor(Some(&principal));
-            state
+            let mail = state.mail.clone();
+            let made = state
                 .db_with_hashing(move |conn| {
-                    accounts::create_user(conn, || clock.now(), &actor, &staff)
+                    password_reset::open_account(
+                        conn,
+                        || clock.now(),
+                        &actor,
+                        &staff,
+                        emailed,
+                        &mail,
+                    )
                 })
                 .await
-                .map(|_| ())
+                .map(|_| ());
+            if made.is_ok() && emailed {
+                state.wake_mailer();
+            }
+            made
         }
         Err(errors) => Err(ServiceError::Invalid(errors)),
     };
     match result {
+        Ok(()) if form.emails_the_password() => Ok(see_other("/admin/users?done=invited")),
         Ok(()) => Ok(see_other("/admin/users?done=created")),
         Err(ServiceError::Invalid(errors)) => render_with(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -69,6 +69,7 @@ pub async fn submit(
         role: "admin".into(),
         licence_number: None,
         password: form.password.clone(),
+        password_by: String::new(),
     };
     let parsed = NewStaff::parse(&input).and_then(|s| {
         if form.password == form.confirm_password {
