@@ -34,6 +34,46 @@ pub struct FormSession {
     pub progress: FormProgress,
     /// A paper form being entered at the desk (not a link emailed to the patient).
     pub paper: bool,
+    /// What the clinic has on file, as hints that identify without disclosing (the link
+    /// may be read by someone else): "Phone ending in 0103", "Email n…@example.org",
+    /// "Address: on file", "Emergency contact: on file".
+    pub on_file: Vec<String>,
+}
+
+/// The contact step's hints of what is on file; never a whole number, address or name.
+fn on_file(p: &patient::PatientRow) -> Vec<String> {
+    fn given(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+    let mut lines = Vec::new();
+    if let Some(phone) = given(&p.phone) {
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 4 {
+            lines.push(format!("Phone ending in {}", &digits[digits.len() - 4..]));
+        }
+    }
+    if let Some(email) = given(&p.email) {
+        lines.push(format!("Email {}", masked_email(email)));
+    }
+    if given(&p.address_line1).is_some() || given(&p.city).is_some() {
+        lines.push("Address: on file".to_owned());
+    }
+    if given(&p.emergency_contact_name).is_some() || given(&p.emergency_contact_phone).is_some() {
+        lines.push("Emergency contact: on file".to_owned());
+    }
+    lines
+}
+
+/// "nora@example.org" → "n…@example.org": enough for the patient to know which
+/// address, too little to read someone else's.
+fn masked_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}…@{domain}")
+        }
+        None => "on file".to_owned(),
+    }
 }
 
 /// Where the patient is in the form, kept with the draft so that "Back" and "Save and
@@ -195,6 +235,7 @@ fn open_in(
         ),
         None => (IntakeInput::default(), 0, FormProgress::default(), None),
     };
+    let on_file = on_file(&p);
     Ok(Opened {
         session: FormSession {
             invitation_id: inv.id,
@@ -203,6 +244,7 @@ fn open_in(
             version,
             progress,
             paper: inv.sent_to == super::invitations::PAPER_ENTRY,
+            on_file,
         },
         patient_id: p.id,
         draft_id,
@@ -385,4 +427,21 @@ pub fn submit(
         intakes::raise_flags(conn, now, actor, &p.id, p.date_of_birth, &id, &answers)?;
         alerts::after_form_submitted(conn, now, actor, mail_ctx, &p.id, &id)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::masked_email;
+
+    #[test]
+    fn an_email_on_file_is_a_hint_not_the_address() {
+        for (email, hint) in [
+            ("nora@example.org", "n…@example.org"),
+            ("élodie.dupré@exemple.fr", "é…@exemple.fr"),
+            ("x@y.z", "x…@y.z"),
+            ("not-an-address", "on file"),
+        ] {
+            assert_eq!(masked_email(email), hint, "{email}");
+        }
+    }
 }

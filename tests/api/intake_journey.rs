@@ -482,6 +482,17 @@ async fn links_expire_are_revoked_and_stay_with_their_patient(app: TestApp) {
     assert!(
         html.contains("Hello Boris") && !html.contains("Anna") && !html.contains("555 0101 0101")
     );
+    // The contact step hints at what the clinic has, never the whole of it.
+    let on_file = texts(&html, ".on-file li");
+    assert_eq!(
+        on_file,
+        ["Phone ending in 0200", "Email b…@example.org"],
+        "{html}"
+    );
+    assert!(
+        !html.contains("boris@example.org") && !html.contains("555 0100 200"),
+        "{html}"
+    );
 
     // Unknown tokens are 404; a revoked link is 410.
     assert_eq!(

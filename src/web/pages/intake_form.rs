@@ -87,6 +87,8 @@ struct FormPage {
     /// A paper form entered by this staff member, who is recorded as entering it and
     /// as the witness of the consent: the page speaks to them, not to the patient.
     paper_entry_by: Option<String>,
+    /// What the clinic has, as hints (step 1): the patient confirms or changes it.
+    on_file: Vec<String>,
 }
 
 /// The thank-you page. With an emergency flag it first tells the patient to seek
@@ -207,6 +209,7 @@ fn page_for(
     };
     FormPage {
         paper_entry_by,
+        on_file: s.on_file.clone(),
         page,
         token,
         step,
