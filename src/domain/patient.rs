@@ -134,6 +134,28 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
         .map_err(|_| "Enter a date as YYYY-MM-DD.".to_owned())
 }
 
+/// A date of birth as the desk types it: year first, with dashes, slashes, dots or
+/// spaces (1984-06-12, 1984/06/12, 1984.6.12). Day-first and month-first forms are
+/// refused with an example rather than guessed: 12/06/1984 is June in Montréal and
+/// December in Boston.
+pub fn parse_typed_date(raw: &str) -> Result<NaiveDate, String> {
+    let parts: Vec<&str> = raw
+        .trim()
+        .split(['-', '/', '.', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let refused = || "Enter the date as year-month-day, for example 1984-06-12.".to_owned();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => {
+            let n = |s: &str| s.parse::<u32>().map_err(|_| refused());
+            let year = i32::try_from(n(y)?).map_err(|_| refused())?;
+            NaiveDate::from_ymd_opt(year, n(m)?, n(d)?)
+                .ok_or_else(|| "There is no such day; check the month and the day.".to_owned())
+        }
+        _ => Err(refused()),
+    }
+}
+
 impl PatientDetails {
     pub fn parse(input: &PatientInput, today: NaiveDate) -> Result<Self, FieldErrors> {
         let mut e = FieldErrors::new();
@@ -150,7 +172,7 @@ impl PatientDetails {
             e.add("date_of_birth", "Enter the date of birth.");
             None
         } else {
-            match parse_date(&input.date_of_birth) {
+            match parse_typed_date(&input.date_of_birth) {
                 Ok(d) if d > today => {
                     e.add(
                         "date_of_birth",
@@ -321,6 +343,34 @@ pub fn prefix_upper_bound(prefix: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_date_of_birth_is_year_first() {
+        let ok = NaiveDate::from_ymd_opt(1984, 6, 12);
+        for (typed, want) in [
+            ("1984-06-12", ok),
+            (" 1984/06/12 ", ok),
+            ("1984.6.12", ok),
+            ("1984 06 12", ok),
+            ("12/06/1984", None),
+            ("06/12/1984", None),
+            ("1984-02-30", None),
+            ("84-06-12", None),
+            ("", None),
+        ] {
+            assert_eq!(parse_typed_date(typed).ok(), want, "{typed:?}");
+        }
+        assert!(
+            parse_typed_date("1984-02-30")
+                .unwrap_err()
+                .contains("no such day")
+        );
+        assert!(
+            parse_typed_date("12/06/1984")
+                .unwrap_err()
+                .contains("1984-06-12")
+        );
+    }
 
     #[test]
     fn folding_is_case_and_accent_insensitive() {
