@@ -279,7 +279,47 @@ async fn a_check_in_can_be_undone_the_same_day(app: TestApp) {
     assert!(texts(&html, "table.day tbody tr td:nth-child(2) a").is_empty());
 }
 
+/// Two desks booking the same practitioner's same time at the same moment: every write
+/// takes the audit head's lock first (`db/write.rs`), so the second overlap check sees
+/// the first booking and only one of eight simultaneous requests books.
+async fn simultaneous_bookings_of_one_slot_book_once(app: TestApp) {
+    let desk = app.create_user(Role::FrontDesk).await;
+    let dr = app.create_user(Role::Practitioner).await;
+    let token = app.api_token(&desk).await;
+    let mut patients = Vec::new();
+    for i in 0..8 {
+        patients.push(patient(&app, &token, &format!("Race{i}"), None).await);
+    }
+    let requests = patients.iter().map(|pid| {
+        let url = app.url(&format!("/api/v1/patients/{pid}/appointments"));
+        let http = app.http.clone();
+        let token = token.clone();
+        let body =
+            json!({"practitioner_id": dr.id, "starts_at": "2099-05-04T10:00", "minutes": 45});
+        async move {
+            http.post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(requests).await;
+    let booked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    assert_eq!((booked, refused), (1, 7), "{statuses:?}");
+}
+
 on_both_backends!(
+    simultaneous_bookings_of_one_slot_book_once,
     overlapping_bookings_need_book_anyway,
     the_form_box_is_unticked_when_a_form_is_in_or_a_link_works,
     home_is_the_day_except_for_admins,
