@@ -361,13 +361,14 @@ pub async fn screenshot(client: &Client, name: &str) {
     std::fs::write(format!("{dir}/{name}.png"), png).unwrap();
 }
 
-async fn click(c: &Client, css: &str) {
+/// One click on `css`, naming the control in any failure (the browser tests' shared click).
+pub(crate) async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
         .click()
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
 async fn type_in(c: &Client, css: &str, text: &str) {

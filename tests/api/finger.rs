@@ -6,9 +6,11 @@
 //! opens a section this way: its charting goes in the exam's order, where the next
 //! section is always open.)
 
+use fantoccini::Client;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
-use fantoccini::{Client, Locator};
+
+use crate::browser::click;
 use serde_json::{Value, json};
 
 /// Scrolls `css` clear of the pinned bar and says what a finger at its centre lands
@@ -51,15 +53,6 @@ pub(crate) async fn aim(c: &Client, css: &str) {
         hit = aim_once(c, css).await;
     }
     assert_eq!(hit, "ok", "a tap on {css} lands on it");
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("tap {css}: {e}"));
 }
 
 /// One tap on `css`, where `aim` found it.
