@@ -44,6 +44,7 @@ async fn main() -> anyhow::Result<()> {
         clinic_name: "Bench".into(),
         timezone: Some("UTC".into()),
         clinic_phone: None,
+        clinic_hours: "08:00-18:00".into(),
         clinic_address: None,
         smtp_url: None,
         mail_dir: dir.path().join("mail"),

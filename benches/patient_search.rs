@@ -44,6 +44,7 @@ const SHAPES: &[&str] = &[
     "birth date",
     "phone, 3 digits",
     "phone, 7 digits",
+    "phone, last 7 digits",
     "chart number",
 ];
 
@@ -92,9 +93,14 @@ fn queries(now: chrono::NaiveDateTime) -> Vec<Query> {
                 .as_deref()
                 .map(clinic::domain::patient::phone_digits)
             {
-                Some(p) if i % 20 == 7 => {
+                Some(p) if i % 30 == 7 => {
                     push("phone, 3 digits", prefix(p.trim_start_matches('1'), 3))
                 }
+                // The local number without its area code: an ending of the digits.
+                Some(p) if i % 30 == 17 => push(
+                    "phone, last 7 digits",
+                    p.get(p.len().saturating_sub(7)..).unwrap_or(&p).to_owned(),
+                ),
                 Some(p) => push("phone, 7 digits", prefix(p.trim_start_matches('1'), 7)),
                 None => push("phone, 7 digits", "5145550".into()),
             },

@@ -4,7 +4,7 @@
 //! pages, with the zone's abbreviation so nobody has to guess. Appointment times are
 //! already the clinic's wall clock as typed (see docs/operations.md).
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,12 +61,71 @@ impl ClinicZone {
     }
 }
 
+/// The clinic's opening hours (`CLINIC_HOURS`, "08:00-18:00"): the span of the
+/// practitioner's day shown beside the booking form. A visit booked outside them still
+/// shows; the hours frame the free time, they do not forbid a booking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpeningHours {
+    pub opens: NaiveTime,
+    pub closes: NaiveTime,
+}
+
+impl Default for OpeningHours {
+    fn default() -> Self {
+        let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+        OpeningHours {
+            opens: at(8),
+            closes: at(18),
+        }
+    }
+}
+
+impl OpeningHours {
+    /// "HH:MM-HH:MM" on the clinic's wall clock, opening before closing.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let refused = || format!("{raw:?} is not opening hours; write them as 08:00-18:00");
+        let (opens, closes) = raw.trim().split_once('-').ok_or_else(refused)?;
+        let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| refused());
+        let hours = OpeningHours {
+            opens: time(opens)?,
+            closes: time(closes)?,
+        };
+        if hours.opens >= hours.closes {
+            return Err(format!(
+                "{raw:?}: the clinic must open before it closes (08:00-18:00)"
+            ));
+        }
+        Ok(hours)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn opening_hours() {
+        let t = |s| NaiveTime::parse_from_str(s, "%H:%M").unwrap();
+        for (raw, want) in [
+            ("08:00-18:00", Some((t("08:00"), t("18:00")))),
+            (" 07:30 - 19:15 ", Some((t("07:30"), t("19:15")))),
+            ("18:00-08:00", None),
+            ("09:00-09:00", None),
+            ("8-18", None),
+            ("08:00", None),
+            ("25:00-26:00", None),
+        ] {
+            let got = OpeningHours::parse(raw).ok().map(|h| (h.opens, h.closes));
+            assert_eq!(got, want, "{raw:?}");
+        }
+        assert_eq!(
+            OpeningHours::default(),
+            OpeningHours::parse("08:00-18:00").unwrap()
+        );
     }
 
     #[test]

@@ -45,6 +45,11 @@ pub struct ServeArgs {
     #[arg(long, env = "CLINIC_TIMEZONE")]
     pub timezone: Option<String>,
 
+    /// The clinic's opening hours on its own clock, HH:MM-HH:MM: the span of a
+    /// practitioner's day beside the booking form (a visit outside them still shows).
+    #[arg(long, env = "CLINIC_HOURS", default_value = "08:00-18:00")]
+    pub clinic_hours: String,
+
     /// The clinic's telephone number as patients dial it, shown on every page (the
     /// patient's form says "call the clinic"; this is the number).
     #[arg(long, env = "CLINIC_PHONE")]

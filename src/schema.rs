@@ -325,6 +325,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
+        phone_ending -> Nullable<Text>,
     }
 }
 

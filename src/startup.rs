@@ -13,7 +13,7 @@ use anyhow::Context;
 use serde_json::json;
 use tokio::sync::{Notify, Semaphore};
 
-use crate::clinic_time::ClinicZone;
+use crate::clinic_time::{ClinicZone, OpeningHours};
 use crate::clock::Clock;
 use crate::config::ServeArgs;
 use crate::db::{self, DatabaseUrl, DbPool};
@@ -84,6 +84,8 @@ impl Application {
         let zone = ClinicZone::from_setting(args.timezone.as_deref())
             .map_err(|e| anyhow::anyhow!("CLINIC_TIMEZONE: {e}"))?;
         tracing::info!(zone = zone.name(), "clinic time zone");
+        let hours = OpeningHours::parse(&args.clinic_hours)
+            .map_err(|e| anyhow::anyhow!("CLINIC_HOURS: {e}"))?;
         let wakeup = Arc::new(Notify::new());
         let hash_permits = std::thread::available_parallelism()
             .map(|n| n.get())
@@ -93,6 +95,7 @@ impl Application {
             pool: pool.clone(),
             clock: clock.clone(),
             zone,
+            hours,
             policy: args.session_policy(),
             mail: mail.clone(),
             mail_wakeup: wakeup.clone(),

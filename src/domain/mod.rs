@@ -3,6 +3,7 @@
 //! web layer shows next to the field (HTML) or returns as a 422 (JSON).
 
 pub mod assessment;
+pub mod calendar;
 pub mod canonical_json;
 pub mod clinical;
 mod email;

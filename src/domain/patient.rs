@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use super::{EmailAddress, FieldErrors};
+use super::{EmailAddress, FieldErrors, calendar};
 
 /// Sex as recorded for clinical purposes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,32 +128,17 @@ pub fn phone_digits(raw: &str) -> String {
     raw.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// Parses an ISO date (YYYY-MM-DD), as HTML date inputs and the API send it.
-pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| "Enter a date as YYYY-MM-DD.".to_owned())
-}
+/// The digits of a local phone number without its area code (North America).
+pub const LOCAL_NUMBER_DIGITS: usize = 7;
 
-/// A date of birth as the desk types it: year first, with dashes, slashes, dots or
-/// spaces (1984-06-12, 1984/06/12, 1984.6.12). Day-first and month-first forms are
-/// refused with an example rather than guessed: 12/06/1984 is June in Montréal and
-/// December in Boston.
-pub fn parse_typed_date(raw: &str) -> Result<NaiveDate, String> {
-    let parts: Vec<&str> = raw
-        .trim()
-        .split(['-', '/', '.', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let refused = || "Enter the date as year-month-day, for example 1984-06-12.".to_owned();
-    match parts.as_slice() {
-        [y, m, d] if y.len() == 4 => {
-            let n = |s: &str| s.parse::<u32>().map_err(|_| refused());
-            let year = i32::try_from(n(y)?).map_err(|_| refused())?;
-            NaiveDate::from_ymd_opt(year, n(m)?, n(d)?)
-                .ok_or_else(|| "There is no such day; check the month and the day.".to_owned())
-        }
-        _ => Err(refused()),
-    }
+/// The last [`LOCAL_NUMBER_DIGITS`] digits, kept indexed so that "555-0103" finds
+/// (514) 555-0103 by a lookup; `None` for a number shorter than that.
+pub fn phone_ending(digits: &str) -> Option<String> {
+    digits
+        .len()
+        .checked_sub(LOCAL_NUMBER_DIGITS)
+        .and_then(|from| digits.get(from..))
+        .map(str::to_owned)
 }
 
 impl PatientDetails {
@@ -172,16 +157,12 @@ impl PatientDetails {
             e.add("date_of_birth", "Enter the date of birth.");
             None
         } else {
-            match parse_typed_date(&input.date_of_birth) {
+            match calendar::parse_typed(&input.date_of_birth) {
                 Ok(d) if d > today => {
                     e.add(
                         "date_of_birth",
                         "The date of birth cannot be in the future.",
                     );
-                    None
-                }
-                Ok(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) => {
-                    e.add("date_of_birth", "Check the year: it is before 1900.");
                     None
                 }
                 Ok(d) => Some(d),
@@ -345,31 +326,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_typed_date_of_birth_is_year_first() {
-        let ok = NaiveDate::from_ymd_opt(1984, 6, 12);
-        for (typed, want) in [
-            ("1984-06-12", ok),
-            (" 1984/06/12 ", ok),
-            ("1984.6.12", ok),
-            ("1984 06 12", ok),
-            ("12/06/1984", None),
-            ("06/12/1984", None),
-            ("1984-02-30", None),
-            ("84-06-12", None),
+    fn a_phone_ending_is_the_local_number() {
+        for (digits, want) in [
+            ("15145550103", Some("5550103")),
+            ("5145550103", Some("5550103")),
+            ("5550103", Some("5550103")),
+            ("555010", None),
             ("", None),
         ] {
-            assert_eq!(parse_typed_date(typed).ok(), want, "{typed:?}");
+            assert_eq!(phone_ending(digits).as_deref(), want, "{digits:?}");
         }
-        assert!(
-            parse_typed_date("1984-02-30")
-                .unwrap_err()
-                .contains("no such day")
-        );
-        assert!(
-            parse_typed_date("12/06/1984")
-                .unwrap_err()
-                .contains("1984-06-12")
-        );
     }
 
     #[test]
@@ -516,7 +482,7 @@ pub fn parse_search(q: &str) -> Option<PatientSearch> {
     {
         return Some(PatientSearch::ChartNumber(chart_number_from_digits(rest)));
     }
-    if let Ok(d) = parse_date(q) {
+    if let Ok(d) = calendar::parse_iso(q) {
         return Some(PatientSearch::BirthDate(d));
     }
     if q.chars()

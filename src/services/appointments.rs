@@ -7,11 +7,12 @@ use serde::Deserialize;
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
 use super::invitations::{self, FormStatus};
 use super::{Actor, ServiceError, ServiceResult, flags};
+use crate::clinic_time::OpeningHours;
 use crate::db::models::appointment::{self, AppointmentRow, NewAppointment};
 use crate::db::models::{assessment, patient, user};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::clinical::FlagLevel;
-use crate::domain::{FieldErrors, PatientId, Role, new_id};
+use crate::domain::{FieldErrors, PatientId, Role, calendar, new_id};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppointmentKind {
@@ -81,6 +82,10 @@ impl Booking {
             Some(t) if t < now - chrono::TimeDelta::days(1) => {
                 e.add("starts_at", "This time is in the past.")
             }
+            Some(t) if t.date() > calendar::LATEST => e.add(
+                "starts_at",
+                format!("Check the year: the date is after {}.", calendar::LATEST),
+            ),
             Some(_) => {}
         }
         let minutes = match input.minutes {
@@ -316,11 +321,6 @@ pub fn practitioners(conn: &mut DbConnection) -> ServiceResult<Vec<(String, Stri
         .collect())
 }
 
-/// The clinic's working day shown beside the booking form. The app keeps no opening
-/// hours, so the day is 08:00 to 18:00, stretched to any visit booked outside it.
-const DAY_OPENS: (u32, u32) = (8, 0);
-const DAY_CLOSES: (u32, u32) = (18, 0);
-
 /// A stretch of a practitioner's day: free, or taken by a visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
@@ -331,24 +331,25 @@ pub struct Slot {
     pub taken: Option<AppointmentKind>,
 }
 
-/// A practitioner's day for booking: taken and free stretches in time order. Cancelled
-/// and no-show visits leave their time free.
+/// A practitioner's day for booking: taken and free stretches in time order, within
+/// the clinic's opening hours (`CLINIC_HOURS`) stretched to any visit booked outside
+/// them. Cancelled and no-show visits leave their time free.
 pub fn practitioner_day(
     conn: &mut DbConnection,
     practitioner_id: &str,
     day: NaiveDate,
+    hours: OpeningHours,
 ) -> ServiceResult<Vec<Slot>> {
     let visits: Vec<AppointmentRow> = appointment::on_day(conn, day)?
         .into_iter()
         .filter(|a| a.practitioner_id == practitioner_id && a.holds_time())
         .collect();
-    Ok(slots(day, &visits))
+    Ok(slots(day, &visits, hours))
 }
 
-fn slots(day: NaiveDate, visits: &[AppointmentRow]) -> Vec<Slot> {
-    let at = |(h, m): (u32, u32)| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+fn slots(day: NaiveDate, visits: &[AppointmentRow], hours: OpeningHours) -> Vec<Slot> {
     let mut out = Vec::new();
-    let mut cursor = at(DAY_OPENS);
+    let mut cursor = hours.opens;
     for v in visits {
         let from = v.starts_at.time();
         // A visit running past midnight ends the day.
@@ -371,10 +372,10 @@ fn slots(day: NaiveDate, visits: &[AppointmentRow]) -> Vec<Slot> {
         });
         cursor = cursor.max(to);
     }
-    if cursor < at(DAY_CLOSES) {
+    if cursor < hours.closes {
         out.push(Slot {
             from: cursor,
-            to: at(DAY_CLOSES),
+            to: hours.closes,
             taken: None,
         });
     }

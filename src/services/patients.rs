@@ -7,7 +7,9 @@ use super::audit::{self, AuditAction, AuditEntry, Outcome};
 use super::{Actor, DuplicateMatch, ServiceError, ServiceResult};
 use crate::db::models::patient::{self, PatientFields, PatientRow};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::patient::{PatientDetails, format_chart_number, parse_search, phone_digits};
+use crate::domain::patient::{
+    PatientDetails, format_chart_number, parse_search, phone_digits, phone_ending,
+};
 use crate::domain::{PatientId, new_id};
 
 /// At most this many search results; the front desk narrows the search instead.
@@ -24,6 +26,10 @@ pub(crate) fn fields(d: &PatientDetails) -> PatientFields {
         email: d.email.as_ref().map(|e| e.as_str().to_owned()),
         phone: d.phone.clone(),
         phone_digits: d.phone.as_deref().map(phone_digits),
+        phone_ending: d
+            .phone
+            .as_deref()
+            .and_then(|p| phone_ending(&phone_digits(p))),
         address_line1: d.address_line1.clone(),
         address_line2: d.address_line2.clone(),
         city: d.city.clone(),

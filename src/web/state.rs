@@ -7,7 +7,7 @@ use tokio::sync::{Notify, Semaphore};
 
 use chrono::NaiveDate;
 
-use crate::clinic_time::ClinicZone;
+use crate::clinic_time::{ClinicZone, OpeningHours};
 use crate::clock::Clock;
 use crate::db::{DbConnection, DbPool};
 use crate::mail::MailContext;
@@ -19,6 +19,8 @@ pub struct AppState {
     pub clock: Clock,
     /// The clinic's wall clock (`CLINIC_TIMEZONE`): which day today is, how times read.
     pub zone: ClinicZone,
+    /// `CLINIC_HOURS`: the span of a practitioner's day on the booking form.
+    pub hours: OpeningHours,
     pub policy: SessionPolicy,
     pub mail: MailContext,
     /// Wakes the mail sender as soon as a message is queued.

@@ -6,6 +6,7 @@
 //! every state; screenshots go to `docs/screenshots/`.
 
 use clinic::domain::Role;
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
@@ -74,6 +75,22 @@ async fn choose_practitioner(c: &Client, id: &str) {
     .await
     .unwrap();
     and_wait(c, "the practitioner's day").await;
+}
+
+/// Waits until the practitioner's day titled `want` shows. Back may restore the page
+/// from the browser's cache, marks and all, so this waits for the title, not a load.
+async fn shows_day(c: &Client, want: &serde_json::Value, what: &str) {
+    let title = "return document.getElementById('day-title')?.textContent ?? null;";
+    for _ in 0..100 {
+        if js(c, title).await == *want {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!(
+        "{what}: the day shown is {}, not {want}",
+        js(c, title).await
+    );
 }
 
 async fn every_control_on_the_screen(c: &Client, what: &str) {
@@ -169,6 +186,41 @@ async fn booking_with_seven_flags_by_mouse(backend: Backend) {
     .await;
     assert_eq!(slots, json!(["08:00–18:00 Free"]), "an empty day");
     assert_accessible(c, "booking form with the practitioner's day").await;
+
+    // The next day by its button, back by the browser's Back; a date typed year first
+    // with Enter shows that day, and Back returns to the first.
+    let title = "return document.getElementById('day-title').textContent;";
+    let first_day = js(c, title).await;
+    mark(c).await;
+    click(c, "#day-after").await;
+    and_wait(c, "the next day").await;
+    assert_ne!(js(c, title).await, first_day, "the next day's title");
+    c.back().await.unwrap();
+    shows_day(c, &first_day, "Back to the first day").await;
+    click(c, "#date").await;
+    let date = c.find(Locator::Css("#date")).await.unwrap();
+    mark(c).await;
+    let all = format!("{}a{}", Key::Control, Key::Null);
+    date.send_keys(&all).await.unwrap();
+    date.send_keys(&format!("2099/04/06{}", Key::Enter))
+        .await
+        .unwrap();
+    and_wait(c, "the typed day").await;
+    let typed_day = js(c, title).await;
+    assert!(
+        typed_day
+            .as_str()
+            .is_some_and(|t| t.ends_with("Mon 6 Apr 2099")),
+        "{typed_day}"
+    );
+    assert_eq!(
+        js(c, "return document.getElementById('date').value;").await,
+        json!("2099-04-06"),
+        "shown year first, as the page reads"
+    );
+    assert_accessible(c, "booking form, a typed day").await;
+    c.back().await.unwrap();
+    shows_day(c, &first_day, "Back again to the first day").await;
     screenshot(c, "booking-seven-flags-1366").await;
     mark(c).await;
     click(c, "#book").await;

@@ -319,6 +319,7 @@ impl TestApp {
             timezone: Some("UTC".into()),
             clinic_phone: Some("(514) 555-0100".into()),
             clinic_address: Some("1200 Rue Sainte-Catherine, Montréal".into()),
+            clinic_hours: "08:00-18:00".into(),
             smtp_url: smtp.as_ref().map(SmtpServer::url),
             mail_dir: mail_dir.path().to_owned(),
             alert_email: None,

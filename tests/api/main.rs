@@ -30,6 +30,7 @@ mod clinical_rules;
 mod crash;
 mod csrf;
 mod data_tools;
+mod dates;
 mod denied_access;
 mod emergency_alerts;
 mod emergency_browser;

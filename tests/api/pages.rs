@@ -401,7 +401,7 @@ async fn the_audit_browser_lists_and_filters(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK);
     for (field, words) in [
-        ("from", "is not a date; give it as YYYY-MM-DD"),
+        ("from", "no such day; check the month and the day"),
         ("outcome", "is not an outcome"),
         ("patient", "No patient has the chart number or id P-999999"),
     ] {

@@ -4,7 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::domain::patient::{PatientSearch, chart_number_from_digits, prefix_upper_bound};
+use crate::domain::patient::{
+    PatientSearch, chart_number_from_digits, phone_digits, phone_ending, prefix_upper_bound,
+};
 use crate::schema::{counters, patient_name_tokens, patients};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -49,6 +51,7 @@ pub struct PatientFields {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub phone_digits: Option<String>,
+    pub phone_ending: Option<String>,
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
     pub city: Option<String>,
@@ -208,9 +211,6 @@ pub fn set_name_tokens(
     Ok(())
 }
 
-/// The digits of a local phone number without its area code (North America).
-const LOCAL_NUMBER_DIGITS: usize = 7;
-
 /// Index entries read per round of a prefix search. A short prefix ("ma") can match
 /// thousands of patients in a large clinic; instead of reading every match to sort it,
 /// the search walks the (token, patient_id) index in order, a chunk at a time, and stops
@@ -255,10 +255,14 @@ pub fn search(
                 }
             }
             // "555-0103" typed for "(514) 555-0103": a local number without its area
-            // code ends the stored digits. No index serves an ending, so only a whole
-            // local number (7 digits or more) is looked up that way, a page at most.
-            if d.len() >= LOCAL_NUMBER_DIGITS && rows.len() < usize::try_from(limit).unwrap_or(0) {
+            // code ends the stored digits. The last seven digits are indexed
+            // (`phone_ending`), so a whole local number (7 digits or more) is an index
+            // lookup, then checked against the full ending typed.
+            if let Some(ending) = phone_ending(d)
+                && rows.len() < usize::try_from(limit).unwrap_or(0)
+            {
                 let mut by_end = patients::table
+                    .filter(patients::phone_ending.eq(ending))
                     .filter(patients::phone_digits.like(format!("%{d}")))
                     .into_boxed();
                 if !include_archived {
@@ -411,7 +415,10 @@ pub fn apply_contact_update(
     let phone = pick(&c.phone, p.phone);
     diesel::update(patients::table.find(id))
         .set((
-            patients::phone_digits.eq(phone.as_deref().map(crate::domain::patient::phone_digits)),
+            patients::phone_digits.eq(phone.as_deref().map(phone_digits)),
+            patients::phone_ending.eq(phone
+                .as_deref()
+                .and_then(|p| phone_ending(&phone_digits(p)))),
             patients::phone.eq(phone),
             patients::email.eq(pick(&c.email, p.email)),
             patients::address_line1.eq(pick(&c.address_line1, p.address_line1)),

@@ -72,7 +72,7 @@ fn parse(input: &ReferralInput, today: NaiveDate) -> Result<Referral, FieldError
             "Choose how the referral was made: phone, letter, email, fax, emergency department or in person.",
         );
     }
-    let referred_on = match NaiveDate::parse_from_str(input.referred_on.trim(), "%Y-%m-%d") {
+    let referred_on = match crate::domain::calendar::parse_typed(&input.referred_on) {
         Ok(d) if d > today => {
             e.add("referred_on", "The referral date cannot be in the future.");
             None
@@ -82,8 +82,8 @@ fn parse(input: &ReferralInput, today: NaiveDate) -> Result<Referral, FieldError
             e.add("referred_on", "Give the date of the referral.");
             None
         }
-        Err(_) => {
-            e.add("referred_on", "Give the date as YYYY-MM-DD.");
+        Err(msg) => {
+            e.add("referred_on", msg);
             None
         }
     };

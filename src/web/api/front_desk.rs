@@ -1,7 +1,6 @@
 //! The front desk's API: intake invitations and appointments.
 
 use actix_web::{HttpResponse, web};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -135,8 +134,8 @@ pub async fn day(
     let now = state.clock.now();
     let date = match q.date.as_deref() {
         None | Some("") => state.zone.today(now),
-        Some(raw) => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map_err(|_| crate::domain::FieldErrors::single("date", "Use YYYY-MM-DD."))?,
+        Some(raw) => crate::domain::calendar::parse_iso(raw)
+            .map_err(|msg| crate::domain::FieldErrors::single("date", msg))?,
     };
     let actor = ip.actor(Some(&principal));
     let lines = state

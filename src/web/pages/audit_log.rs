@@ -12,6 +12,7 @@ use super::{Page, render};
 use crate::db::models::audit::{self, AuditFilter, AuditRow};
 use crate::db::models::{patient, user};
 use crate::db::write_transaction;
+use crate::domain::calendar;
 use crate::domain::patient::{PatientSearch, parse_search};
 use crate::services::audit::{self as audit_service, AuditAction, AuditEntry, Outcome};
 use crate::services::sessions::Principal;
@@ -121,13 +122,10 @@ fn plain_filters(q: &AuditQuery, errors: &mut Vec<FilterError>) -> PlainFilters 
     };
     let mut day = |field: &'static str, raw: &str| match raw.trim() {
         "" => None,
-        raw => match date(raw) {
-            Some(d) => Some(d),
-            None => {
-                err(
-                    field,
-                    format!("“{raw}” is not a date; give it as YYYY-MM-DD."),
-                );
+        raw => match calendar::parse_typed(raw) {
+            Ok(d) => Some(d),
+            Err(msg) => {
+                err(field, format!("“{raw}”: {msg}"));
                 None
             }
         },
@@ -145,10 +143,6 @@ fn plain_filters(q: &AuditQuery, errors: &mut Vec<FilterError>) -> PlainFilters 
         from,
         until,
     }
-}
-
-fn date(raw: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()
 }
 
 pub async fn show(

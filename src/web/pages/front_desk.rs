@@ -4,13 +4,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 use super::flag_summary::FlagSummary;
 use super::{Page, no_errors, render, render_with, see_other};
 use crate::clinic_time::ClinicZone;
-use crate::domain::{FieldErrors, PatientId};
+use crate::domain::{FieldErrors, PatientId, calendar};
 use crate::services::alerts::{self, WaitingForm};
 use crate::services::appointments::{
     self, AppointmentKind, Booking, BookingInput, DayLine, Slot, StatusChange,
@@ -38,6 +38,8 @@ struct DayPage {
     lines: Vec<DayLine>,
     needs_review: Vec<ReviewLine>,
     notice: Option<String>,
+    /// Why the date asked for is not the one shown.
+    unread: Option<String>,
     /// A practitioner sees their own patients first and can start or continue the
     /// assessment of an arrived patient from the list.
     practitioner_id: Option<String>,
@@ -99,11 +101,14 @@ pub async fn day(
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
     let today = state.zone.today(now);
-    let date = q
-        .date
-        .as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .unwrap_or(today);
+    // A date that cannot be read shows today, and says so.
+    let (date, unread) = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => (today, None),
+        Some(raw) => match calendar::parse_iso(raw) {
+            Ok(d) => (d, None),
+            Err(msg) => (today, Some(format!("{msg} Showing today."))),
+        },
+    };
     let actor = ip.actor(Some(&principal));
     // Forms waiting for review are shown whatever day is open: an emergency does not
     // belong to a date.
@@ -134,12 +139,13 @@ pub async fn day(
     });
     render(&DayPage {
         page: Page::new("Today", &state, Some(&principal), &csrf),
-        prev: date - TimeDelta::days(1),
-        next: date + TimeDelta::days(1),
+        prev: calendar::day_before(date),
+        next: calendar::day_after(date),
         date,
         lines,
         needs_review: waiting.into_iter().map(ReviewLine::from).collect(),
         notice,
+        unread,
         practitioner_id,
         practitioners,
         only,
@@ -159,6 +165,11 @@ struct BookingPage {
     practitioners: Vec<(String, String)>,
     /// The day the practitioner's slots are shown for, and the booking's date.
     date: NaiveDate,
+    /// The date field's text: the date, or what was typed when it could not be read.
+    date_text: String,
+    /// The days either side, to step through the practitioner's week without typing.
+    prev: NaiveDate,
+    next: NaiveDate,
     /// The chosen practitioner's name and day, once one is chosen.
     day: Option<(String, Vec<Slot>)>,
     form: BookingInput,
@@ -181,14 +192,18 @@ fn kinds() -> Vec<(&'static str, &'static str)> {
 
 /// A form already submitted, or a link that still works, is a reason not to email
 /// another one by default (booking used to send a fresh link over a submitted form).
-fn send_form_note(status: FormStatus, live_until: Option<NaiveDateTime>) -> Option<String> {
+fn send_form_note(
+    zone: &ClinicZone,
+    status: FormStatus,
+    live_until: Option<NaiveDateTime>,
+) -> Option<String> {
     match (status, live_until) {
         (FormStatus::Submitted, _) => {
             Some("Not ticked: this patient's pre-visit form is already submitted.".into())
         }
         (_, Some(until)) => Some(format!(
-            "Not ticked: the link already sent still works until {} UTC.",
-            until.format("%a %-d %b, %H:%M")
+            "Not ticked: the link already sent still works until {}.",
+            zone.show(until)
         )),
         _ => None,
     }
@@ -198,7 +213,7 @@ fn send_form_note(status: FormStatus, live_until: Option<NaiveDateTime>) -> Opti
 fn date_of(starts_at: &str) -> Option<NaiveDate> {
     starts_at
         .get(..10)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .and_then(|d| calendar::parse_iso(d).ok())
 }
 
 async fn booking_page(
@@ -212,8 +227,9 @@ async fn booking_page(
 ) -> Result<BookingPage, PageError> {
     let now = state.clock.now();
     let actor = ip.actor(Some(principal));
-    let date = date_of(&form.starts_at).unwrap_or(state.zone.today(now) + TimeDelta::days(1));
+    let date = date_of(&form.starts_at).unwrap_or(calendar::day_after(state.zone.today(now)));
     let chosen = form.practitioner_id.clone();
+    let hours = state.hours;
     let (p, practitioners, flag_rows, status, live, slots) = state
         .db(move |conn| {
             let p = patients::get(conn, now, &actor, &id)?;
@@ -222,7 +238,7 @@ async fn booking_page(
             let live = invitations::live_emailed(conn, now, &p.id)?.map(|i| i.expires_at);
             let practitioners = appointments::practitioners(conn)?;
             let slots = match practitioners.iter().find(|(id, _)| *id == chosen) {
-                Some((id, _)) => Some(appointments::practitioner_day(conn, id, date)?),
+                Some((id, _)) => Some(appointments::practitioner_day(conn, id, date, hours)?),
                 None => None,
             };
             Ok((p, practitioners, f, status, live, slots))
@@ -234,7 +250,7 @@ async fn booking_page(
             .find(|(id, _)| *id == form.practitioner_id)
             .map(|(_, name)| (name.clone(), s))
     });
-    let send_form_note = send_form_note(status, live);
+    let send_form_note = send_form_note(&state.zone, status, live);
     Ok(BookingPage {
         flags: FlagSummary::of(&flag_rows),
         page: Page::new("Book a visit", state, Some(principal), csrf),
@@ -243,6 +259,9 @@ async fn booking_page(
         has_email: p.email.is_some(),
         practitioners,
         date,
+        date_text: date.to_string(),
+        prev: calendar::day_before(date),
+        next: calendar::day_after(date),
         day,
         time: form.starts_at.get(11..16).unwrap_or("").to_owned(),
         form,
@@ -273,8 +292,15 @@ pub async fn new_booking(
     q: web::Query<BookingQuery>,
 ) -> Result<HttpResponse, PageError> {
     let pid = PatientId::parse(&id).ok_or(PageError(ServiceError::NotFound))?;
-    let date = NaiveDate::parse_from_str(q.date.trim(), "%Y-%m-%d")
-        .unwrap_or(state.today() + TimeDelta::days(1));
+    let tomorrow = calendar::day_after(state.today());
+    let mut errors = no_errors();
+    let date = match q.date.trim() {
+        "" => tomorrow,
+        raw => calendar::parse_typed(raw).unwrap_or_else(|msg| {
+            errors.add("date", msg);
+            tomorrow
+        }),
+    };
     let form = BookingInput {
         practitioner_id: q.practitioner_id.trim().to_owned(),
         starts_at: format!("{date}T09:00"),
@@ -282,16 +308,16 @@ pub async fn new_booking(
         kind: "first_visit".into(),
         ..Default::default()
     };
-    let page = booking_page(
-        &state,
-        &principal,
-        &csrf,
-        &ip,
-        pid,
-        (form, None),
-        no_errors(),
-    )
-    .await?;
+    let page = booking_page(&state, &principal, &csrf, &ip, pid, (form, None), errors).await?;
+    // What was typed stays in the field beside its message.
+    let page = BookingPage {
+        date_text: if page.errors.get("date").is_some() {
+            q.date.trim().to_owned()
+        } else {
+            page.date_text
+        },
+        ..page
+    };
     render(&page)
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX patients_phone_ending;
+ALTER TABLE patients DROP COLUMN phone_ending;
