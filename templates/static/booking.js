@@ -11,4 +11,10 @@
       });
     }
   });
+  // Back can restore this page as it was left, with a date typed for another day in
+  // the field while the day shown is this one: put the field back to the day shown.
+  window.addEventListener("pageshow", function (e) {
+    var date = document.getElementById("date");
+    if (e.persisted && date) { date.value = date.defaultValue; }
+  });
 })();

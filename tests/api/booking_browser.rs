@@ -221,6 +221,18 @@ async fn booking_with_seven_flags_by_mouse(backend: Backend) {
     assert_accessible(c, "booking form, a typed day").await;
     c.back().await.unwrap();
     shows_day(c, &first_day, "Back again to the first day").await;
+    let field = "return document.getElementById('date').value;";
+    for _ in 0..40 {
+        if js(c, field).await != json!("2099/04/06") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_ne!(
+        js(c, field).await,
+        json!("2099/04/06"),
+        "after Back the field shows the day shown, not the one typed before"
+    );
     screenshot(c, "booking-seven-flags-1366").await;
     mark(c).await;
     click(c, "#book").await;
