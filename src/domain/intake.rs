@@ -65,7 +65,7 @@ code_list!(
 );
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MedicationInput {
     pub name: String,
     pub dose: String,
@@ -73,7 +73,7 @@ pub struct MedicationInput {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SurgeryInput {
     pub procedure: String,
     pub year: Option<i64>,
@@ -81,7 +81,7 @@ pub struct SurgeryInput {
 
 /// The history as sent (JSON from staff, or assembled from the form's fields).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct IntakeInput {
     pub chief_complaint: String,
     pub onset: String,

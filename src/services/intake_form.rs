@@ -316,6 +316,23 @@ pub fn save(
 
 /// What must be answered before the form can be submitted.
 pub fn missing_answers(input: &IntakeInput, signed_name: &str, agreed: bool) -> FieldErrors {
+    let mut e = missing_history_answers(input);
+    if signed_name.trim().chars().count() < 2 {
+        e.add("signed_name", "Type your full name to sign.");
+    }
+    if !agreed {
+        e.add(
+            "consent_agree",
+            "Tick the box to agree, or call the clinic if you have questions.",
+        );
+    }
+    e
+}
+
+/// The answers a history needs, however it arrives (the patient's form, a paper form
+/// typed in at the desk or sent to the API): a history without them would read as
+/// "nothing to report" and raise no flag.
+pub fn missing_history_answers(input: &IntakeInput) -> FieldErrors {
     let mut e = FieldErrors::new();
     if input.chief_complaint.trim().is_empty() {
         e.add("chief_complaint", "Tell us what brings you in.");
@@ -340,15 +357,6 @@ pub fn missing_answers(input: &IntakeInput, signed_name: &str, agreed: bool) -> 
                 "Please answer yes, no or not sure.",
             );
         }
-    }
-    if signed_name.trim().chars().count() < 2 {
-        e.add("signed_name", "Type your full name to sign.");
-    }
-    if !agreed {
-        e.add(
-            "consent_agree",
-            "Tick the box to agree, or call the clinic if you have questions.",
-        );
     }
     e
 }

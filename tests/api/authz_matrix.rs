@@ -486,7 +486,9 @@ async fn every_route_answers_every_caller_as_expected(app: TestApp) {
         .post_json(
             &format!("/api/v1/patients/{patient_id}/intakes"),
             Some(&setup_token),
-            &serde_json::json!({"conditions": {"osteoporosis": "yes"}}),
+            &crate::intake_answers::every_question_answered(
+                &serde_json::json!({"conditions": {"osteoporosis": "yes"}}),
+            ),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{intake}");

@@ -316,6 +316,19 @@ async fn unanswered_questions_raise_not_answered_flags(app: TestApp) {
         .as_object_mut()
         .unwrap()
         .remove("saddle_numbness");
+    // Without "partial" the API wants every answer, as the patient's form does.
+    let (status, refused) = app
+        .post_json(
+            &format!("/api/v1/patients/{pid}/intakes"),
+            Some(&s.desk),
+            &body,
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(refused["errors"]["conditions.osteoporosis"].is_string(), "{refused}");
+    assert!(refused["errors"]["red_flags.saddle_numbness"].is_string(), "{refused}");
+    // A paper form with blanks, entered as such: each blank is a "not answered" flag.
+    body["partial"] = json!(true);
     let v = post_intake(&app, &s.desk, &pid, &body).await;
     assert_eq!(v["status"], "submitted");
     let got = flags(&app, &s.dr, &pid).await;

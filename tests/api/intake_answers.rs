@@ -6,13 +6,17 @@
 use clinic::domain::clinical::{ConditionCode, RedFlagCode};
 use serde_json::{Map, Value, json};
 
-/// `body` with every condition question not in it answered "no" and every asked
-/// red-flag question not in it answered `false`.
+/// `body` with every condition question not in it answered "no", every asked
+/// red-flag question not in it answered `false`, and a complaint and a pain score
+/// when it has none: what the API requires of a paper form not sent as partial.
 pub fn every_question_answered(body: &Value) -> Value {
     let mut body = body.clone();
     let Some(obj) = body.as_object_mut() else {
         return body;
     };
+    obj.entry("chief_complaint")
+        .or_insert_with(|| json!("Low back pain"));
+    obj.entry("pain_now").or_insert_with(|| json!(4));
     let conditions = obj
         .entry("conditions")
         .or_insert_with(|| Value::Object(Map::new()));

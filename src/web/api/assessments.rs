@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::body::{BodyFields, OptionalBody};
 use super::flags::FlagJson;
 use super::patients::patient_id;
 use crate::domain::assessment::exam_tests::ScreeningSet;
@@ -373,17 +374,21 @@ pub struct SignBody {
     version: Option<i32>,
 }
 
+impl BodyFields for SignBody {
+    const FIELDS: &'static [&'static str] = &["version"];
+}
+
 pub async fn sign(
     state: web::Data<AppState>,
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: Option<web::Json<SignBody>>,
+    OptionalBody(body): OptionalBody<SignBody>,
 ) -> Result<HttpResponse, ApiError> {
     let aid = assessment_id(&id)?;
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
-    let version = body.and_then(|b| b.into_inner().version);
+    let version = body.version;
     let record = state
         .db(move |conn| assessments::sign(conn, now, &actor, &aid, version))
         .await?;

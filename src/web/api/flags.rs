@@ -4,11 +4,11 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use super::body::{NoFields, OptionalBody, strict};
 use super::patients::patient_id;
-use crate::domain::{FieldErrors, FlagId};
+use crate::domain::FlagId;
 use crate::services::ServiceError;
 use crate::services::flags::{self, ManualFlagInput, ReferralInput};
 use crate::services::sessions::Principal;
@@ -58,29 +58,6 @@ fn flag_id(raw: &str) -> Result<FlagId, ApiError> {
     FlagId::parse(raw).ok_or(ApiError(ServiceError::NotFound))
 }
 
-/// Reads a JSON object into `T`, refusing by name any field not in `fields` and naming
-/// the field of a value of the wrong type, so a typo is a 422 next to it rather than a
-/// silently ignored key.
-fn strict_body<T: DeserializeOwned>(body: Value, fields: &[&str]) -> Result<T, FieldErrors> {
-    let Value::Object(obj) = &body else {
-        return Err(FieldErrors::single("body", "Send a JSON object."));
-    };
-    let mut e = FieldErrors::new();
-    for k in obj.keys().filter(|k| !fields.contains(&k.as_str())) {
-        e.add(k, "Unknown field.");
-    }
-    e.into_result()?;
-    serde_path_to_error::deserialize(body).map_err(|err| {
-        let field = err.path().to_string();
-        let field = if field == "." {
-            "body".to_owned()
-        } else {
-            field
-        };
-        FieldErrors::single(&field, "Not a valid value here.")
-    })
-}
-
 /// Runs one decision and answers with the flag.
 async fn decided(
     state: web::Data<AppState>,
@@ -100,24 +77,15 @@ async fn decided(
     Ok(HttpResponse::Ok().json(FlagJson::from_record(record, principal.role)))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-struct NoFields {}
-
-/// A decision that takes no fields may come with no body at all (as before), or `{}`.
-fn optional(body: Option<web::Json<Value>>) -> Value {
-    body.map(web::Json::into_inner).unwrap_or_else(|| json!({}))
-}
 
 pub async fn acknowledge(
     state: web::Data<AppState>,
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: Option<web::Json<Value>>,
+    _body: OptionalBody<NoFields>,
 ) -> Result<HttpResponse, ApiError> {
     let fid = flag_id(&id)?;
-    let NoFields {} = strict_body(optional(body), &[])?;
     decided(state, principal, ip, move |c, now, a| {
         flags::acknowledge(c, now, a, &fid)
     })
@@ -139,7 +107,7 @@ pub async fn resolve(
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let fid = flag_id(&id)?;
-    let ReasonBody { reason } = strict_body(body.into_inner(), &["reason"])?;
+    let ReasonBody { reason } = strict(body.into_inner(), &["reason"])?;
     decided(state, principal, ip, move |c, now, a| {
         flags::resolve(c, now, a, &fid, &reason)
     })
@@ -155,7 +123,7 @@ pub async fn refer(
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let fid = flag_id(&id)?;
-    let input: ReferralInput = strict_body(
+    let input: ReferralInput = strict(
         body.into_inner(),
         &["referred_to", "method", "referred_on", "note"],
     )?;
@@ -181,7 +149,7 @@ pub async fn narrow(
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let fid = flag_id(&id)?;
-    let NarrowBody { regions, reason } = strict_body(body.into_inner(), &["regions", "reason"])?;
+    let NarrowBody { regions, reason } = strict(body.into_inner(), &["regions", "reason"])?;
     decided(state, principal, ip, move |c, now, a| {
         flags::narrow(c, now, a, &fid, &regions, &reason)
     })
@@ -193,10 +161,9 @@ pub async fn confirm(
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: Option<web::Json<Value>>,
+    _body: OptionalBody<NoFields>,
 ) -> Result<HttpResponse, ApiError> {
     let fid = flag_id(&id)?;
-    let NoFields {} = strict_body(optional(body), &[])?;
     decided(state, principal, ip, move |c, now, a| {
         flags::confirm(c, now, a, &fid)
     })
@@ -212,7 +179,7 @@ pub async fn dismiss(
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let fid = flag_id(&id)?;
-    let ReasonBody { reason } = strict_body(body.into_inner(), &["reason"])?;
+    let ReasonBody { reason } = strict(body.into_inner(), &["reason"])?;
     decided(state, principal, ip, move |c, now, a| {
         flags::dismiss(c, now, a, &fid, &reason)
     })

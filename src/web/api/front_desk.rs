@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::body::{BodyFields, OptionalBody};
 use super::patients::patient_id;
 use crate::db::models::appointment::AppointmentRow;
 use crate::services::ServiceError;
@@ -27,6 +28,10 @@ pub struct InvitationBody {
     appointment_id: Option<String>,
 }
 
+impl BodyFields for InvitationBody {
+    const FIELDS: &'static [&'static str] = &["email", "appointment_id"];
+}
+
 /// `POST /api/v1/patients/{id}/intake-invitations` → 201 `{"id","expires_at","sent_to"}`.
 /// The token is never returned: it only travels in the email.
 pub async fn send_invitation(
@@ -34,10 +39,9 @@ pub async fn send_invitation(
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: Option<web::Json<InvitationBody>>,
+    OptionalBody(body): OptionalBody<InvitationBody>,
 ) -> Result<HttpResponse, ApiError> {
     let pid = patient_id(&id)?;
-    let body = body.map(web::Json::into_inner).unwrap_or_default();
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
     let mail = state.mail.clone();

@@ -3,14 +3,16 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
+use super::body::typed;
 use super::flags::FlagJson;
 use super::patients::patient_id;
 use crate::domain::FieldErrors;
 use crate::domain::intake::{IntakeAnswers, IntakeInput};
 use crate::services::consents::{self, ConsentKind};
 use crate::services::sessions::Principal;
+use crate::services::intake_form::missing_history_answers;
 use crate::services::{flags, intakes};
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
@@ -21,11 +23,45 @@ pub async fn record_paper_intake(
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: web::Json<IntakeInput>,
+    body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let pid = patient_id(&id)?;
     let now = state.clock.now();
-    let answers = IntakeAnswers::parse(&body, intakes::this_year(now))?;
+    let Value::Object(mut body) = body.into_inner() else {
+        return Err(FieldErrors::single("body", "Send a JSON object.").into());
+    };
+    let partial = match body.remove("partial") {
+        None => false,
+        Some(Value::Bool(b)) => b,
+        Some(_) => return Err(FieldErrors::single("partial", "Send true or false.").into()),
+    };
+    let input: IntakeInput = typed(Value::Object(body))?;
+    // The answers the patient's own form requires, unless the paper form really left
+    // some blank and the desk says so (`"partial": true`): each blank question then
+    // raises its "not answered" flag, and the complaint is still needed. `{}` once
+    // recorded a submitted history with no answers at all.
+    let mut missing = if partial {
+        FieldErrors::new()
+    } else {
+        missing_history_answers(&input)
+    };
+    if input.chief_complaint.trim().is_empty() {
+        missing.add(
+            "chief_complaint",
+            "Give what brings the patient in: a paper form needs at least that.",
+        );
+    }
+    // Wrong values first, beside the missing ones: one answer lists everything.
+    let answers = match IntakeAnswers::parse(&input, intakes::this_year(now)) {
+        Ok(a) => a,
+        Err(mut wrong) => {
+            for (f, m) in missing.iter() {
+                wrong.add(f, m);
+            }
+            return Err(wrong.into());
+        }
+    };
+    missing.into_result()?;
     let actor = ip.actor(Some(&principal));
     let done = state
         .db(move |conn| intakes::record_paper_intake(conn, now, &actor, &pid, &answers))

@@ -3,6 +3,7 @@
 
 pub mod assessments;
 pub mod auth;
+pub mod body;
 pub mod carry_forward;
 mod flag_json;
 pub mod flags;

@@ -9,6 +9,7 @@ use crate::domain::PatientId;
 use crate::domain::patient::{PatientDetails, PatientInput};
 use crate::services::sessions::Principal;
 use crate::services::{ServiceError, patients};
+use super::body::{BodyFields, OptionalBody};
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
 use crate::web::state::AppState;
@@ -177,10 +178,21 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(PatientJson::from(row)))
 }
 
-#[derive(Deserialize, Default)]
+/// `{"archived": false}` restores; no body (or `{}`) archives.
+#[derive(Deserialize)]
 pub struct ArchiveBody {
     #[serde(default = "yes")]
     archived: bool,
+}
+
+impl Default for ArchiveBody {
+    fn default() -> Self {
+        ArchiveBody { archived: true }
+    }
+}
+
+impl BodyFields for ArchiveBody {
+    const FIELDS: &'static [&'static str] = &["archived"];
 }
 
 fn yes() -> bool {
@@ -192,10 +204,10 @@ pub async fn archive(
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: Option<web::Json<ArchiveBody>>,
+    OptionalBody(body): OptionalBody<ArchiveBody>,
 ) -> Result<HttpResponse, ApiError> {
     let id = patient_id(&id)?;
-    let archived = body.map(|b| b.archived).unwrap_or(true);
+    let archived = body.archived;
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
     let row = state
