@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::FieldErrors;
 use super::clinical::facts::ClinicalFacts;
 use super::clinical::{Answer, ConditionCode, RedFlagCode};
+use super::free_text::{self, Lines};
 use super::vocabulary::code_list;
 
 code_list!(
@@ -175,6 +176,10 @@ fn opt_text(e: &mut FieldErrors, field: &str, raw: &str, max: usize) -> Option<S
     }
     if t.chars().count() > max {
         e.add(field, format!("Use at most {max} characters."));
+        return None;
+    }
+    if let Err(m) = free_text::check(t, Lines::Many) {
+        e.add(field, m);
         return None;
     }
     Some(t.to_owned())

@@ -8,6 +8,7 @@ pub mod canonical_json;
 pub mod clinical;
 mod email;
 mod field_errors;
+pub mod free_text;
 mod ids;
 pub mod intake;
 pub mod password_policy;

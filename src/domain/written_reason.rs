@@ -27,11 +27,7 @@ pub fn parse(raw: &str) -> Result<String, String> {
     if letters < MIN_LETTERS || words < MIN_WORDS {
         return Err(TOO_SHORT.to_owned());
     }
-    if t.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
-        return Err("Remove the control characters from the text.".to_owned());
-    }
+    super::free_text::check(t, super::free_text::Lines::Many)?;
     Ok(t.to_owned())
 }
 

@@ -25,6 +25,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::assessment::AssessmentContent;
 use crate::domain::assessment::plan_check::PlanConflict;
 use crate::domain::assessment::stored::StoredContent;
+use crate::domain::free_text::{self, Lines};
 use crate::domain::{AssessmentId, FieldErrors, PatientId, Role, UserId, new_id};
 
 pub use carry_forward::{CarryOffer, CarryRequest, carry_forward, keep_carried};
@@ -301,6 +302,9 @@ pub fn add_addendum(
     let body = body.trim();
     if body.is_empty() {
         return Err(FieldErrors::single("body", "Write the addendum.").into());
+    }
+    if let Err(m) = free_text::check(body, Lines::Many) {
+        return Err(FieldErrors::single("body", m).into());
     }
     if body.chars().count() > ADDENDUM_MAX {
         return Err(

@@ -86,3 +86,19 @@ impl ClientIp {
         }
     }
 }
+
+/// The query string, read without actix's `web::Query`: a query it cannot read makes
+/// it log the concrete request path at debug level, and on `/intake/{token}` the path
+/// is the patient's token. A query that cannot be read here gives the defaults.
+pub struct QuietQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Default> FromRequest for QuietQuery<T> {
+    type Error = std::convert::Infallible;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(QuietQuery(
+            serde_urlencoded::from_str(req.query_string()).unwrap_or_default(),
+        )))
+    }
+}

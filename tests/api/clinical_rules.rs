@@ -325,8 +325,14 @@ async fn unanswered_questions_raise_not_answered_flags(app: TestApp) {
         )
         .await;
     assert_eq!(status, 422, "{refused}");
-    assert!(refused["errors"]["conditions.osteoporosis"].is_string(), "{refused}");
-    assert!(refused["errors"]["red_flags.saddle_numbness"].is_string(), "{refused}");
+    assert!(
+        refused["errors"]["conditions.osteoporosis"].is_string(),
+        "{refused}"
+    );
+    assert!(
+        refused["errors"]["red_flags.saddle_numbness"].is_string(),
+        "{refused}"
+    );
     // A paper form with blanks, entered as such: each blank is a "not answered" flag.
     body["partial"] = json!(true);
     let v = post_intake(&app, &s.desk, &pid, &body).await;

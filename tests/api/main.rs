@@ -43,6 +43,7 @@ mod fold_browser;
 mod headers;
 mod health;
 mod history_browser;
+mod hostile_input;
 mod intake_journey;
 mod intake_phone;
 mod lockout;

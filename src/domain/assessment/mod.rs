@@ -97,6 +97,9 @@ pub fn check_note(note: &mut Option<String>, field: &str, e: &mut FieldErrors) {
         if t.chars().count() > NOTE_MAX {
             e.add(field, format!("Use at most {NOTE_MAX} characters."));
         }
+        if let Err(m) = crate::domain::free_text::check(t, crate::domain::free_text::Lines::Many) {
+            e.add(field, m);
+        }
         *n = t.to_owned();
     }
     if note.as_deref().is_some_and(str::is_empty) {

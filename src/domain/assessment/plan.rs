@@ -70,6 +70,10 @@ pub fn validate(plan: &mut TreatmentPlan, visit_date: NaiveDate, e: &mut FieldEr
         );
     } else if plan.goals.chars().count() > 2000 {
         e.add("plan.goals", "Use at most 2000 characters.");
+    } else if let Err(m) =
+        crate::domain::free_text::check(&plan.goals, crate::domain::free_text::Lines::Many)
+    {
+        e.add("plan.goals", m);
     }
     if plan.re_exam_date.is_some_and(|d| d <= visit_date) {
         e.add(

@@ -3,6 +3,8 @@
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
+use crate::domain::free_text::{self, Lines};
+
 use super::{FlagHistory, FlagRecord};
 use crate::db::models::flag::{self, NewFlag};
 use crate::db::models::patient;
@@ -68,7 +70,9 @@ pub fn add_manual(
         e.add("regions", "Unknown region code.");
     }
     let reason = input.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
+    if let Err(m) = free_text::check(reason, Lines::Many) {
+        e.add("reason", m);
+    } else if reason.is_empty() || reason.chars().count() > 1000 {
         e.add(
             "reason",
             "Give a plain reason (at most 1000 characters); the front desk sees it.",

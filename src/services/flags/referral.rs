@@ -10,6 +10,7 @@ use crate::db::DbConnection;
 use crate::db::models::flag;
 use crate::db::models::flag_referral::{self, ReferralRow};
 use crate::domain::clinical::{FlagLevel, ReferralMethod};
+use crate::domain::free_text::{self, Lines};
 use crate::domain::{FieldErrors, FlagId, new_id};
 use crate::services::audit::AuditAction;
 use crate::services::{Actor, ServiceError, ServiceResult};
@@ -42,8 +43,7 @@ struct Referral {
 }
 
 fn has_control_chars(s: &str) -> bool {
-    s.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    !s.chars().all(|c| free_text::allowed(c, Lines::Many))
 }
 
 fn parse(input: &ReferralInput, today: NaiveDate) -> Result<Referral, FieldErrors> {

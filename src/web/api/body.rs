@@ -100,8 +100,16 @@ fn is_json(req: &HttpRequest) -> bool {
     req.headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        .is_some_and(|t| t == "application/json" || (t.starts_with("application/") && t.ends_with("+json")))
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|t| {
+            t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"))
+        })
 }
 
 impl<T: BodyFields + 'static> FromRequest for OptionalBody<T> {

@@ -77,7 +77,6 @@ async fn decided(
     Ok(HttpResponse::Ok().json(FlagJson::from_record(record, principal.role)))
 }
 
-
 pub async fn acknowledge(
     state: web::Data<AppState>,
     principal: Principal,

@@ -4,12 +4,12 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::body::{BodyFields, OptionalBody};
 use crate::db::models::patient::PatientRow;
 use crate::domain::PatientId;
 use crate::domain::patient::{PatientDetails, PatientInput};
 use crate::services::sessions::Principal;
 use crate::services::{ServiceError, patients};
-use super::body::{BodyFields, OptionalBody};
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
 use crate::web::state::AppState;

@@ -21,16 +21,9 @@ use crate::web::state::AppState;
 
 /// Only our own patient pages are valid places to return to (no open redirect).
 fn safe_back(raw: &str) -> String {
-    let ok = raw.starts_with("/patients/")
-        && raw.len() < 200
-        && raw
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '-');
-    if ok {
-        raw.to_owned()
-    } else {
-        "/patients".to_owned()
-    }
+    super::return_place(raw)
+        .filter(|p| p.starts_with("/patients"))
+        .unwrap_or_else(|| "/patients".to_owned())
 }
 
 fn flag_id(raw: &str) -> Result<FlagId, PageError> {

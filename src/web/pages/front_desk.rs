@@ -484,11 +484,7 @@ pub struct SendForm {
 
 /// Where to return after a button: the day list or the patient page (never elsewhere).
 fn back_to(back: &str, patient_id: &str) -> String {
-    if back.starts_with("/day") && !back.contains("//") {
-        back.to_owned()
-    } else {
-        format!("/patients/{patient_id}")
-    }
+    super::return_place(back).unwrap_or_else(|| format!("/patients/{patient_id}"))
 }
 
 pub async fn send_invitation(
@@ -512,7 +508,11 @@ pub async fn send_invitation(
     Ok(see_other(&format!(
         "{}{}sent=1",
         back_to(&form.back, pid.as_str()),
-        if form.back.contains('?') { "&" } else { "?" }
+        if back_to(&form.back, pid.as_str()).contains('?') {
+            "&"
+        } else {
+            "?"
+        }
     )))
 }
 

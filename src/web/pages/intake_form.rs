@@ -20,7 +20,7 @@ use crate::services::intake_form::{
     self, ClosedLink, FormProgress, FormSession, Signature, Submission,
 };
 use crate::web::error::PageError;
-use crate::web::extract::{ClientIp, CsrfToken, MaybePrincipal};
+use crate::web::extract::{ClientIp, CsrfToken, MaybePrincipal, QuietQuery};
 use crate::web::state::AppState;
 
 /// The steps, in order: (number, title).
@@ -119,7 +119,7 @@ impl DonePage {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct StepQuery {
     step: Option<u8>,
     saved: Option<String>,
@@ -250,7 +250,7 @@ pub async fn show(
     ip: ClientIp,
     who: MaybePrincipal,
     token: web::Path<String>,
-    q: web::Query<StepQuery>,
+    QuietQuery(q): QuietQuery<StepQuery>,
 ) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();
     let now = state.clock.now();
@@ -434,7 +434,7 @@ pub async fn save(
     ip: ClientIp,
     who: MaybePrincipal,
     token: web::Path<String>,
-    q: web::Query<StepQuery>,
+    QuietQuery(q): QuietQuery<StepQuery>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();

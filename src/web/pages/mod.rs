@@ -106,10 +106,42 @@ pub fn render_with(status: StatusCode, t: &impl Template) -> Result<HttpResponse
         .body(t.render()?))
 }
 
+/// A 303 to `location`. Built fallibly: a location that cannot be a header (CR/LF from
+/// a form field once made a 500 after the write had committed) goes to the home page.
 pub fn see_other(location: &str) -> HttpResponse {
+    let value = header::HeaderValue::from_str(location)
+        .unwrap_or_else(|_| header::HeaderValue::from_static("/"));
     HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location.to_owned()))
+        .insert_header((header::LOCATION, value))
         .finish()
+}
+
+/// Where a button's form may send the person back to (its `back` field): the day list
+/// with its own query (`date`, `practitioner`, `done`), a patient's page or one of their
+/// assessments, nothing else (no open redirect, no header injection). `None` otherwise.
+pub fn return_place(raw: &str) -> Option<String> {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    let (path, query) = raw.split_once('?').unwrap_or((raw, ""));
+    let path_ok = match path.strip_prefix("/patients/") {
+        Some(rest) => match rest.split('/').collect::<Vec<_>>().as_slice() {
+            [patient] => plain(patient),
+            [patient, "assessments", assessment] => plain(patient) && plain(assessment),
+            _ => false,
+        },
+        None => path == "/day" || path == "/patients",
+    };
+    let query_ok = query.is_empty()
+        || (path == "/day"
+            && query.split('&').all(|pair| match pair.split_once('=') {
+                Some((k, v)) => ["date", "practitioner", "done"].contains(&k) && plain(v),
+                None => false,
+            }));
+    (path_ok && query_ok).then(|| raw.to_owned())
 }
 
 /// Errors for a form: empty when the form is first shown.
@@ -130,5 +162,47 @@ mod tests {
         ] {
             assert_eq!(tel_uri(written), uri, "{written}");
         }
+    }
+}
+
+#[cfg(test)]
+mod return_tests {
+    use super::{return_place, see_other};
+
+    #[test]
+    fn a_button_returns_only_to_the_day_or_a_patient() {
+        for ok in [
+            "/day",
+            "/day?date=2026-12-03",
+            "/day?date=2026-12-03&practitioner=01a2-bc",
+            "/patients",
+            "/patients/01a23bf4-cf7f-755b",
+            "/patients/p-1/assessments/a-2",
+        ] {
+            assert_eq!(return_place(ok).as_deref(), Some(ok), "{ok}");
+        }
+        for bad in [
+            "/day?date=2026-12-03\r\nSet-Cookie: x=1",
+            "/day\r\nLocation: https://evil.example",
+            "/day?next=//evil.example",
+            "/day?date=a b",
+            "/dayz",
+            "//evil.example",
+            "https://evil.example",
+            "/patients/../admin",
+            "/patients/a/b",
+            "/patients/a?x=1",
+            "",
+        ] {
+            assert_eq!(return_place(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_that_cannot_be_a_header_goes_home() {
+        let r = see_other("/day\r\nSet-Cookie: x=1");
+        assert_eq!(r.headers().get("location").unwrap(), "/");
+        let r = see_other("/day?date=2026-12-03");
+        assert_eq!(r.headers().get("location").unwrap(), "/day?date=2026-12-03");
     }
 }
