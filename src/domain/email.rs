@@ -31,6 +31,12 @@ impl EmailAddress {
         if local.is_empty() || local.len() > 64 || !domain_ok {
             return Err("Enter an email address like name@example.com.".into());
         }
+        // The mailer's own parser has the last word: an address it refuses (`x"y@…`,
+        // `a@[127.0.0.1]`) once passed here, answered "sent" and sat in the outbox for
+        // ever with a live link in its body.
+        if s.parse::<lettre::Address>().is_err() || domain.starts_with('[') {
+            return Err("This email address cannot be used for mail; check it.".into());
+        }
         Ok(Self(s))
     }
 
@@ -74,6 +80,8 @@ mod tests {
             "a b@c.org",
             "a@c.org\r\nBcc: x@y.org",
             "a@@c.org",
+            "x\"y@example.org",
+            "a@[127.0.0.1]",
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?}");
         }

@@ -135,10 +135,12 @@ pub fn send(
                 )
             })?,
         };
-        // One live link per patient: a new invitation replaces any earlier one.
+        // One live emailed link per patient: a new invitation replaces any earlier one.
+        // A paper form being typed in at the desk is not replaced: it is someone's work
+        // in progress, and submitting either one spends it (docs/security.md).
         for old in invitation::for_patient(conn, &p.id)?
             .into_iter()
-            .filter(|i| i.is_usable(now))
+            .filter(|i| i.is_usable(now) && i.sent_to != PAPER_ENTRY)
         {
             invitation::revoke(conn, &old.id, now)?;
         }

@@ -645,6 +645,15 @@ async fn the_front_desk_enters_a_paper_form(app: TestApp) {
         post_step(&b, &link, 5, &symptoms, "next").await.status(),
         StatusCode::SEE_OTHER
     );
+    // A colleague emails the form meanwhile: the paper form being typed is not revoked.
+    let (s, v) = app
+        .post_json(
+            &format!("/api/v1/patients/{pid}/intake-invitations"),
+            Some(&token),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
     let r = post_step(
         &b,
         &link,
@@ -674,9 +683,18 @@ async fn the_front_desk_enters_a_paper_form(app: TestApp) {
         .get_json(&format!("/api/v1/patients/{pid}/flags"), &token)
         .await;
     assert_eq!(flags["items"][0]["code"], "stroke_or_tia");
-    assert!(
-        app.smtp.is_none() && read_dir_files(app.mail_dir.path()).is_empty(),
-        "nothing was emailed"
+    // Only the colleague's invitation went out by email; the paper entry sent nothing.
+    assert!(app.smtp.is_none(), "the mail goes to files here");
+    let started = std::time::Instant::now();
+    while read_dir_files(app.mail_dir.path()).is_empty()
+        && started.elapsed() < std::time::Duration::from_secs(10)
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        read_dir_files(app.mail_dir.path()).len(),
+        1,
+        "one email: the colleague's invitation"
     );
     // With a form on file, the patient page offers a newer paper form, said so.
     let (_, html) = b.get_html(&format!("/patients/{pid}")).await;
