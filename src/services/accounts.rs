@@ -4,11 +4,12 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
+use super::login;
 use super::sessions::{self, IssuedSession, SessionKind};
 use super::{Actor, ServiceError, ServiceResult, SessionPolicy};
 use crate::auth::password;
-use crate::db::models::session;
 use crate::db::models::user::{self, NewUser, UserRow};
+use crate::db::models::{login_throttle, session};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{EmailAddress, FieldErrors, Role, StaffName, UserId, new_id, password_policy};
 
@@ -206,6 +207,9 @@ pub fn change_own_password(
     let me = user::find(conn, user_id.as_str())?.ok_or(ServiceError::NotFound)?;
     let mut errors = FieldErrors::new();
     if !password::verify(&me.password_hash, change.current) {
+        if wrong_current_password(conn, now(), actor, &me.id)? {
+            return Err(ServiceError::SessionEnded);
+        }
         errors.add("current_password", "This is not your current password.");
     }
     errors.check(
@@ -228,6 +232,7 @@ pub fn change_own_password(
     let hash = password::hash(change.new).map_err(|e| ServiceError::Unexpected(e.into()))?;
     let now = now();
     write_transaction(conn, |conn| {
+        login_throttle::clear(conn, &password_change_key(&me.id))?;
         user::set_password(conn, &me.id, &hash, now)?;
         session::delete_for_user(conn, &me.id)?;
         audit::record(
@@ -244,6 +249,61 @@ pub fn change_own_password(
             actor.ip.as_deref(),
             policy,
         )?)
+    })
+}
+
+fn password_change_key(user_id: &str) -> String {
+    format!("password-change:{user_id}")
+}
+
+/// A wrong current password on "Change password": audited, and counted like a failed
+/// sign-in, so that a session left open (or stolen) cannot guess the password without
+/// limit. At the sign-in limit every session of the account ends; returns whether they
+/// did.
+fn wrong_current_password(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    user_id: &str,
+) -> ServiceResult<bool> {
+    let key = password_change_key(user_id);
+    write_transaction(conn, |conn| {
+        let failures = match login_throttle::find(conn, &key)? {
+            Some(p) if now - p.last_failure_at < login::FAILURE_WINDOW => p.failures + 1,
+            _ => 1,
+        };
+        let ended = failures >= login::ACCOUNT_LIMIT;
+        audit::record(
+            conn,
+            now,
+            actor,
+            AuditEntry::new(AuditAction::PasswordChanged, Outcome::Failure)
+                .entity(user_id)
+                .detail("wrong current password"),
+        )?;
+        if ended {
+            login_throttle::clear(conn, &key)?;
+            session::delete_for_user(conn, user_id)?;
+            audit::record(
+                conn,
+                now,
+                actor,
+                AuditEntry::new(AuditAction::LoginLocked, Outcome::Denied)
+                    .entity(user_id)
+                    .detail("wrong current password repeated: every session ended"),
+            )?;
+        } else {
+            login_throttle::save(
+                conn,
+                &login_throttle::ThrottleRow {
+                    throttle_key: key.clone(),
+                    failures,
+                    last_failure_at: now,
+                    locked_until: None,
+                },
+            )?;
+        }
+        Ok(ended)
     })
 }
 

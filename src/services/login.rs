@@ -20,7 +20,7 @@ use crate::domain::{Role, UserId};
 pub const ACCOUNT_LIMIT: i32 = 5;
 pub const ADDRESS_LIMIT: i32 = 30;
 /// Failures older than this no longer count.
-const FAILURE_WINDOW: TimeDelta = TimeDelta::hours(1);
+pub(crate) const FAILURE_WINDOW: TimeDelta = TimeDelta::hours(1);
 
 fn account_key(email: &str) -> String {
     format!(

@@ -42,6 +42,9 @@ pub enum ServiceError {
     Locked { retry_after_secs: i64 },
     #[error("this link is no longer valid")]
     Gone,
+    /// Every session of the account was ended (repeated wrong current passwords).
+    #[error("signed out")]
+    SessionEnded,
     #[error("{0}")]
     Conflict(String),
     /// Someone saved a newer version first; nothing was written.

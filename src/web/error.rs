@@ -17,7 +17,7 @@ fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::Invalid(_) | ServiceError::PlanRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
         ServiceError::NotFound => StatusCode::NOT_FOUND,
         ServiceError::Forbidden => StatusCode::FORBIDDEN,
-        ServiceError::BadCredentials => StatusCode::UNAUTHORIZED,
+        ServiceError::BadCredentials | ServiceError::SessionEnded => StatusCode::UNAUTHORIZED,
         ServiceError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
         ServiceError::Gone => StatusCode::GONE,
         ServiceError::Conflict(_)
@@ -46,6 +46,9 @@ fn message_of(e: &ServiceError) -> String {
             (retry_after_secs + 59) / 60
         ),
         ServiceError::Gone => "This link is no longer valid. Ask for a new one.".into(),
+        ServiceError::SessionEnded => {
+            "That was the wrong current password too many times: you have been signed out everywhere. Sign in again.".into()
+        }
         ServiceError::Conflict(m) => m.clone(),
         ServiceError::StaleVersion { .. } => {
             "Someone else saved this record after you opened it. Nothing was saved: reload it, then make your change again.".into()

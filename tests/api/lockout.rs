@@ -336,7 +336,97 @@ async fn failed_sign_ins_take_similar_time_for_known_and_unknown_emails(app: Tes
     );
 }
 
+/// A wrong current password on "Change password" is audited and counted: a session
+/// left open cannot guess the password without limit; at the fifth every session of
+/// the account ends, the other browser's too.
+async fn wrong_current_passwords_end_the_session(app: TestApp) {
+    let user = app.create_user(Role::FrontDesk).await;
+    let b = app.signed_in(&user).await;
+    let other = app.signed_in(&user).await;
+    let guesses = |i: usize| {
+        vec![
+            ("current_password", wrong(i)),
+            ("new_password", "lantern meadow copper 42".to_owned()),
+            ("confirm_password", "lantern meadow copper 42".to_owned()),
+        ]
+    };
+    for i in 0..4 {
+        let fields = guesses(i);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = b
+            .post_form("/account/password", "/account/password", &fields)
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "guess {}",
+            i + 1
+        );
+        let html = r.text().await.unwrap();
+        assert!(html.contains("This is not your current password."));
+    }
+    let fields = guesses(4);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = b
+        .post_form("/account/password", "/account/password", &fields)
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "the fifth ends the session"
+    );
+    assert!(r.text().await.unwrap().contains("signed out everywhere"));
+    for (who, browser) in [("this browser", &b), ("the other browser", &other)] {
+        let r = browser.get("/day").await;
+        assert!(
+            r.status().is_redirection() || r.status() == StatusCode::UNAUTHORIZED,
+            "{who} is signed out: {}",
+            r.status()
+        );
+    }
+    let id = user.id.clone();
+    let (failed, ended): (i64, i64) = app
+        .with_db(move |conn| {
+            use clinic::schema::audit_events::dsl as a;
+            use diesel::prelude::*;
+            let mut count = |action: &str, outcome: &str| {
+                a::audit_events
+                    .filter(a::action.eq(action.to_owned()))
+                    .filter(a::outcome.eq(outcome.to_owned()))
+                    .filter(a::entity_id.eq(id.clone()))
+                    .count()
+                    .get_result::<i64>(conn)
+                    .unwrap()
+            };
+            (
+                count("password.changed", "failure"),
+                count("login.locked", "denied"),
+            )
+        })
+        .await;
+    assert_eq!(
+        (failed, ended),
+        (5, 1),
+        "each guess audited, the ending too"
+    );
+    // The owner signs in again and changes it with the right password.
+    let b = app.signed_in(&user).await;
+    let r = b
+        .post_form(
+            "/account/password",
+            "/account/password",
+            &[
+                ("current_password", user.password.as_str()),
+                ("new_password", "lantern meadow copper 42"),
+                ("confirm_password", "lantern meadow copper 42"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
 on_both_backends!(
+    wrong_current_passwords_end_the_session,
     five_failures_lock_known_and_unknown_emails_alike,
     the_lock_doubles_and_a_success_resets_the_count,
     the_sign_in_form_shows_the_lockout,

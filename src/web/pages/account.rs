@@ -88,6 +88,16 @@ pub async fn change_password(
                 done: false,
             },
         ),
+        Err(ServiceError::SessionEnded) => {
+            let mut resp = crate::web::error::error_page(
+                StatusCode::UNAUTHORIZED,
+                "Signed out",
+                "That was the wrong current password too many times, so you have been signed out everywhere. Sign in again.",
+            );
+            resp.add_removal_cookie(&session_cookie("", state.secure_cookies))
+                .ok();
+            Ok(resp)
+        }
         Err(e) => Err(e.into()),
     }
 }
