@@ -189,6 +189,7 @@ diesel::table! {
         started_at -> Nullable<Timestamp>,
         submitted_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        entered_in_session -> Nullable<Text>,
     }
 }
 
@@ -353,6 +354,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    trusted_devices (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Text,
         email -> Text,
@@ -368,6 +378,7 @@ diesel::table! {
 }
 
 diesel::joinable!(addenda -> assessments (assessment_id));
+diesel::joinable!(trusted_devices -> users (user_id));
 diesel::joinable!(addenda -> users (author_id));
 diesel::joinable!(appointments -> patients (patient_id));
 diesel::joinable!(appointments -> users (practitioner_id));
@@ -423,5 +434,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     patients,
     sessions,
     surgeries,
+    trusted_devices,
     users,
 );

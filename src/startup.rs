@@ -84,6 +84,17 @@ impl Application {
         let zone = ClinicZone::from_setting(args.timezone.as_deref())
             .map_err(|e| anyhow::anyhow!("CLINIC_TIMEZONE: {e}"))?;
         tracing::info!(zone = zone.name(), "clinic time zone");
+        // Said at every start, so whoever reads the log after putting a proxy in front
+        // sees it before the first warning from a forwarded request.
+        tracing::info!(
+            trusted = args.trust_proxy_headers,
+            "proxy headers (X-Forwarded-For): {}",
+            if args.trust_proxy_headers {
+                "trusted, the last entry is the client's address"
+            } else {
+                "not trusted, the peer address is the client's; a warning follows if a request carries one"
+            }
+        );
         let hours = OpeningHours::parse(&args.clinic_hours)
             .map_err(|e| anyhow::anyhow!("CLINIC_HOURS: {e}"))?;
         let wakeup = Arc::new(Notify::new());
@@ -102,6 +113,7 @@ impl Application {
             hash_permits: Arc::new(Semaphore::new(hash_permits)),
             secure_cookies: args.secure_cookies,
             trust_proxy_headers: args.trust_proxy_headers,
+            forwarded_but_untrusted: Arc::default(),
         };
         let sender = Sender {
             pool,
@@ -175,7 +187,7 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Every ten minutes: delete expired sessions.
+/// Every ten minutes: delete expired sessions and long-unused trusted devices.
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -183,13 +195,15 @@ async fn housekeeping(state: AppState) {
         let now = state.clock.now();
         let policy = state.policy;
         match state
-            .db(move |conn| {
-                crate::services::housekeeping::purge_expired_sessions(conn, now, &policy)
-            })
+            .db(move |conn| crate::services::housekeeping::purge_expired(conn, now, &policy))
             .await
         {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(sessions = n, "expired sessions removed"),
+            Ok(p) if p == Default::default() => {}
+            Ok(p) => tracing::info!(
+                sessions = p.sessions,
+                devices = p.devices,
+                "expired sessions and unused devices removed"
+            ),
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
         }
     }

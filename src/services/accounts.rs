@@ -252,7 +252,7 @@ pub fn change_own_password(
     })
 }
 
-fn password_change_key(user_id: &str) -> String {
+pub(crate) fn password_change_key(user_id: &str) -> String {
     format!("password-change:{user_id}")
 }
 

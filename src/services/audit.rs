@@ -19,6 +19,7 @@ pub enum AuditAction {
     UserCreated,
     UserDisabled,
     UserEnabled,
+    UserUnlocked,
     PasswordChanged,
     PasswordResetSent,
     PasswordResetCompleted,
@@ -63,7 +64,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 49] = [
+    pub const ALL: [AuditAction; 50] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -72,6 +73,7 @@ impl AuditAction {
         AuditAction::UserCreated,
         AuditAction::UserDisabled,
         AuditAction::UserEnabled,
+        AuditAction::UserUnlocked,
         AuditAction::PasswordChanged,
         AuditAction::PasswordResetSent,
         AuditAction::PasswordResetCompleted,
@@ -125,6 +127,7 @@ impl AuditAction {
             AuditAction::UserCreated => "user.created",
             AuditAction::UserDisabled => "user.disabled",
             AuditAction::UserEnabled => "user.enabled",
+            AuditAction::UserUnlocked => "user.unlocked",
             AuditAction::PasswordChanged => "password.changed",
             AuditAction::PasswordResetSent => "password_reset.sent",
             AuditAction::PasswordResetCompleted => "password_reset.completed",

@@ -19,7 +19,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::clinical::patient_advice::PatientAdvice;
 use crate::domain::clinical::{ConditionCode, RedFlagCode};
 use crate::domain::intake::{IntakeAnswers, IntakeInput};
-use crate::domain::{FieldErrors, new_id};
+use crate::domain::{FieldErrors, SessionId, new_id};
 use crate::mail::MailContext;
 
 /// What the form page may know.
@@ -124,13 +124,52 @@ impl FormProgress {
 
 const MAX_DRAFT_SIGNATURE: usize = 200;
 
-fn usable(conn: &mut DbConnection, now: NaiveDateTime, tok: &str) -> ServiceResult<InvitationRow> {
+fn link_kind(paper: bool) -> &'static str {
+    if paper { "paper entry" } else { "patient link" }
+}
+
+/// Who is filling in a form behind a link, as the browser says.
+#[derive(Debug, Clone)]
+pub struct FormCaller {
+    pub ip: Option<String>,
+    /// The staff member signed in in this browser, and their session.
+    pub staff: Option<(SessionId, Actor)>,
+}
+
+/// A paper-entry link opened anywhere but the session that started it.
+pub const PAPER_ENTRY_ELSEWHERE: &str = "This paper form is being entered at the desk: it opens only in the browser, and for the staff member, that started it. Start the entry again from the patient's page.";
+
+impl FormCaller {
+    /// Who the form's writes are recorded as. An emailed link is the patient's, whoever
+    /// else is signed in in the browser that opens it (a patient using the clinic's
+    /// tablet must not make the desk the one who entered the form or witnessed the
+    /// consent). A paper-entry link is the staff member's who started it, and only in
+    /// that session.
+    fn actor_for(&self, inv: &InvitationRow) -> ServiceResult<Actor> {
+        if inv.sent_to != super::invitations::PAPER_ENTRY {
+            return Ok(Actor::anonymous(self.ip.clone()));
+        }
+        match (&self.staff, &inv.entered_in_session) {
+            (Some((session, actor)), Some(bound)) if session.as_str() == bound => Ok(actor.clone()),
+            _ => Err(ServiceError::Conflict(PAPER_ENTRY_ELSEWHERE.into())),
+        }
+    }
+}
+
+/// The link's invitation, if it still works, and who its caller is recorded as.
+fn usable(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    caller: &FormCaller,
+    tok: &str,
+) -> ServiceResult<(InvitationRow, Actor)> {
     let inv = invitation::find_by_token_hash(conn, &token::hash_token(tok))?
         .ok_or(ServiceError::NotFound)?;
     if !inv.is_usable(now) {
         return Err(ServiceError::Gone);
     }
-    Ok(inv)
+    let actor = caller.actor_for(&inv)?;
+    Ok((inv, actor))
 }
 
 /// Why a form link no longer opens, in what its holder is told: it is never more than
@@ -170,20 +209,20 @@ pub fn why_closed(
 pub fn open(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    actor: &Actor,
+    caller: &FormCaller,
     tok: &str,
 ) -> ServiceResult<FormSession> {
     write_transaction(conn, |conn| {
-        let opened = open_in(conn, now, actor, tok)?;
+        let opened = open_in(conn, now, caller, tok)?;
         if let Some(intake_id) = &opened.draft_id {
             audit::record(
                 conn,
                 now,
-                actor,
+                &opened.actor,
                 AuditEntry::new(AuditAction::IntakeViewed, Outcome::Success)
                     .entity(intake_id)
                     .patient(&opened.patient_id)
-                    .detail("patient link"),
+                    .detail(link_kind(opened.session.paper)),
             )?;
         }
         Ok(opened.session)
@@ -195,14 +234,15 @@ pub fn open(
 pub fn open_for_save(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    actor: &Actor,
+    caller: &FormCaller,
     tok: &str,
 ) -> ServiceResult<FormSession> {
-    write_transaction(conn, |conn| Ok(open_in(conn, now, actor, tok)?.session))
+    write_transaction(conn, |conn| Ok(open_in(conn, now, caller, tok)?.session))
 }
 
 struct Opened {
     session: FormSession,
+    actor: Actor,
     patient_id: String,
     /// The saved draft, if there is one.
     draft_id: Option<String>,
@@ -211,16 +251,16 @@ struct Opened {
 fn open_in(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    actor: &Actor,
+    caller: &FormCaller,
     tok: &str,
 ) -> ServiceResult<Opened> {
-    let inv = usable(conn, now, tok)?;
+    let (inv, actor) = usable(conn, now, caller, tok)?;
     let p = patient::find(conn, &inv.patient_id)?.ok_or(ServiceError::Gone)?;
     if invitation::mark_opened(conn, &inv.id, now)? == 1 {
         audit::record(
             conn,
             now,
-            actor,
+            &actor,
             AuditEntry::new(AuditAction::InvitationOpened, Outcome::Success)
                 .entity(&inv.id)
                 .patient(&p.id),
@@ -246,6 +286,7 @@ fn open_in(
             paper: inv.sent_to == super::invitations::PAPER_ENTRY,
             on_file,
         },
+        actor,
         patient_id: p.id,
         draft_id,
     })
@@ -288,7 +329,7 @@ fn save_draft(
 pub fn save(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    actor: &Actor,
+    caller: &FormCaller,
     tok: &str,
     version: i32,
     input: &IntakeInput,
@@ -296,7 +337,8 @@ pub fn save(
 ) -> ServiceResult<i32> {
     let answers = IntakeAnswers::parse(input, intakes::this_year(now))?;
     write_transaction(conn, |conn| {
-        let inv = usable(conn, now, tok)?;
+        let (inv, actor) = usable(conn, now, caller, tok)?;
+        let actor = &actor;
         let id = save_draft(conn, now, actor, &inv, version, &answers, false)?;
         intake::set_form_progress(conn, &id, &progress.to_row())?;
         invitation::mark_started(conn, &inv.id, now)?;
@@ -389,7 +431,7 @@ pub struct Submission<'a> {
 pub fn submit(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    actor: &Actor,
+    caller: &FormCaller,
     tok: &str,
     form: &Submission<'_>,
     mail_ctx: &MailContext,
@@ -403,7 +445,8 @@ pub fn submit(
     missing_answers(input, &signature.name, signature.agreed).into_result()?;
     let signed = consents::parse_signature(&signature.name)?;
     write_transaction(conn, |conn| {
-        let inv = usable(conn, now, tok)?;
+        let (inv, actor) = usable(conn, now, caller, tok)?;
+        let actor = &actor;
         let id = save_draft(conn, now, actor, &inv, version, &answers, true)?;
         // The typed name as a draft is no longer needed: the consent row holds it.
         intake::delete_form_progress(conn, &id)?;
@@ -430,7 +473,7 @@ pub fn submit(
             AuditEntry::new(AuditAction::IntakeSubmitted, Outcome::Success)
                 .entity(&id)
                 .patient(&p.id)
-                .detail("patient link"),
+                .detail(link_kind(inv.sent_to == super::invitations::PAPER_ENTRY)),
         )?;
         intakes::raise_flags(conn, now, actor, &p.id, p.date_of_birth, &id, &answers)?;
         alerts::after_form_submitted(conn, now, actor, mail_ctx, &p.id, &id)

@@ -12,7 +12,7 @@ use crate::db::models::intake;
 use crate::db::models::invitation::{self, InvitationRow, NewInvitation};
 use crate::db::models::patient::{self, PatientRow};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{EmailAddress, FieldErrors, PatientId, new_id};
+use crate::domain::{EmailAddress, FieldErrors, PatientId, SessionId, new_id};
 use crate::mail::{self, MailContext};
 
 pub const LINK_VALID: TimeDelta = TimeDelta::days(7);
@@ -165,6 +165,7 @@ pub fn send(
                 created_at: now,
                 last_sent_at: now,
                 expires_at: now + LINK_VALID,
+                entered_in_session: None,
             },
         )?;
         let message = compose(conn, mail_ctx, &p, appointment_id, &tok)?;
@@ -248,11 +249,13 @@ pub fn revoke(
 pub const PAPER_ENTRY: &str = "paper form, entered at the desk";
 
 /// Starts entering a paper form for a walk-in: the staff member fills the same form the
-/// patient would, on a link valid for one day that is never emailed. Returns the token.
+/// patient would, on a link valid for one day that is never emailed and opens only in
+/// `session`, the staff member's own. Returns the token.
 pub fn start_paper_entry(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     actor: &Actor,
+    session: &SessionId,
     patient_id: &PatientId,
 ) -> ServiceResult<String> {
     let (tok, hash) = token::new_token();
@@ -276,6 +279,7 @@ pub fn start_paper_entry(
                 created_at: now,
                 last_sent_at: now,
                 expires_at: now + TimeDelta::days(1),
+                entered_in_session: Some(session.as_str()),
             },
         )?;
         audit::record(

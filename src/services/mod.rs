@@ -39,7 +39,10 @@ pub enum ServiceError {
     #[error("wrong email or password")]
     BadCredentials,
     #[error("too many failed attempts; try again in {retry_after_secs} s")]
-    Locked { retry_after_secs: i64 },
+    Locked {
+        retry_after_secs: i64,
+        scope: login::LockScope,
+    },
     #[error("this link is no longer valid")]
     Gone,
     /// Every session of the account was ended (repeated wrong current passwords).

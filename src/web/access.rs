@@ -42,6 +42,9 @@ pub async fn guard(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(req.into_response(HttpResponse::InternalServerError().finish()));
     };
+    if req.headers().contains_key("x-forwarded-for") {
+        state.saw_forwarded_header();
+    }
     let ip = client_ip(&req, state.trust_proxy_headers);
     req.extensions_mut().insert(ClientIp(ip.clone()));
 

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::domain::FieldErrors;
 use crate::services::ServiceError;
+use crate::services::login::LockScope;
 
 fn status_of(e: &ServiceError) -> StatusCode {
     match e {
@@ -41,10 +42,10 @@ fn message_of(e: &ServiceError) -> String {
         ServiceError::NotFound => "Not found.".into(),
         ServiceError::Forbidden => "Your role does not allow this.".into(),
         ServiceError::BadCredentials => "Wrong email or password.".into(),
-        ServiceError::Locked { retry_after_secs } => format!(
-            "Too many failed sign-in attempts. Try again in {} minute(s).",
-            (retry_after_secs + 59) / 60
-        ),
+        ServiceError::Locked {
+            retry_after_secs,
+            scope,
+        } => locked_message(*scope, *retry_after_secs),
         ServiceError::Gone => "This link is no longer valid. Ask for a new one.".into(),
         ServiceError::SessionEnded => {
             "That was the wrong current password too many times: you have been signed out everywhere. Sign in again.".into()
@@ -75,9 +76,33 @@ fn log_if_unexpected(e: &ServiceError) {
     }
 }
 
+/// What a locked sign-in is told: which lock holds it, and for how long.
+pub fn locked_message(scope: LockScope, retry_after_secs: i64) -> String {
+    // An address waits seconds; an account or a device waits minutes (said in whole
+    // minutes, rounded up, so "1 minute" stays "1 minute" while it runs down).
+    let wait = if scope == LockScope::Address && retry_after_secs < 60 {
+        format!("{retry_after_secs} second(s)")
+    } else {
+        format!("{} minute(s)", (retry_after_secs + 59) / 60)
+    };
+    match scope {
+        LockScope::Account => format!(
+            "Too many failed attempts. Sign-in is paused for this account on devices that have not signed in to it before; try again in {wait}, or ask an administrator to unlock it."
+        ),
+        LockScope::Address => format!(
+            "Too many failed sign-ins from this network. Sign-in here is slowed down; try again in {wait}."
+        ),
+        LockScope::Device => format!(
+            "Too many failed attempts from this device. Sign-in is paused here; try again in {wait}, or ask an administrator to unlock the account."
+        ),
+    }
+}
+
 fn retry_after(e: &ServiceError) -> Option<i64> {
     match e {
-        ServiceError::Locked { retry_after_secs } => Some(*retry_after_secs),
+        ServiceError::Locked {
+            retry_after_secs, ..
+        } => Some(*retry_after_secs),
         _ => None,
     }
 }

@@ -8,6 +8,7 @@ pub mod access;
 pub mod api;
 pub mod assets;
 pub mod denials;
+pub mod device_cookie;
 pub mod error;
 pub mod extract;
 pub mod headers;

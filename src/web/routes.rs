@@ -169,6 +169,7 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/admin/users/{id}/disable", Page, Staff(ADMIN), pages::admin_users::disable),
     route!(Post "/admin/users/{id}/enable", Page, Staff(ADMIN), pages::admin_users::enable),
     route!(Post "/admin/users/{id}/password-reset", Page, Staff(ADMIN), pages::admin_users::send_reset),
+    route!(Post "/admin/users/{id}/unlock", Page, Staff(ADMIN), pages::admin_users::unlock),
     route!(Get "/admin/audit", Page, Staff(ADMIN), pages::audit_log::show),
     // JSON API.
     route!(Post "/api/v1/auth/login", Api, Public, api::auth::login),
@@ -176,6 +177,7 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/api/v1/me", Api, Staff(ALL_STAFF), api::auth::me),
     route!(Get "/api/v1/users", Api, Staff(ADMIN), api::users::list),
     route!(Post "/api/v1/users", Api, Staff(ADMIN), api::users::create),
+    route!(Post "/api/v1/users/{id}/unlock", Api, Staff(ADMIN), api::users::unlock),
     route!(Post "/api/v1/patients", Api, Staff(ALL_STAFF), api::patients::register),
     route!(Get "/api/v1/patients", Api, Staff(ALL_STAFF), api::patients::search),
     route!(Get "/api/v1/patients/{id}", Api, Staff(ALL_STAFF), api::patients::get),

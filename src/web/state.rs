@@ -1,6 +1,7 @@
 //! What every handler shares.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use actix_web::web;
 use tokio::sync::{Notify, Semaphore};
@@ -29,6 +30,9 @@ pub struct AppState {
     pub hash_permits: Arc<Semaphore>,
     pub secure_cookies: bool,
     pub trust_proxy_headers: bool,
+    /// A request carried `X-Forwarded-For` while proxy headers are not trusted: most
+    /// likely a reverse proxy in front, so every sign-in shares the proxy's address.
+    pub forwarded_but_untrusted: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -69,6 +73,26 @@ impl AppState {
                 ServiceError::Unexpected(anyhow::anyhow!("hash limiter closed: {e}"))
             })?;
         self.db(f).await
+    }
+
+    /// Notes a request with `X-Forwarded-For`; warns once, the first time, when proxy
+    /// headers are not trusted.
+    pub fn saw_forwarded_header(&self) {
+        if !self.trust_proxy_headers && !self.forwarded_but_untrusted.swap(true, Ordering::Relaxed)
+        {
+            tracing::warn!(
+                "a request carried X-Forwarded-For but --trust-proxy-headers is off: behind a reverse proxy every client has the proxy's address, and the sign-in limits per address hold them all together; start with --trust-proxy-headers (CLINIC_TRUST_PROXY_HEADERS=true) if a proxy you run sets that header"
+            );
+        }
+    }
+
+    /// Configuration problems found while serving, for `/readyz`.
+    pub fn warnings(&self) -> Vec<&'static str> {
+        let mut w = Vec::new();
+        if self.forwarded_but_untrusted.load(Ordering::Relaxed) {
+            w.push("requests carry X-Forwarded-For but proxy headers are not trusted: sign-in limits per address see only the proxy");
+        }
+        w
     }
 
     pub fn wake_mailer(&self) {

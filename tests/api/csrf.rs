@@ -102,7 +102,8 @@ fn form_for(pattern: &str, t: &Targets) -> (String, Vec<(&'static str, String)>)
         ),
         "/admin/users/{id}/disable"
         | "/admin/users/{id}/enable"
-        | "/admin/users/{id}/password-reset" => (pattern.replace("{id}", &t.victim.id), vec![]),
+        | "/admin/users/{id}/password-reset"
+        | "/admin/users/{id}/unlock" => (pattern.replace("{id}", &t.victim.id), vec![]),
         "/patients" => (
             "/patients".into(),
             vec![

@@ -708,3 +708,168 @@ async fn the_front_desk_enters_a_paper_form(app: TestApp) {
 }
 
 on_both_backends!(the_front_desk_enters_a_paper_form);
+
+/// A paper-entry link opens only in the staff session that started it: not signed out,
+/// not for a colleague, not in the same person's other browser; nothing is written by a
+/// refused request.
+async fn a_paper_entry_link_opens_only_where_it_was_started(app: TestApp) {
+    let desk = app.create_user(Role::FrontDesk).await;
+    let colleague = app.create_user(Role::FrontDesk).await;
+    let token = app.api_token(&desk).await;
+    let pid = register(&app, &token, "Paula", "Paper", "paula@example.org").await;
+    let b = app.signed_in(&desk).await;
+    let r = b
+        .post_form(
+            &format!("/patients/{pid}/paper-intake"),
+            &format!("/patients/{pid}"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let link = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        b.get_html(&link).await.0,
+        StatusCode::OK,
+        "where it was started"
+    );
+
+    let stranger = app.browser();
+    let other = app.signed_in(&colleague).await;
+    let same_person_elsewhere = app.signed_in(&desk).await;
+    // Each with a valid CSRF token of their own, as a real browser would have.
+    for (who, browser, form_page) in [
+        ("signed out", &stranger, "/login"),
+        ("a colleague", &other, "/account/password"),
+        (
+            "the same staff member's other browser",
+            &same_person_elsewhere,
+            "/account/password",
+        ),
+    ] {
+        let (status, html) = browser.get_html(&format!("{link}?step=2")).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{who}");
+        assert!(html.contains("opens only in the browser"), "{who}: {html}");
+        let r = browser
+            .post_form(
+                &format!("{link}?step=2"),
+                form_page,
+                &[
+                    ("chief_complaint", "Not theirs"),
+                    ("pain_now", "2"),
+                    ("go", "next"),
+                    ("version", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{who} cannot save");
+    }
+    let drafts: i64 = app
+        .with_db(|conn| {
+            use diesel::prelude::*;
+            clinic::schema::intakes::table
+                .count()
+                .get_result(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(drafts, 0, "nothing was written by the refused requests");
+    // The desk carries on.
+    let r = post_step(
+        &b,
+        &link,
+        2,
+        &kv(&[("chief_complaint", "Low back"), ("pain_now", "4")]),
+        "next",
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+/// A patient's emailed link opened on a browser where staff are signed in (the clinic's
+/// tablet at the desk) is still the patient's: nobody on staff is recorded as entering
+/// it or witnessing the consent.
+async fn an_emailed_link_in_a_staff_browser_is_still_the_patients(app: TestApp) {
+    let desk = app.create_user(Role::FrontDesk).await;
+    let token = app.api_token(&desk).await;
+    let pid = register(&app, &token, "Tomas", "Tablet", "tomas@example.org").await;
+    let (s, v) = app
+        .post_json(
+            &format!("/api/v1/patients/{pid}/intake-invitations"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let link = intake_link(&app, "tomas@example.org", 1).await;
+    let tablet = app.signed_in(&desk).await;
+    let (_, html) = tablet.get_html(&link).await;
+    assert!(html.contains("Tomas"), "the patient's own page");
+    assert!(texts(&html, ".staff-entry").is_empty(), "not a desk entry");
+    let problem = kv(&[("chief_complaint", "Sore shoulder"), ("pain_now", "5")]);
+    assert_eq!(
+        post_step(&tablet, &link, 2, &problem, "next")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let all = answers(&[], &[]);
+    let (conditions, symptoms): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|(k, _)| k.starts_with("cond_"));
+    assert_eq!(
+        post_step(&tablet, &link, 4, &conditions, "next")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post_step(&tablet, &link, 5, &symptoms, "next")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = post_step(
+        &tablet,
+        &link,
+        7,
+        &kv(&[("signed_name", "Tomas Tablet"), ("consent_agree", "1")]),
+        "submit",
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (entered_by, witnessed_by, submitted_by): (Option<String>, Option<String>, Option<String>) =
+        app.with_db(|conn| {
+            use diesel::prelude::*;
+            let e = clinic::schema::intakes::table
+                .select(clinic::schema::intakes::entered_by)
+                .first(conn)
+                .unwrap();
+            let w = clinic::schema::consents::table
+                .select(clinic::schema::consents::witnessed_by)
+                .first(conn)
+                .unwrap();
+            use clinic::schema::audit_events::dsl as a;
+            let u = a::audit_events
+                .filter(a::action.eq("intake.submitted"))
+                .select(a::actor_id)
+                .first(conn)
+                .unwrap();
+            (e, w, u)
+        })
+        .await;
+    assert_eq!(
+        (entered_by, witnessed_by, submitted_by),
+        (None, None, None),
+        "the patient's own form"
+    );
+}
+
+on_both_backends!(
+    a_paper_entry_link_opens_only_where_it_was_started,
+    an_emailed_link_in_a_staff_browser_is_still_the_patients,
+);

@@ -59,3 +59,4 @@ mod realistic_exam;
 mod schema;
 mod sessions;
 mod signed_records;
+mod trusted_devices;

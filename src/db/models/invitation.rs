@@ -22,6 +22,8 @@ pub struct InvitationRow {
     pub started_at: Option<NaiveDateTime>,
     pub submitted_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    /// For a paper form entered at the desk: the staff session it opens in.
+    pub entered_in_session: Option<String>,
 }
 
 impl InvitationRow {
@@ -43,6 +45,7 @@ pub struct NewInvitation<'a> {
     pub created_at: NaiveDateTime,
     pub last_sent_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    pub entered_in_session: Option<&'a str>,
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewInvitation<'_>) -> QueryResult<()> {

@@ -16,4 +16,5 @@ pub mod one_time_token;
 pub mod outbox;
 pub mod patient;
 pub mod session;
+pub mod trusted_device;
 pub mod user;

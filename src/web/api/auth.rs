@@ -7,6 +7,7 @@ use serde_json::json;
 use super::UserJson;
 use crate::services::login::{self, LoginAttempt};
 use crate::services::sessions::{self, Principal, SessionKind};
+use crate::web::device_cookie::DeviceTokens;
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
 use crate::web::state::AppState;
@@ -22,23 +23,32 @@ pub struct LoginBody {
 pub async fn login(
     state: web::Data<AppState>,
     ip: ClientIp,
+    devices: DeviceTokens,
     body: web::Json<LoginBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let clock = state.clock.clone();
     let policy = state.policy;
-    let issued = state
+    let held = devices.0.clone();
+    let signed_in = state
         .db_with_hashing(move |conn| {
             let attempt = LoginAttempt {
                 email: &body.email,
                 password: &body.password,
                 kind: SessionKind::Api,
                 ip: ip.0.as_deref(),
+                devices: &held,
             };
             login::login(conn, || clock.now(), &attempt, &policy)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({
+    let issued = signed_in.session;
+    let mut resp = HttpResponse::Ok();
+    // A client that keeps cookies is a trusted device from now on, as a browser is.
+    if let Some(token) = &signed_in.new_device {
+        resp.cookie(devices.with(token, state.secure_cookies));
+    }
+    Ok(resp.json(json!({
         "token": issued.token,
         "user": {
             "id": issued.user.id,

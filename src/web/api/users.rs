@@ -1,12 +1,16 @@
-//! `GET /api/v1/users`, `POST /api/v1/users` (admins only).
+//! `GET /api/v1/users`, `POST /api/v1/users`, `POST /api/v1/users/{id}/unlock` (admins
+//! only).
 
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use super::UserJson;
+use super::body::{NoFields, OptionalBody};
+use crate::domain::UserId;
 use crate::services::accounts::{self, NewStaff, NewStaffInput};
 use crate::services::password_reset;
 use crate::services::sessions::Principal;
+use crate::services::{ServiceError, login};
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
 use crate::web::state::AppState;
@@ -39,4 +43,21 @@ pub async fn create(
         state.wake_mailer();
     }
     Ok(HttpResponse::Created().json(UserJson::from(row)))
+}
+
+/// Lifts the sign-in locks on an account (strangers', its devices', change password).
+pub async fn unlock(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+    _body: OptionalBody<NoFields>,
+) -> Result<HttpResponse, ApiError> {
+    let target = UserId::parse(&id).ok_or(ApiError(ServiceError::NotFound))?;
+    let now = state.clock.now();
+    let actor = ip.actor(Some(&principal));
+    state
+        .db(move |conn| login::unlock(conn, now, &actor, &target))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -9,7 +9,7 @@ use crate::db::models::user::UserRow;
 use crate::domain::{FieldErrors, Role, UserId};
 use crate::services::accounts::{self, NewStaff, NewStaffInput};
 use crate::services::sessions::Principal;
-use crate::services::{ServiceError, password_reset};
+use crate::services::{ServiceError, login, password_reset};
 use crate::web::error::PageError;
 use crate::web::extract::{ClientIp, CsrfToken};
 use crate::web::state::AppState;
@@ -22,11 +22,14 @@ pub struct UserLine {
     pub licence_number: String,
     pub active: bool,
     pub is_me: bool,
+    /// When strangers may next try to sign in as this account, if they are locked out.
+    pub locked_until: Option<String>,
 }
 
 impl UserLine {
-    fn from_row(u: UserRow, me: &Principal) -> Self {
+    fn from_row(u: UserRow, me: &Principal, locked_until: Option<String>) -> Self {
         UserLine {
+            locked_until,
             is_me: u.id == me.user_id.as_str(),
             role_label: Role::parse(&u.role).map(Role::label).unwrap_or("Unknown"),
             licence_number: u.licence_number.unwrap_or_default(),
@@ -59,6 +62,7 @@ fn notice_text(code: Option<&str>) -> Option<String> {
             "disabled" => "The account was disabled and its sessions ended.",
             "enabled" => "The account was enabled.",
             "reset" => "A password-reset email is on its way (the link works for 30 minutes).",
+            "unlocked" => "The account's sign-in locks were lifted: it can be signed in to from any device again.",
             _ => return None,
         }
         .to_owned(),
@@ -71,10 +75,23 @@ pub async fn list(
     csrf: CsrfToken,
     q: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let rows = state.db(accounts::list).await?;
+    let now = state.clock.now();
+    let rows = state
+        .db(move |conn| {
+            let mut rows = Vec::new();
+            for u in accounts::list(conn)? {
+                let locked = login::locked_until(conn, &u.email, now)?;
+                rows.push((u, locked));
+            }
+            Ok(rows)
+        })
+        .await?;
     let users = rows
         .into_iter()
-        .map(|u| UserLine::from_row(u, &principal))
+        .map(|(u, locked)| {
+            let locked = locked.map(|t| state.show_time(t));
+            UserLine::from_row(u, &principal, locked)
+        })
         .collect();
     render(&UsersPage {
         page: Page::new("Staff accounts", &state, Some(&principal), &csrf),
@@ -222,4 +239,19 @@ pub async fn send_reset(
         .await?;
     state.wake_mailer();
     Ok(see_other("/admin/users?done=reset"))
+}
+
+pub async fn unlock(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let target = target(&id)?;
+    let now = state.clock.now();
+    let actor = ip.actor(Some(&principal));
+    state
+        .db(move |conn| login::unlock(conn, now, &actor, &target))
+        .await?;
+    Ok(see_other("/admin/users?done=unlocked"))
 }

@@ -560,8 +560,9 @@ pub async fn start_paper_entry(
     let pid = PatientId::parse(&id).ok_or(PageError(ServiceError::NotFound))?;
     let now = state.clock.now();
     let actor = ip.actor(Some(&principal));
+    let session = principal.session_id.clone();
     let token = state
-        .db(move |conn| invitations::start_paper_entry(conn, now, &actor, &pid))
+        .db(move |conn| invitations::start_paper_entry(conn, now, &actor, &session, &pid))
         .await?;
     Ok(see_other(&format!("/intake/{token}?step=1")))
 }

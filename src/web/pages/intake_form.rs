@@ -17,7 +17,7 @@ use crate::domain::clinical::{ConditionCode, RedFlagCode};
 use crate::domain::intake::{IntakeInput, MedicationInput, PainArea, PainQuality, SurgeryInput};
 use crate::services::ServiceError;
 use crate::services::intake_form::{
-    self, ClosedLink, FormProgress, FormSession, Signature, Submission,
+    self, ClosedLink, FormCaller, FormProgress, FormSession, Signature, Submission,
 };
 use crate::web::error::PageError;
 use crate::web::extract::{ClientIp, CsrfToken, MaybePrincipal, QuietQuery};
@@ -244,6 +244,16 @@ fn next_unfinished(progress: &FormProgress, after: u8) -> u8 {
         .unwrap_or(LAST)
 }
 
+fn form_caller(ip: &ClientIp, who: &MaybePrincipal) -> FormCaller {
+    FormCaller {
+        ip: ip.0.clone(),
+        staff: who
+            .0
+            .as_ref()
+            .map(|p| (p.session_id.clone(), ip.actor(Some(p)))),
+    }
+}
+
 pub async fn show(
     state: web::Data<AppState>,
     csrf: CsrfToken,
@@ -255,7 +265,7 @@ pub async fn show(
     let token = token.into_inner();
     let now = state.clock.now();
     let t = token.clone();
-    let actor = ip.actor(who.0.as_ref());
+    let actor = form_caller(&ip, &who);
     let session = match state
         .db(move |conn| intake_form::open(conn, now, &actor, &t))
         .await
@@ -450,8 +460,9 @@ pub async fn save(
     let go = get("go");
     let version: i32 = get("version").trim().parse().unwrap_or(0);
     let now = state.clock.now();
-    // A staff member entering a paper form acts as themselves; a patient anonymously.
-    let actor = ip.actor(who.0.as_ref());
+    // A staff member entering a paper form acts as themselves; a patient anonymously
+    // (the service decides which, by the link).
+    let actor = form_caller(&ip, &who);
     let (actor1, t1) = (actor.clone(), token.clone());
     let mut session = match state
         .db(move |conn| intake_form::open_for_save(conn, now, &actor1, &t1))

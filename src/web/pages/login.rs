@@ -10,7 +10,8 @@ use crate::services::ServiceError;
 use crate::services::login::{self, LoginAttempt};
 use crate::services::sessions::{self, Principal, SessionKind};
 use crate::web::access::session_cookie;
-use crate::web::error::PageError;
+use crate::web::device_cookie::DeviceTokens;
+use crate::web::error::{PageError, locked_message};
 use crate::web::extract::{ClientIp, CsrfToken, MaybePrincipal};
 use crate::web::state::AppState;
 
@@ -76,6 +77,7 @@ pub async fn submit(
     state: web::Data<AppState>,
     csrf: CsrfToken,
     ip: ClientIp,
+    devices: DeviceTokens,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
@@ -83,6 +85,7 @@ pub async fn submit(
     let (email, password) = (form.email.clone(), form.password);
     let clock = state.clock.clone();
     let policy = state.policy;
+    let held = devices.0.clone();
     let result = state
         .db_with_hashing(move |conn| {
             let attempt = LoginAttempt {
@@ -90,27 +93,38 @@ pub async fn submit(
                 password: &password,
                 kind: SessionKind::Browser,
                 ip: ip.0.as_deref(),
+                devices: &held,
             };
             login::login(conn, || clock.now(), &attempt, &policy)
         })
         .await;
     let (status, message) = match result {
-        Ok(issued) => {
+        Ok(signed_in) => {
+            let cookie_error = |e: actix_web::error::HttpError| {
+                PageError(ServiceError::Unexpected(anyhow::anyhow!("cookie: {e}")))
+            };
             let mut resp = see_other(&next);
-            resp.add_cookie(&session_cookie(&issued.token, state.secure_cookies))
-                .map_err(|e| PageError(ServiceError::Unexpected(anyhow::anyhow!("cookie: {e}"))))?;
+            resp.add_cookie(&session_cookie(
+                &signed_in.session.token,
+                state.secure_cookies,
+            ))
+            .map_err(cookie_error)?;
+            if let Some(token) = &signed_in.new_device {
+                resp.add_cookie(&devices.with(token, state.secure_cookies))
+                    .map_err(cookie_error)?;
+            }
             return Ok(resp);
         }
         Err(ServiceError::BadCredentials) => (
             StatusCode::UNAUTHORIZED,
             "Wrong email or password.".to_owned(),
         ),
-        Err(ServiceError::Locked { retry_after_secs }) => (
+        Err(ServiceError::Locked {
+            retry_after_secs,
+            scope,
+        }) => (
             StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many failed attempts. Sign-in is paused for this account; try again in {} minute(s).",
-                (retry_after_secs + 59) / 60
-            ),
+            locked_message(scope, retry_after_secs),
         ),
         Err(other) => return Err(other.into()),
     };

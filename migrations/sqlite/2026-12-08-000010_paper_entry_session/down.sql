@@ -1,0 +1,1 @@
+ALTER TABLE intake_invitations DROP COLUMN entered_in_session;
