@@ -283,6 +283,7 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        dead_at -> Nullable<Timestamp>,
     }
 }
 
@@ -378,7 +379,6 @@ diesel::table! {
 }
 
 diesel::joinable!(addenda -> assessments (assessment_id));
-diesel::joinable!(trusted_devices -> users (user_id));
 diesel::joinable!(addenda -> users (author_id));
 diesel::joinable!(appointments -> patients (patient_id));
 diesel::joinable!(appointments -> users (practitioner_id));
@@ -407,6 +407,7 @@ diesel::joinable!(pain_regions -> intakes (intake_id));
 diesel::joinable!(patient_name_tokens -> patients (patient_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(surgeries -> intakes (intake_id));
+diesel::joinable!(trusted_devices -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     addenda,

@@ -1,6 +1,8 @@
 //! The background sender: claims due outbox rows with a lease, sends them, and on failure
 //! schedules a retry with exponential back-off (30 s, 1 min, 2 min … capped at 1 h). An
-//! SMTP outage delays mail; it never loses it.
+//! SMTP outage of up to a day delays mail; it never loses it. After [`MAX_ATTEMPTS`]
+//! (about a day of retries), or at once for a message that can never be built, the
+//! message is given up: marked dead, its bodies wiped, shown to the admin.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,6 +27,9 @@ pub struct Sender {
     pub wakeup: Arc<Notify>,
     pub poll_every: Duration,
 }
+
+/// 30 s, 1, 2, 4, 8, 16, 32 min, then hourly: 31 attempts span about a day.
+pub const MAX_ATTEMPTS: i32 = 31;
 
 fn backoff(attempts: i32) -> TimeDelta {
     let exp = attempts.clamp(1, 8) as u32 - 1;
@@ -90,12 +95,21 @@ impl Sender {
                 }
                 Err(e) => {
                     let attempts = row.attempts + 1;
+                    let give_up = e.is_permanent() || attempts >= MAX_ATTEMPTS;
                     let next = now + backoff(attempts);
-                    tracing::warn!(template = %row.template, attempts, error = %e, "mail not sent; will retry");
                     let msg = e.to_string();
+                    if give_up {
+                        tracing::warn!(template = %row.template, attempts, error = %e, "mail given up; an admin sees it under Email");
+                    } else {
+                        tracing::warn!(template = %row.template, attempts, error = %e, "mail not sent; will retry");
+                    }
                     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
                         let mut conn = pool.get()?;
-                        outbox::mark_failed(&mut conn, &id, attempts, next, &msg)?;
+                        if give_up {
+                            outbox::mark_dead(&mut conn, &id, now, attempts, &msg)?;
+                        } else {
+                            outbox::mark_failed(&mut conn, &id, attempts, next, &msg)?;
+                        }
                         Ok(())
                     })
                     .await??;

@@ -29,6 +29,14 @@ pub enum TransportError {
     Delivery(String),
 }
 
+impl TransportError {
+    /// An error that no retry will cure: the message itself cannot be built (an address
+    /// the mail library refuses).
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, TransportError::Message(_))
+    }
+}
+
 impl MailTransport {
     pub fn smtp(url: &str) -> Result<Self, TransportError> {
         let t = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)

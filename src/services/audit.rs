@@ -24,6 +24,7 @@ pub enum AuditAction {
     PasswordResetSent,
     PasswordResetCompleted,
     AuditViewed,
+    OutboxViewed,
     AccessDenied,
     PatientRegistered,
     PatientViewed,
@@ -64,7 +65,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 50] = [
+    pub const ALL: [AuditAction; 51] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -78,6 +79,7 @@ impl AuditAction {
         AuditAction::PasswordResetSent,
         AuditAction::PasswordResetCompleted,
         AuditAction::AuditViewed,
+        AuditAction::OutboxViewed,
         AuditAction::AccessDenied,
         AuditAction::PatientRegistered,
         AuditAction::PatientViewed,
@@ -132,6 +134,7 @@ impl AuditAction {
             AuditAction::PasswordResetSent => "password_reset.sent",
             AuditAction::PasswordResetCompleted => "password_reset.completed",
             AuditAction::AuditViewed => "audit.viewed",
+            AuditAction::OutboxViewed => "outbox.viewed",
             AuditAction::AccessDenied => "access.denied",
             AuditAction::PatientRegistered => "patient.registered",
             AuditAction::PatientViewed => "patient.viewed",
@@ -183,6 +186,7 @@ impl AuditAction {
             | AuditAction::LoginLocked
             | AuditAction::Logout => "session",
             AuditAction::AuditViewed => "audit_trail",
+            AuditAction::OutboxViewed => "outbox",
             // A refusal names the route that was refused (`GET /patients/{id}`), since
             // the thing behind it was never read.
             AuditAction::AccessDenied => "route",

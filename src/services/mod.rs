@@ -25,6 +25,7 @@ pub mod patients;
 pub mod referral_letter;
 pub mod sessions;
 pub mod setup;
+pub mod undelivered_mail;
 
 use crate::domain::{FieldErrors, Role, UserId};
 

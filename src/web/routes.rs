@@ -171,6 +171,7 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/admin/users/{id}/password-reset", Page, Staff(ADMIN), pages::admin_users::send_reset),
     route!(Post "/admin/users/{id}/unlock", Page, Staff(ADMIN), pages::admin_users::unlock),
     route!(Get "/admin/audit", Page, Staff(ADMIN), pages::audit_log::show),
+    route!(Get "/admin/mail", Page, Staff(ADMIN), pages::admin_mail::show),
     // JSON API.
     route!(Post "/api/v1/auth/login", Api, Public, api::auth::login),
     route!(Post "/api/v1/auth/logout", Api, Staff(ALL_STAFF), api::auth::logout),

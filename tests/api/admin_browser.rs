@@ -106,6 +106,72 @@ async fn an_admin_invites_and_audits(backend: Backend) {
     let errors = texts(&c.source().await.unwrap(), ".field-error");
     assert!(!errors.is_empty(), "a bad date is named");
     assert_accessible(c, "audit trail with a bad date").await;
+
+    // Someone guesses the desk's password from elsewhere: the account is locked to new
+    // devices; the admin sees it and lifts it with one click.
+    for i in 0..5 {
+        let r = reqwest::Client::new()
+            .post(app.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": desk.email, "password": format!("guess {i} no")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    c.goto(&app.url("/admin/users")).await.unwrap();
+    let badge = text_of(c, ".badge-warn").await;
+    assert!(badge.starts_with("Locked to new devices until"), "{badge}");
+    assert_accessible(c, "staff accounts with a locked account").await;
+    screenshot(c, "admin-locked-account").await;
+    click_to_page(
+        c,
+        &format!("form[action='/admin/users/{}/unlock'] button", desk.id),
+        "unlock",
+    )
+    .await;
+    assert!(
+        text_of(c, ".alert-ok")
+            .await
+            .contains("sign-in locks were lifted")
+    );
+    assert!(texts(&c.source().await.unwrap(), ".badge-warn").is_empty());
+
+    // Mail that was given up on, as the admin finds it from the overview.
+    let now = app.clock.now();
+    app.with_db(move |conn| {
+        use diesel::prelude::*;
+        diesel::insert_into(clinic::schema::outbox::table)
+            .values(&clinic::db::models::outbox::NewOutboxMessage {
+                id: "01900000-0000-7000-8000-0000000a11ce",
+                to_address: "margot.ward@example.org",
+                template: "intake_invitation",
+                subject: "Your pre-visit form for Test Clinic",
+                body_text: "",
+                body_html: "",
+                created_at: now,
+                attempts: 31,
+                next_attempt_at: now,
+            })
+            .execute(conn)
+            .unwrap();
+        diesel::update(clinic::schema::outbox::table)
+            .filter(clinic::schema::outbox::to_address.eq("margot.ward@example.org"))
+            .set((
+                clinic::schema::outbox::dead_at.eq(Some(now)),
+                clinic::schema::outbox::last_error
+                    .eq(Some("delivery failed: Connection refused (os error 111)")),
+            ))
+            .execute(conn)
+            .unwrap();
+    })
+    .await;
+    c.goto(&app.url("/")).await.unwrap();
+    click_to_page(c, "a.tile[href='/admin/mail']", "the Email page").await;
+    let rows = texts(&c.source().await.unwrap(), "tr.mail-dead");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("margot.ward@example.org"), "{rows:?}");
+    assert_accessible(c, "undelivered email").await;
+    screenshot(c, "admin-undelivered-mail").await;
     desktop.finish().await;
 }
 

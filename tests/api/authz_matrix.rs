@@ -123,6 +123,7 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("POST", "/flags/{id}/dismiss", PRACTITIONER_ONLY),
     ("GET", "/patients/{id}/referral-letter", CLINICAL_READ),
     ("GET", "/admin/users", ADMIN_ONLY),
+    ("GET", "/admin/mail", ADMIN_ONLY),
     ("GET", "/admin/users/new", ADMIN_ONLY),
     ("POST", "/admin/users", ADMIN_ONLY),
     ("POST", "/admin/users/{id}/disable", ADMIN_ONLY),

@@ -317,20 +317,20 @@ async fn reopening_a_form_with_saved_answers_is_audited(app: TestApp) {
     assert_eq!(rows[0].entity, "intake");
     assert_eq!(rows[0].entity_id, intake_id);
     assert_eq!(rows[0].patient_id.as_deref(), Some(pid.as_str()));
-    assert_eq!(rows[0].detail.as_deref(), Some("patient link"));
+    assert_eq!(rows[0].detail.as_deref(), Some("paper entry"));
     assert_eq!(
         rows[0].actor_id.as_deref(),
         Some(desk_user.id.as_str()),
         "the desk typing a paper form acts as itself"
     );
 
-    // The patient's own browser (signed out) reopening it: a second row, no actor.
-    let patient = app.browser();
-    let (s, _) = patient.get_html(&link).await;
-    assert_eq!(s, StatusCode::OK);
+    // A signed-out browser holding the paper-entry link is refused and reads nothing:
+    // no second row.
+    let stranger = app.browser();
+    let (s, _) = stranger.get_html(&link).await;
+    assert_eq!(s, StatusCode::CONFLICT);
     let rows = viewed(&audit_rows(&app).await);
-    assert_eq!(rows.len(), 2, "{rows:?}");
-    assert_eq!(rows[1].actor_id, None);
+    assert_eq!(rows.len(), 1, "{rows:?}");
 }
 
 on_both_backends!(

@@ -317,3 +317,140 @@ on_both_backends!(
     without_smtp_mail_is_written_to_the_outbox_folder,
     header_injection_is_impossible
 );
+
+/// The attempts and dead-letter time of each outbox row, with its body's length.
+async fn outbox_state(app: &TestApp) -> Vec<(String, i32, Option<chrono::NaiveDateTime>, usize)> {
+    app.with_db(|conn| {
+        use clinic::schema::outbox::dsl::*;
+        use diesel::prelude::*;
+        outbox
+            .select((to_address, attempts, dead_at, body_text))
+            .order(created_at.asc())
+            .load::<(String, i32, Option<chrono::NaiveDateTime>, String)>(conn)
+            .unwrap()
+            .into_iter()
+            .map(|(t, a, d, b)| (t, a, d, b.len()))
+            .collect()
+    })
+    .await
+}
+
+/// Mail that cannot be sent is not retried forever holding a live link: after about a
+/// day of attempts (or at once, for an address the mail library refuses) it is given
+/// up, its body wiped, and the admin sees it.
+async fn mail_that_cannot_be_sent_is_given_up_and_shown_to_the_admin(backend: Backend) {
+    let Some(mut app) = TestApp::spawn_with(backend, Options { smtp: true }).await else {
+        return;
+    };
+    let admin = app.create_user(Role::Admin).await;
+    let staff = app.create_user(Role::FrontDesk).await;
+    let browser = app.signed_in(&admin).await;
+    app.smtp.as_mut().unwrap().stop();
+    send_reset(&browser, &staff.id).await;
+
+    // Each attempt fails (SMTP is down); the clock jumps past each back-off.
+    let max = clinic::mail::sender::MAX_ATTEMPTS;
+    let started = std::time::Instant::now();
+    let mut seen = 0;
+    loop {
+        let rows = outbox_state(&app).await;
+        let (_, attempts, dead_at, body_len) = rows[0].clone();
+        if let Some(_at) = dead_at {
+            assert_eq!(attempts, max, "given up after {max} attempts");
+            assert_eq!(body_len, 0, "the body with the reset link is wiped");
+            break;
+        }
+        assert!(body_len > 0, "kept while it may still be sent");
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the sender kept trying: {attempts} attempts so far"
+        );
+        if attempts > seen {
+            seen = attempts;
+            app.clock.advance(chrono::TimeDelta::hours(2));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    println!("given up after {max} attempts in {:?}", started.elapsed());
+
+    // SMTP comes back: a given-up message stays unsent.
+    app.smtp.as_mut().unwrap().restart();
+    app.clock.advance(chrono::TimeDelta::hours(2));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(app.smtp.as_ref().unwrap().messages().is_empty());
+
+    // An address lettre refuses (queued before the check at entry existed): given up at
+    // the first attempt.
+    let now = app.clock.now();
+    app.with_db(move |conn| {
+        use diesel::prelude::*;
+        diesel::insert_into(clinic::schema::outbox::table)
+            .values(&clinic::db::models::outbox::NewOutboxMessage {
+                id: "01900000-0000-7000-8000-00000000d1ed",
+                to_address: "x\"y@example.org",
+                template: "invitation",
+                subject: "Your pre-visit form",
+                body_text: "a link",
+                body_html: "<p>a link</p>",
+                created_at: now,
+                attempts: 0,
+                next_attempt_at: now,
+            })
+            .execute(conn)
+            .unwrap();
+    })
+    .await;
+    let started = std::time::Instant::now();
+    loop {
+        let rows = outbox_state(&app).await;
+        let (_, attempts, dead_at, body_len) = rows[1].clone();
+        if dead_at.is_some() {
+            assert_eq!((attempts, body_len), (1, 0), "one attempt, body wiped");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "given up at once"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // The admin's overview counts them; the Email page lists them with the reason. (A
+    // day has passed on the clock: the admin signs in again.)
+    let browser = app.signed_in(&admin).await;
+    let (_, home) = browser.get_html("/").await;
+    assert!(home.contains("2 not delivered"), "{home}");
+    let (status, page) = browser.get_html("/admin/mail").await;
+    assert_eq!(status, 200);
+    let dead = crate::helpers::texts(&page, "tr.mail-dead");
+    assert_eq!(dead.len(), 2, "{dead:?}");
+    assert!(dead.iter().any(|d| d.contains(&staff.email)), "{dead:?}");
+    assert!(
+        dead.iter().any(|d| d.contains("x\"y@example.org")),
+        "{dead:?}"
+    );
+    assert!(crate::helpers::texts(&page, "tr.mail-waiting").is_empty());
+    // Looking is audited (the recipients include patients' addresses).
+    let viewed: i64 = app
+        .with_db(|conn| {
+            use clinic::schema::audit_events::dsl as a;
+            use diesel::prelude::*;
+            a::audit_events
+                .filter(a::action.eq("outbox.viewed"))
+                .count()
+                .get_result(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(viewed, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_that_cannot_be_sent_is_given_up_and_shown_to_the_admin_on_sqlite() {
+    mail_that_cannot_be_sent_is_given_up_and_shown_to_the_admin(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_that_cannot_be_sent_is_given_up_and_shown_to_the_admin_on_postgres() {
+    mail_that_cannot_be_sent_is_given_up_and_shown_to_the_admin(Backend::Postgres).await;
+}

@@ -24,6 +24,8 @@ pub struct OutboxRow {
     pub claimed_until: Option<NaiveDateTime>,
     pub sent_at: Option<NaiveDateTime>,
     pub last_error: Option<String>,
+    /// Given up on: not retried, bodies wiped.
+    pub dead_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -55,6 +57,7 @@ pub fn due_ids(
 ) -> QueryResult<Vec<String>> {
     outbox::table
         .filter(outbox::sent_at.is_null())
+        .filter(outbox::dead_at.is_null())
         .filter(outbox::next_attempt_at.le(now))
         .filter(
             outbox::claimed_until
@@ -78,6 +81,7 @@ pub fn claim(
         outbox::table
             .filter(outbox::id.eq(id))
             .filter(outbox::sent_at.is_null())
+            .filter(outbox::dead_at.is_null())
             .filter(
                 outbox::claimed_until
                     .is_null()
@@ -126,9 +130,49 @@ pub fn mark_failed(
         .execute(conn)
 }
 
+/// Given up: no more attempts; the bodies, which may hold a link with a token, are
+/// wiped (the link must not sit in the database for a message nobody will send).
+pub fn mark_dead(
+    conn: &mut DbConnection,
+    id: &str,
+    now: NaiveDateTime,
+    attempts: i32,
+    error: &str,
+) -> QueryResult<usize> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::dead_at.eq(Some(now)),
+            outbox::attempts.eq(attempts),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+            outbox::body_text.eq(""),
+            outbox::body_html.eq(""),
+            outbox::last_error.eq(Some(error)),
+        ))
+        .execute(conn)
+}
+
+/// Messages still to be sent (not given up on).
 pub fn pending_count(conn: &mut DbConnection) -> QueryResult<i64> {
     outbox::table
         .filter(outbox::sent_at.is_null())
+        .filter(outbox::dead_at.is_null())
         .count()
         .get_result(conn)
+}
+
+pub fn dead_count(conn: &mut DbConnection) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::dead_at.is_not_null())
+        .count()
+        .get_result(conn)
+}
+
+/// What has not been delivered, newest first: given up on, and still waiting.
+pub fn undelivered(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::sent_at.is_null())
+        .order(outbox::created_at.desc())
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)
 }

@@ -7,8 +7,8 @@ use askama::Template;
 
 use super::{Page, render, see_other};
 use crate::domain::Role;
-use crate::services::accounts;
 use crate::services::sessions::Principal;
+use crate::services::{accounts, undelivered_mail};
 use crate::web::error::PageError;
 use crate::web::extract::CsrfToken;
 use crate::web::state::AppState;
@@ -21,6 +21,8 @@ struct HomePage {
     /// Active staff accounts, and all of them.
     active_staff: usize,
     all_staff: usize,
+    /// Mail given up on: worth the admin's attention on the first page.
+    undelivered: i64,
 }
 
 pub async fn show(
@@ -31,11 +33,14 @@ pub async fn show(
     if principal.role != Role::Admin {
         return Ok(see_other("/day"));
     }
-    let staff = state.db(accounts::list).await?;
+    let (staff, undelivered) = state
+        .db(|conn| Ok((accounts::list(conn)?, undelivered_mail::dead_count(conn)?)))
+        .await?;
     render(&HomePage {
         page: Page::new("Home", &state, Some(&principal), &csrf),
         email: principal.email.clone(),
         active_staff: staff.iter().filter(|u| u.active).count(),
         all_staff: staff.len(),
+        undelivered,
     })
 }

@@ -1,6 +1,7 @@
 //! HTML pages for staff. Each template gets a [`Page`] with what the layout needs.
 
 pub mod account;
+pub mod admin_mail;
 pub mod admin_users;
 pub mod assessment;
 pub mod audit_log;
@@ -59,6 +60,7 @@ fn menu_entry(title: &str) -> Option<&'static str> {
         "Patients" => "patients",
         "Staff accounts" => "staff",
         "Audit trail" => "audit",
+        "Email" => "mail",
         "Change password" => "password",
         _ => return None,
     })
