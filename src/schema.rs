@@ -332,6 +332,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    server_secrets (name) {
+        name -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Text,
         token_hash -> Text,
@@ -433,6 +441,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     pain_regions,
     patient_name_tokens,
     patients,
+    server_secrets,
     sessions,
     surgeries,
     trusted_devices,

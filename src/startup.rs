@@ -13,6 +13,7 @@ use anyhow::Context;
 use serde_json::json;
 use tokio::sync::{Notify, Semaphore};
 
+use crate::auth::signed_value::SigningKey;
 use crate::clinic_time::{ClinicZone, OpeningHours};
 use crate::clock::Clock;
 use crate::config::ServeArgs;
@@ -20,7 +21,7 @@ use crate::db::{self, DatabaseUrl, DbPool};
 use crate::domain::EmailAddress;
 use crate::mail::sender::Sender;
 use crate::mail::{MailContext, MailTransport};
-use crate::services::setup;
+use crate::services::{server_secrets, setup};
 use crate::web::access::{self, BODY_LIMIT};
 use crate::web::error::error_page;
 use crate::web::state::AppState;
@@ -43,8 +44,8 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let url = database_url.clone();
         let setup_clock = clock.clone();
-        let (pool, setup_token) =
-            tokio::task::spawn_blocking(move || -> anyhow::Result<(DbPool, Option<String>)> {
+        let (pool, setup_token, csrf_key) = tokio::task::spawn_blocking(
+            move || -> anyhow::Result<(DbPool, Option<String>, [u8; 32])> {
                 let pool_size = match url.backend() {
                     db::Backend::Sqlite => 8,
                     db::Backend::Postgres => 16,
@@ -57,9 +58,16 @@ impl Application {
                 }
                 let token = setup::setup_token_if_needed(&mut conn, setup_clock.now())
                     .map_err(|e| anyhow::anyhow!("could not create the setup link: {e}"))?;
-                Ok((pool, token))
-            })
-            .await??;
+                let csrf_key = server_secrets::load_or_create(
+                    &mut conn,
+                    server_secrets::CSRF_COOKIE_KEY,
+                    setup_clock.now(),
+                )
+                .map_err(|e| anyhow::anyhow!("could not load the CSRF cookie key: {e}"))?;
+                Ok((pool, token, csrf_key))
+            },
+        )
+        .await??;
 
         let listener = TcpListener::bind(&args.bind)
             .with_context(|| format!("cannot listen on {}", args.bind))?;
@@ -114,6 +122,7 @@ impl Application {
             secure_cookies: args.secure_cookies,
             trust_proxy_headers: args.trust_proxy_headers,
             forwarded_but_untrusted: Arc::default(),
+            csrf_cookie_key: SigningKey::new(csrf_key, "clinic_csrf"),
         };
         let sender = Sender {
             pool,

@@ -23,6 +23,7 @@ pub mod login;
 pub mod password_reset;
 pub mod patients;
 pub mod referral_letter;
+pub mod server_secrets;
 pub mod sessions;
 pub mod setup;
 pub mod undelivered_mail;

@@ -4,8 +4,9 @@
 //! 404/405; no handler runs), authenticate (bearer token on the API, session cookie on
 //! pages), check the role, and for every state-changing page request check the
 //! `Origin`/`Sec-Fetch-Site` headers and the synchronizer token in the form body. The
-//! token is the session's own; before sign-in it is a random value in a separate
-//! `clinic_csrf` cookie (double submit), which protects the sign-in form itself.
+//! token is the session's own; before sign-in it is a random value signed with the
+//! server's key in a separate `clinic_csrf` cookie (signed double submit), which
+//! protects the sign-in form itself.
 //!
 //! A signed-in caller refused here (their role) or by the handler (a 403 from a
 //! service's record check) leaves an `access.denied` audit row ([`super::denials`]). A
@@ -108,14 +109,16 @@ pub async fn guard(
     if spec.surface == Surface::Page {
         let expected = match &principal {
             Some(p) => p.csrf_token.clone(),
+            // Only a cookie we signed counts: one planted with a value of someone
+            // else's choosing is replaced, and the form posted with it refused.
             None => match req
                 .cookie(CSRF_COOKIE)
                 .map(|c| c.value().to_owned())
-                .filter(|v| v.len() >= 32)
+                .filter(|v| state.csrf_cookie_key.verify(v))
             {
                 Some(v) => v,
                 None => {
-                    let (fresh, _) = token::new_token();
+                    let fresh = state.csrf_cookie_key.issue();
                     new_anon_csrf = Some(fresh.clone());
                     fresh
                 }

@@ -8,6 +8,7 @@ use tokio::sync::{Notify, Semaphore};
 
 use chrono::NaiveDate;
 
+use crate::auth::signed_value::SigningKey;
 use crate::clinic_time::{ClinicZone, OpeningHours};
 use crate::clock::Clock;
 use crate::db::{DbConnection, DbPool};
@@ -33,6 +34,8 @@ pub struct AppState {
     /// A request carried `X-Forwarded-For` while proxy headers are not trusted: most
     /// likely a reverse proxy in front, so every sign-in shares the proxy's address.
     pub forwarded_but_untrusted: Arc<AtomicBool>,
+    /// Signs the CSRF cookie given before sign-in, so a planted one is not taken.
+    pub csrf_cookie_key: SigningKey,
 }
 
 impl AppState {

@@ -588,6 +588,52 @@ async fn sign_in_form_and_api_resist_cookie_tricks(app: TestApp) {
         StatusCode::FORBIDDEN,
         "a short planted csrf cookie"
     );
+    // A planted cookie of the right length and shape (random, and `nonce.tag` with a
+    // tag we did not sign), with the matching token: refused, and replaced by a signed
+    // one (login CSRF by cookie planting).
+    let forged_tag = format!("{}.{}", random_token(), "A".repeat(43));
+    for planted in [random_token(), forged_tag] {
+        let r = app
+            .http
+            .post(app.url("/login"))
+            .header(COOKIE, format!("clinic_csrf={planted}"))
+            .form(&[
+                ("email", admin.email.as_str()),
+                ("password", &admin.password),
+                ("csrf_token", planted.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "planted {planted}");
+        // The sign-in page shown to that browser replaces it with a signed one.
+        let r = app
+            .http
+            .get(app.url("/login"))
+            .header(COOKIE, format!("clinic_csrf={planted}"))
+            .send()
+            .await
+            .unwrap();
+        let fresh = set_cookie_value(&r, "clinic_csrf").expect("a signed cookie replaces it");
+        assert_ne!(fresh, planted);
+        assert!(fresh.contains('.'), "nonce.tag: {fresh}");
+    }
+    // The key is the deployment's, in the database (so every server and every restart
+    // checks with the same one), 256 bits.
+    let keys: Vec<(String, String)> = app
+        .with_db(|conn| {
+            use clinic::schema::server_secrets::dsl::*;
+            use diesel::prelude::*;
+            server_secrets.select((name, secret)).load(conn).unwrap()
+        })
+        .await;
+    assert_eq!(
+        keys.len(),
+        1,
+        "{:?}",
+        keys.iter().map(|k| &k.0).collect::<Vec<_>>()
+    );
+    assert_eq!((keys[0].0.as_str(), keys[0].1.len()), ("csrf_cookie", 64));
     assert!(
         !app.audit_actions()
             .await

@@ -15,6 +15,7 @@ pub mod login_throttle;
 pub mod one_time_token;
 pub mod outbox;
 pub mod patient;
+pub mod server_secret;
 pub mod session;
 pub mod trusted_device;
 pub mod user;
