@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::error::{InternalError, JsonPayloadError};
+use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Context;
-use serde_json::json;
 use tokio::sync::{Notify, Semaphore};
 
 use crate::auth::signed_value::SigningKey;
@@ -23,6 +23,7 @@ use crate::mail::sender::Sender;
 use crate::mail::{MailContext, MailTransport};
 use crate::services::{server_secrets, setup};
 use crate::web::access::{self, BODY_LIMIT};
+use crate::web::api_error::{ErrorCode, json_error};
 use crate::web::error::error_page;
 use crate::web::state::AppState;
 use crate::web::{headers, logging, routes};
@@ -256,25 +257,43 @@ fn build_server(
 }
 
 fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default().limit(BODY_LIMIT).error_handler(|err, _req| {
-        let resp = match &err {
-            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-                HttpResponse::PayloadTooLarge().json(json!({ "error": "The request body is larger than 64 KiB." }))
-            }
-            JsonPayloadError::ContentType => HttpResponse::UnsupportedMediaType()
-                .json(json!({ "error": "Send the body as JSON with Content-Type: application/json." })),
-            JsonPayloadError::Deserialize(e) => {
-                HttpResponse::BadRequest().json(json!({ "error": format!("The body is not valid JSON for this request: {e}") }))
-            }
-            _ => HttpResponse::BadRequest().json(json!({ "error": "The request body could not be read." })),
-        };
-        InternalError::from_response(err, resp).into()
-    })
+    web::JsonConfig::default()
+        .limit(BODY_LIMIT)
+        .error_handler(|err, _req| {
+            let resp = match &err {
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => json_error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    ErrorCode::BodyTooLarge,
+                    "The request body is larger than 64 KiB.",
+                ),
+                JsonPayloadError::ContentType => json_error(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    ErrorCode::UnsupportedMediaType,
+                    "Send the body as JSON with Content-Type: application/json.",
+                ),
+                JsonPayloadError::Deserialize(e) => json_error(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::MalformedBody,
+                    &format!("The body is not valid JSON for this request: {e}"),
+                ),
+                _ => json_error(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::MalformedBody,
+                    "The request body could not be read.",
+                ),
+            };
+            InternalError::from_response(err, resp).into()
+        })
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {
     if req.path().starts_with("/api/") {
-        HttpResponse::NotFound().json(json!({ "error": "No such endpoint." }))
+        json_error(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "No such endpoint.",
+        )
     } else {
         error_page(
             actix_web::http::StatusCode::NOT_FOUND,

@@ -20,8 +20,8 @@ use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut};
 use actix_web::{HttpMessage, HttpResponse, web};
 use futures_util::StreamExt;
-use serde_json::json;
 
+use super::api_error::{ErrorCode, json_error};
 use super::denials;
 use super::error::error_page;
 use super::extract::{ClientIp, CsrfToken};
@@ -310,9 +310,18 @@ fn csrf_refused() -> HttpResponse {
 
 fn unauthenticated(req: &ServiceRequest, surface: Surface) -> HttpResponse {
     match surface {
-        Surface::Api => HttpResponse::Unauthorized()
-            .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
-            .json(json!({ "error": "Sign in first: send Authorization: Bearer <token>." })),
+        Surface::Api => {
+            let mut r = json_error(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthenticated,
+                "Sign in first: send Authorization: Bearer <token>.",
+            );
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+            r
+        }
         _ => {
             let next = if req.method() == actix_web::http::Method::GET {
                 req.path()
@@ -332,9 +341,11 @@ fn unauthenticated(req: &ServiceRequest, surface: Surface) -> HttpResponse {
 
 fn forbidden(surface: Surface) -> HttpResponse {
     match surface {
-        Surface::Api => {
-            HttpResponse::Forbidden().json(json!({ "error": "Your role does not allow this." }))
-        }
+        Surface::Api => json_error(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "Your role does not allow this.",
+        ),
         _ => error_page(
             StatusCode::FORBIDDEN,
             "Not allowed",
@@ -345,8 +356,11 @@ fn forbidden(surface: Surface) -> HttpResponse {
 
 fn unavailable(surface: Surface) -> HttpResponse {
     match surface {
-        Surface::Api => HttpResponse::ServiceUnavailable()
-            .json(json!({ "error": "The service is unavailable; try again shortly." })),
+        Surface::Api => json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            "The service is unavailable; try again shortly.",
+        ),
         _ => error_page(
             StatusCode::SERVICE_UNAVAILABLE,
             "Unavailable",

@@ -7,11 +7,11 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
-use serde_json::json;
 
 use crate::domain::FieldErrors;
 use crate::services::ServiceError;
 use crate::services::login::LockScope;
+use crate::web::api_error::{ErrorBody, ErrorCode, json_error};
 
 fn status_of(e: &ServiceError) -> StatusCode {
     match e {
@@ -113,7 +113,26 @@ pub struct ApiError(pub ServiceError);
 
 impl ApiError {
     pub fn bad_request(message: &str) -> HttpResponse {
-        HttpResponse::BadRequest().json(json!({ "error": message }))
+        json_error(StatusCode::BAD_REQUEST, ErrorCode::MalformedBody, message)
+    }
+}
+
+fn code_of(e: &ServiceError) -> ErrorCode {
+    match e {
+        ServiceError::Invalid(_) => ErrorCode::InvalidInput,
+        ServiceError::NotFound => ErrorCode::NotFound,
+        ServiceError::Forbidden => ErrorCode::Forbidden,
+        ServiceError::BadCredentials => ErrorCode::BadCredentials,
+        ServiceError::Locked { .. } => ErrorCode::Locked,
+        ServiceError::Gone => ErrorCode::Gone,
+        ServiceError::SessionEnded => ErrorCode::SessionEnded,
+        ServiceError::Conflict(_) => ErrorCode::Conflict,
+        ServiceError::StaleVersion { .. } => ErrorCode::StaleVersion,
+        ServiceError::PossibleDuplicate(_) => ErrorCode::PossibleDuplicate,
+        ServiceError::DraftOpen { .. } => ErrorCode::DraftOpen,
+        ServiceError::PlanRefused(_) => ErrorCode::PlanRefused,
+        ServiceError::SignRefused(_) => ErrorCode::SignRefused,
+        ServiceError::Database(_) | ServiceError::Unexpected(_) => ErrorCode::Internal,
     }
 }
 
@@ -146,32 +165,30 @@ impl ResponseError for ApiError {
         if let Some(secs) = retry_after(&self.0) {
             r.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
-        let body = match &self.0 {
-            ServiceError::Invalid(errors) => {
-                json!({ "error": message_of(&self.0), "errors": errors })
-            }
-            ServiceError::PlanRefused(r) => {
-                json!({ "error": message_of(&self.0), "errors": r.errors, "conflicts": r.conflicts })
+        let mut body = ErrorBody::new(code_of(&self.0), message_of(&self.0));
+        match &self.0 {
+            ServiceError::Invalid(errors) => body.errors = Some(errors.clone()),
+            ServiceError::PlanRefused(refusal) => {
+                body.errors = Some(refusal.errors.clone());
+                body.conflicts = serde_json::to_value(&refusal.conflicts).ok();
             }
             ServiceError::SignRefused(reasons) => {
-                json!({ "error": "Cannot sign yet.", "reasons": reasons })
+                body.error = "Cannot sign yet.".into();
+                body.reasons = Some(reasons.clone());
             }
-            ServiceError::StaleVersion { current } => {
-                json!({ "error": message_of(&self.0), "current_version": current })
+            ServiceError::StaleVersion { current } => body.current_version = Some(*current),
+            ServiceError::DraftOpen { id, visit_date } => {
+                body.draft_id = Some(id.clone());
+                body.draft_visit_date = Some(visit_date.to_string());
+                body.hint =
+                    Some("Send \"new_visit\": true to start another assessment anyway.".into());
             }
-            ServiceError::DraftOpen { id, visit_date } => json!({
-                "error": message_of(&self.0),
-                "draft_id": id,
-                "draft_visit_date": visit_date,
-                "hint": "Send \"new_visit\": true to start another assessment anyway.",
-            }),
-            ServiceError::PossibleDuplicate(matches) => json!({
-                "error": message_of(&self.0),
-                "duplicates": matches,
-                "hint": "Send \"allow_duplicate\": true to register anyway.",
-            }),
-            other => json!({ "error": message_of(other) }),
-        };
+            ServiceError::PossibleDuplicate(matches) => {
+                body.duplicates = serde_json::to_value(matches).ok();
+                body.hint = Some("Send \"allow_duplicate\": true to register anyway.".into());
+            }
+            _ => {}
+        }
         r.json(body)
     }
 }

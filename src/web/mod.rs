@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod api;
+pub mod api_error;
 pub mod assets;
 pub mod denials;
 pub mod device_cookie;

@@ -222,8 +222,11 @@ pub fn find(method: &actix_web::http::Method, pattern: &str) -> Option<&'static 
 /// A known path with a method it does not take: 405, in the surface's own format.
 async fn method_not_allowed(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
     if req.path().starts_with("/api/") {
-        actix_web::HttpResponse::MethodNotAllowed()
-            .json(serde_json::json!({ "error": "This endpoint does not take that method." }))
+        super::api_error::json_error(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            super::api_error::ErrorCode::MethodNotAllowed,
+            "This endpoint does not take that method.",
+        )
     } else {
         super::error::error_page(
             actix_web::http::StatusCode::METHOD_NOT_ALLOWED,

@@ -215,7 +215,168 @@ async fn a_back_field_cannot_break_the_redirect(app: TestApp) {
     }
 }
 
+/// Every JSON error carries a machine-readable `code` beside its message, one per kind
+/// of answer, whichever layer answered (router, access guard, body reader, service).
+async fn every_json_error_names_its_code(app: TestApp) {
+    let desk = app.create_user(Role::FrontDesk).await;
+    let dr = app.create_user(Role::Practitioner).await;
+    let desk_t = app.api_token(&desk).await;
+    let dr_t = app.api_token(&dr).await;
+    let pid = patient(&app, &desk_t, "Coded").await;
+    let (aid, _) = start(&app, &dr_t, &pid, false).await;
+    let json = "application/json";
+    let client = reqwest::Client::new();
+    let send =
+        |method: reqwest::Method, path: String, token: Option<&str>, ctype: &str, body: &str| {
+            let mut req = client
+                .request(method, app.url(&path))
+                .header("content-type", ctype.to_owned())
+                .body(body.to_owned());
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            async move {
+                let r = req.send().await.unwrap();
+                let status = r.status().as_u16();
+                (status, r.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+    use reqwest::Method;
+    let cases: Vec<(&str, Method, String, Option<&str>, &str, &str, u16, &str)> = vec![
+        (
+            "no token",
+            Method::GET,
+            "/api/v1/me".into(),
+            None,
+            json,
+            "",
+            401,
+            "unauthenticated",
+        ),
+        (
+            "wrong password",
+            Method::POST,
+            "/api/v1/auth/login".into(),
+            None,
+            json,
+            r#"{"email":"nobody@clinic.example","password":"not it at all"}"#,
+            401,
+            "bad_credentials",
+        ),
+        (
+            "role",
+            Method::GET,
+            "/api/v1/users".into(),
+            Some(&desk_t),
+            json,
+            "",
+            403,
+            "forbidden",
+        ),
+        (
+            "no such endpoint",
+            Method::GET,
+            "/api/v1/nowhere".into(),
+            Some(&desk_t),
+            json,
+            "",
+            404,
+            "not_found",
+        ),
+        (
+            "no such patient",
+            Method::GET,
+            "/api/v1/patients/01900000-0000-7000-8000-000000000000".into(),
+            Some(&desk_t),
+            json,
+            "",
+            404,
+            "not_found",
+        ),
+        (
+            "method",
+            Method::DELETE,
+            "/api/v1/me".into(),
+            Some(&desk_t),
+            json,
+            "",
+            405,
+            "method_not_allowed",
+        ),
+        (
+            "broken JSON",
+            Method::POST,
+            "/api/v1/patients".into(),
+            Some(&desk_t),
+            json,
+            "{",
+            400,
+            "malformed_body",
+        ),
+        (
+            "form body",
+            Method::POST,
+            "/api/v1/patients".into(),
+            Some(&desk_t),
+            "application/x-www-form-urlencoded",
+            "given_name=A",
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "missing fields",
+            Method::POST,
+            "/api/v1/patients".into(),
+            Some(&desk_t),
+            json,
+            "{}",
+            422,
+            "invalid_input",
+        ),
+        (
+            "stale version",
+            Method::POST,
+            format!("/api/v1/assessments/{aid}/sign"),
+            Some(&dr_t),
+            json,
+            r#"{"version":999}"#,
+            409,
+            "stale_version",
+        ),
+        (
+            "not signable yet",
+            Method::POST,
+            format!("/api/v1/assessments/{aid}/sign"),
+            Some(&dr_t),
+            json,
+            "",
+            409,
+            "sign_refused",
+        ),
+        (
+            "draft open",
+            Method::POST,
+            format!("/api/v1/patients/{pid}/assessments"),
+            Some(&dr_t),
+            json,
+            "{}",
+            409,
+            "draft_open",
+        ),
+    ];
+    for (what, method, path, token, ctype, body, status, code) in cases {
+        let (s, v) = send(method, path.clone(), token, ctype, body).await;
+        assert_eq!(s, status, "{what}: {path}: {v}");
+        assert_eq!(v["code"], code, "{what}: {v}");
+        assert!(
+            v["error"].as_str().is_some_and(|m| !m.is_empty()),
+            "{what}: {v}"
+        );
+    }
+}
+
 on_both_backends!(
+    every_json_error_names_its_code,
     malformed_bodies_are_refused_not_ignored,
     a_back_field_cannot_break_the_redirect,
 );

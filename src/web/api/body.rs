@@ -12,9 +12,10 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::domain::FieldErrors;
+use crate::web::api_error::{ErrorCode, json_error};
 use crate::web::error::ApiError;
 
 /// A body type that names its fields, so that an unknown one is refused by name.
@@ -91,7 +92,12 @@ impl ResponseError for Unreadable {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(json!({ "error": self.message }))
+        let code = if self.status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            ErrorCode::UnsupportedMediaType
+        } else {
+            ErrorCode::MalformedBody
+        };
+        json_error(self.status, code, &self.message)
     }
 }
 
