@@ -242,7 +242,18 @@ async fn every_json_error_names_its_code(app: TestApp) {
             }
         };
     use reqwest::Method;
-    let cases: Vec<(&str, Method, String, Option<&str>, &str, &str, u16, &str)> = vec![
+    // What, method, path, token, content type, body, status, code.
+    type Case<'a> = (
+        &'a str,
+        Method,
+        String,
+        Option<&'a str>,
+        &'a str,
+        &'a str,
+        u16,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
         (
             "no token",
             Method::GET,
