@@ -14,7 +14,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::{EmailAddress, FieldErrors, Role, StaffName, UserId, new_id, password_policy};
 
 /// A new account as typed in a form, the API or the command line.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewStaffInput {
     #[serde(default)]
     pub email: String,

@@ -10,7 +10,7 @@ use crate::domain::FieldErrors;
 
 /// What went wrong, for programs: stable, snake_case, one per kind of answer. The
 /// message beside it is for people and may change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// Fields need attention: `errors` names each.
@@ -50,13 +50,18 @@ pub enum ErrorCode {
 }
 
 /// The body of every JSON error.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
+    /// For people: what happened and what to do.
     pub error: String,
     pub code: ErrorCode,
+    /// One message per field path (`rom[0].degrees`, `plan.weeks`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<std::collections::BTreeMap<String, String>>)]
     pub errors: Option<FieldErrors>,
+    /// A refused plan: each conflict between an intervention and a flag.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
     pub conflicts: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reasons: Option<Vec<String>>,
@@ -66,7 +71,9 @@ pub struct ErrorBody {
     pub draft_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_visit_date: Option<String>,
+    /// Patients already registered with the same name and birth date.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
     pub duplicates: Option<serde_json::Value>,
     /// What to send to go ahead anyway, where there is such a thing.
     #[serde(skip_serializing_if = "Option::is_none")]

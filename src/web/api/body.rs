@@ -24,7 +24,7 @@ pub trait BodyFields: DeserializeOwned + Default {
 }
 
 /// An action that takes no fields: no body at all, or `{}`.
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, Default, utoipa::ToSchema)]
 pub struct NoFields {}
 
 impl BodyFields for NoFields {

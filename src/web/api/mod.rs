@@ -9,6 +9,7 @@ mod flag_json;
 pub mod flags;
 pub mod front_desk;
 pub mod intakes;
+pub mod openapi;
 pub mod patients;
 pub mod users;
 
@@ -17,7 +18,7 @@ use serde::Serialize;
 use crate::db::models::user::UserRow;
 
 /// A staff account as the API shows it (never the hash).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserJson {
     pub id: String,
     pub email: String,

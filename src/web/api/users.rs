@@ -2,7 +2,7 @@
 //! only).
 
 use actix_web::{HttpResponse, web};
-use serde_json::json;
+use serde::Serialize;
 
 use super::UserJson;
 use super::body::{NoFields, OptionalBody};
@@ -11,18 +11,52 @@ use crate::services::accounts::{self, NewStaff, NewStaffInput};
 use crate::services::password_reset;
 use crate::services::sessions::Principal;
 use crate::services::{ServiceError, login};
+use crate::web::api_error::ErrorBody;
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
 use crate::web::state::AppState;
 
+/// Every staff account.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UserList {
+    pub items: Vec<UserJson>,
+}
+
+/// Every staff account, active or not.
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "staff",
+    responses(
+        (status = 200, description = "The accounts", body = UserList),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Admins only", body = ErrorBody),
+    ),
+)]
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let rows = state.db(accounts::list).await?;
     let items: Vec<UserJson> = rows.into_iter().map(UserJson::from).collect();
-    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+    Ok(HttpResponse::Ok().json(UserList { items }))
 }
 
-/// Unknown fields (an `id`, `active`, `password_hash`…) are ignored: only the fields of
-/// [`NewStaffInput`] are read, so a body cannot set anything else.
+/// Opens a staff account. Unknown fields (an `id`, `active`, `password_hash`…) are
+/// ignored: only the fields of [`NewStaffInput`] are read, so a body cannot set anything
+/// else.
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "staff",
+    request_body = NewStaffInput,
+    responses(
+        (status = 201, description = "Created", body = UserJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Admins only", body = ErrorBody),
+        (status = 409, description = "The email is taken", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn create(
     state: web::Data<AppState>,
     principal: Principal,
@@ -46,6 +80,20 @@ pub async fn create(
 }
 
 /// Lifts the sign-in locks on an account (strangers', its devices', change password).
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/unlock",
+    tag = "staff",
+    params(("id" = String, Path, description = "The account's id")),
+    request_body(content = Option<NoFields>, description = "No body, or `{}`"),
+    responses(
+        (status = 204, description = "Unlocked"),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Admins only", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody),
+        (status = 422, description = "A body with fields", body = ErrorBody),
+    ),
+)]
 pub async fn unlock(
     state: web::Data<AppState>,
     principal: Principal,
