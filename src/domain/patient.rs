@@ -46,7 +46,7 @@ impl Sex {
 
 /// Registration details as typed. Every field is text so nothing a person typed is
 /// lost when it is shown again with an error next to it.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PatientInput {
     pub given_name: String,

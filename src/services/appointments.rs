@@ -45,7 +45,7 @@ impl AppointmentKind {
 }
 
 /// A booking as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct BookingInput {
     pub practitioner_id: String,

@@ -16,7 +16,7 @@ use crate::services::flag_raising::{FlagOrigin, first_source, join};
 use crate::services::{Actor, ServiceError, ServiceResult};
 
 /// A flag a practitioner adds by hand.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ManualFlagInput {
     pub code: String,

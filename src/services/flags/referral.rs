@@ -22,7 +22,7 @@ pub const NOTE_MAX: usize = 2000;
 
 /// A referral as typed on the page or sent to the API; every field a string so both
 /// arrive the same way and get the same messages.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReferralInput {
     /// Who: "Dr Patel, GP", "St Mary's emergency department".

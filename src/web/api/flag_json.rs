@@ -17,7 +17,7 @@ use crate::services::flags::{FlagHistory, FlagRecord};
 /// hand; `origin` says what raised it; `basis` why (see `FlagBasis`), with `evidence`
 /// the words that matched. `sources` lists every record that raised or since supported
 /// the flag (the first is the one that raised it), each with its own basis and words.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FlagJson {
     pub id: String,
     pub code: String,
@@ -47,7 +47,7 @@ pub struct FlagJson {
 
 /// One record behind a flag: `origin` is `intake`, `assessment` or `manual`, and
 /// `source_id` that intake's or assessment's id (none for a flag added by hand).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FlagSourceJson {
     pub origin: String,
     pub source_id: Option<String>,
@@ -68,7 +68,7 @@ impl From<FlagSourceRow> for FlagSourceJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReferralJson {
     pub referred_to: String,
     pub method: String,
@@ -79,7 +79,7 @@ pub struct ReferralJson {
     pub recorded_at: NaiveDateTime,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NarrowingJson {
     pub regions_before: Vec<String>,
     pub regions_after: Vec<String>,

@@ -3,8 +3,8 @@
 //! `/confirm` and `/dismiss` (each answers 200 with the flag).
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::body::{NoFields, OptionalBody, strict};
 use super::patients::patient_id;
@@ -12,12 +12,31 @@ use crate::domain::FlagId;
 use crate::services::ServiceError;
 use crate::services::flags::{self, ManualFlagInput, ReferralInput};
 use crate::services::sessions::Principal;
+use crate::web::api_error::ErrorBody;
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
 use crate::web::state::AppState;
 
 pub use super::flag_json::FlagJson;
 
+/// Every flag of the patient, active first.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FlagList {
+    pub items: Vec<FlagJson>,
+}
+
+/// The patient's flags (audited as a read).
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}/flags",
+    tag = "flags",
+    params(("id" = String, Path, description = "The patient's id")),
+    responses(
+        (status = 200, description = "The flags", body = FlagList),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 404, description = "No such patient", body = ErrorBody),
+    ),
+)]
 pub async fn list_for_patient(
     state: web::Data<AppState>,
     principal: Principal,
@@ -34,9 +53,27 @@ pub async fn list_for_patient(
         .into_iter()
         .map(|f| FlagJson::from_record(f, principal.role))
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+    Ok(HttpResponse::Ok().json(FlagList { items }))
 }
 
+/// A flag a practitioner adds by hand.
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients/{id}/flags",
+    tag = "flags",
+    params(("id" = String, Path, description = "The patient's id")),
+    request_body = ManualFlagInput,
+    responses(
+        (status = 201, description = "Added", body = FlagJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only", body = ErrorBody),
+        (status = 404, description = "No such patient", body = ErrorBody),
+        (status = 409, description = "Archived patient", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn add_manual(
     state: web::Data<AppState>,
     principal: Principal,
@@ -77,6 +114,22 @@ async fn decided(
     Ok(HttpResponse::Ok().json(FlagJson::from_record(record, principal.role)))
 }
 
+/// The practitioner has seen the flag.
+#[utoipa::path(
+    post,
+    path = "/api/v1/flags/{id}/acknowledge",
+    tag = "flags",
+    params(("id" = String, Path, description = "The flag's id")),
+    request_body(content = Option<NoFields>, description = "No body, or `{}`"),
+    responses(
+        (status = 200, description = "The flag as it is now", body = FlagJson),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only", body = ErrorBody),
+        (status = 404, description = "No such flag", body = ErrorBody),
+        (status = 409, description = "Already decided", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn acknowledge(
     state: web::Data<AppState>,
     principal: Principal,
@@ -91,13 +144,30 @@ pub async fn acknowledge(
     .await
 }
 
-#[derive(Deserialize, Default)]
+/// A written reason.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
-struct ReasonBody {
+pub struct ReasonBody {
     reason: String,
 }
 
-/// The written reason; for a referred flag, what came of the referral.
+/// Resolves the flag with a written reason; for a referred flag, what came of the
+/// referral.
+#[utoipa::path(
+    post,
+    path = "/api/v1/flags/{id}/resolve",
+    tag = "flags",
+    params(("id" = String, Path, description = "The flag's id")),
+    request_body = ReasonBody,
+    responses(
+        (status = 200, description = "The flag as it is now", body = FlagJson),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only", body = ErrorBody),
+        (status = 404, description = "No such flag", body = ErrorBody),
+        (status = 409, description = "Already resolved, or an emergency flag that needs a referral first", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn resolve(
     state: web::Data<AppState>,
     principal: Principal,
@@ -113,7 +183,22 @@ pub async fn resolve(
     .await
 }
 
-/// `{"referred_to", "method", "referred_on", "note"}`.
+/// Records a referral: who, how, when, and a note.
+#[utoipa::path(
+    post,
+    path = "/api/v1/flags/{id}/refer",
+    tag = "flags",
+    params(("id" = String, Path, description = "The flag's id")),
+    request_body = ReferralInput,
+    responses(
+        (status = 200, description = "The flag as it is now", body = FlagJson),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only", body = ErrorBody),
+        (status = 404, description = "No such flag", body = ErrorBody),
+        (status = 409, description = "Already referred or resolved", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn refer(
     state: web::Data<AppState>,
     principal: Principal,
@@ -132,14 +217,31 @@ pub async fn refer(
     .await
 }
 
-#[derive(Deserialize, Default)]
+/// The regions the flag still holds for, and why.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
-struct NarrowBody {
+pub struct NarrowBody {
     regions: Vec<String>,
     reason: String,
 }
 
-/// `{"regions": ["lumbar"], "reason": "..."}`.
+/// Narrows an unknown-region flag to the regions examined (`["lumbar"]`), with a
+/// reason.
+#[utoipa::path(
+    post,
+    path = "/api/v1/flags/{id}/narrow",
+    tag = "flags",
+    params(("id" = String, Path, description = "The flag's id")),
+    request_body = NarrowBody,
+    responses(
+        (status = 200, description = "The flag as it is now", body = FlagJson),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only", body = ErrorBody),
+        (status = 404, description = "No such flag", body = ErrorBody),
+        (status = 409, description = "Not a flag that can be narrowed", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn narrow(
     state: web::Data<AppState>,
     principal: Principal,
@@ -155,6 +257,22 @@ pub async fn narrow(
     .await
 }
 
+/// Confirms a flag the rules inferred.
+#[utoipa::path(
+    post,
+    path = "/api/v1/flags/{id}/confirm",
+    tag = "flags",
+    params(("id" = String, Path, description = "The flag's id")),
+    request_body(content = Option<NoFields>, description = "No body, or `{}`"),
+    responses(
+        (status = 200, description = "The flag as it is now", body = FlagJson),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only", body = ErrorBody),
+        (status = 404, description = "No such flag", body = ErrorBody),
+        (status = 409, description = "Not waiting for review", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn confirm(
     state: web::Data<AppState>,
     principal: Principal,
@@ -169,7 +287,22 @@ pub async fn confirm(
     .await
 }
 
-/// `{"reason": "..."}`: why the inference was wrong.
+/// Dismisses a flag the rules inferred, with why the inference was wrong.
+#[utoipa::path(
+    post,
+    path = "/api/v1/flags/{id}/dismiss",
+    tag = "flags",
+    params(("id" = String, Path, description = "The flag's id")),
+    request_body = ReasonBody,
+    responses(
+        (status = 200, description = "The flag as it is now", body = FlagJson),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only", body = ErrorBody),
+        (status = 404, description = "No such flag", body = ErrorBody),
+        (status = 409, description = "Not waiting for review", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn dismiss(
     state: web::Data<AppState>,
     principal: Principal,

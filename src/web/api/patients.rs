@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::body::{BodyFields, OptionalBody};
 use crate::db::models::patient::PatientRow;
@@ -10,12 +9,13 @@ use crate::domain::PatientId;
 use crate::domain::patient::{PatientDetails, PatientInput};
 use crate::services::sessions::Principal;
 use crate::services::{ServiceError, patients};
+use crate::web::api_error::ErrorBody;
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
 use crate::web::state::AppState;
 
 /// A patient as the API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PatientJson {
     pub id: String,
     pub chart_number: String,
@@ -70,7 +70,9 @@ impl From<PatientRow> for PatientJson {
     }
 }
 
-#[derive(Deserialize)]
+/// A registration: the patient's details, and `allow_duplicate` to register although a
+/// patient with the same name and birth date exists.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct RegisterBody {
     #[serde(flatten)]
     patient: PatientInput,
@@ -82,6 +84,22 @@ pub fn patient_id(raw: &str) -> Result<PatientId, ApiError> {
     PatientId::parse(raw).ok_or(ApiError(ServiceError::NotFound))
 }
 
+/// Registers a patient (dates as YYYY-MM-DD; `sex` one of `female`, `male`,
+/// `intersex`, `unknown`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients",
+    tag = "patients",
+    request_body = RegisterBody,
+    responses(
+        (status = 201, description = "Registered", body = PatientJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 409, description = "Possibly a duplicate (`possible_duplicate`)", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn register(
     state: web::Data<AppState>,
     principal: Principal,
@@ -98,14 +116,33 @@ pub async fn register(
     Ok(HttpResponse::Created().json(PatientJson::from(row)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct SearchQuery {
+    /// A chart number (`P-42`), a birth date (YYYY-MM-DD), phone digits, or name words.
     #[serde(default)]
     q: String,
     #[serde(default)]
     include_archived: bool,
 }
 
+/// Patients found, at most 50.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PatientList {
+    pub items: Vec<PatientJson>,
+}
+
+/// Finds patients (audited as a search).
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients",
+    tag = "patients",
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "The patients found", body = PatientList),
+        (status = 400, description = "The query cannot be read", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+    ),
+)]
 pub async fn search(
     state: web::Data<AppState>,
     principal: Principal,
@@ -122,9 +159,21 @@ pub async fn search(
         .db(move |conn| patients::search(conn, now, &actor, &q, include_archived))
         .await?;
     let items: Vec<PatientJson> = rows.into_iter().map(PatientJson::from).collect();
-    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+    Ok(HttpResponse::Ok().json(PatientList { items }))
 }
 
+/// One patient (audited as a read).
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}",
+    tag = "patients",
+    params(("id" = String, Path, description = "The patient's id")),
+    responses(
+        (status = 200, description = "The patient", body = PatientJson),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 404, description = "No such patient", body = ErrorBody),
+    ),
+)]
 pub async fn get(
     state: web::Data<AppState>,
     principal: Principal,
@@ -140,13 +189,31 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(PatientJson::from(row)))
 }
 
-#[derive(Deserialize)]
+/// New details and the `version` they were edited from.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct UpdateBody {
     #[serde(flatten)]
     patient: PatientInput,
     version: Option<i32>,
 }
 
+/// Edits a patient's details; refused (`stale_version`) when someone saved first.
+#[utoipa::path(
+    put,
+    path = "/api/v1/patients/{id}",
+    tag = "patients",
+    params(("id" = String, Path, description = "The patient's id")),
+    request_body = UpdateBody,
+    responses(
+        (status = 200, description = "Saved", body = PatientJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 404, description = "No such patient", body = ErrorBody),
+        (status = 409, description = "Someone saved first (`stale_version`)", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn update(
     state: web::Data<AppState>,
     principal: Principal,
@@ -179,7 +246,7 @@ pub async fn update(
 }
 
 /// `{"archived": false}` restores; no body (or `{}`) archives.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ArchiveBody {
     #[serde(default = "yes")]
     archived: bool,
@@ -199,6 +266,23 @@ fn yes() -> bool {
     true
 }
 
+/// Archives a patient (front desk and admins), or restores one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients/{id}/archive",
+    tag = "patients",
+    params(("id" = String, Path, description = "The patient's id")),
+    request_body(content = Option<ArchiveBody>, description = "No body archives; `{\"archived\": false}` restores"),
+    responses(
+        (status = 200, description = "Archived or restored", body = PatientJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Front desk and admins only", body = ErrorBody),
+        (status = 404, description = "No such patient", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
+        (status = 422, description = "A field of the wrong type or unknown", body = ErrorBody),
+    ),
+)]
 pub async fn archive(
     state: web::Data<AppState>,
     principal: Principal,
