@@ -65,7 +65,7 @@ code_list!(
     }
 );
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct MedicationInput {
     pub name: String,
@@ -73,7 +73,7 @@ pub struct MedicationInput {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SurgeryInput {
     pub procedure: String,
@@ -81,7 +81,7 @@ pub struct SurgeryInput {
 }
 
 /// The history as sent (JSON from staff, or assembled from the form's fields).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct IntakeInput {
     pub chief_complaint: String,

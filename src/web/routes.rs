@@ -173,6 +173,7 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/admin/audit", Page, Staff(ADMIN), pages::audit_log::show),
     route!(Get "/admin/mail", Page, Staff(ADMIN), pages::admin_mail::show),
     // JSON API.
+    route!(Get "/api/v1/openapi.json", Api, Public, api::openapi::document),
     route!(Post "/api/v1/auth/login", Api, Public, api::auth::login),
     route!(Post "/api/v1/auth/logout", Api, Staff(ALL_STAFF), api::auth::logout),
     route!(Get "/api/v1/me", Api, Staff(ALL_STAFF), api::auth::me),

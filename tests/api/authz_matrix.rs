@@ -134,6 +134,7 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("POST", "/api/v1/auth/login", PUBLIC),
     ("POST", "/api/v1/auth/logout", STAFF),
     ("GET", "/api/v1/me", STAFF),
+    ("GET", "/api/v1/openapi.json", PUBLIC),
     ("GET", "/api/v1/users", ADMIN_ONLY),
     ("POST", "/api/v1/users", ADMIN_ONLY),
     ("POST", "/api/v1/users/{id}/unlock", ADMIN_ONLY),

@@ -49,6 +49,7 @@ mod intake_phone;
 mod lockout;
 mod logs;
 mod mail;
+mod openapi;
 mod pages;
 mod patient_pages;
 mod patients;

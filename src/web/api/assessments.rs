@@ -4,20 +4,19 @@
 //! findings forward is in `carry_forward`).
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::body::{BodyFields, OptionalBody};
-use super::flags::FlagJson;
 use super::patients::patient_id;
 use crate::domain::assessment::exam_tests::ScreeningSet;
-use crate::domain::assessment::palpation::part_by_segment;
 use crate::domain::assessment::{Section, SectionUpdate, icd10};
 use crate::domain::{AssessmentId, FieldErrors};
 use crate::services::ServiceError;
-use crate::services::assessments::{self, AssessmentRecord, IfDraftOpen, ReviewBasis};
+use crate::services::assessments::{self, IfDraftOpen};
 use crate::services::audit::AuditAction;
 use crate::services::sessions::Principal;
+use crate::web::api_error::ErrorBody;
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
 use crate::web::state::AppState;
@@ -26,110 +25,7 @@ pub fn assessment_id(raw: &str) -> Result<AssessmentId, ApiError> {
     AssessmentId::parse(raw).ok_or(ApiError(ServiceError::NotFound))
 }
 
-/// The whole record as JSON: identity, status, every section (as stored, with the
-/// computed ROM normals), PART per segment, the flags, what the plan conflicts with,
-/// what blocks signing, and the addenda.
-pub fn record_json(r: AssessmentRecord, principal: &Principal) -> Value {
-    let palpation = r.content.palpation.as_deref().unwrap_or_default();
-    let part: Vec<Value> = part_by_segment(palpation)
-        .into_iter()
-        .map(|(s, p)| {
-            json!({
-                "segment": s, "criteria": p.letters(), "count": p.count(),
-                "subluxation": p.subluxation(),
-            })
-        })
-        .collect();
-    let blockers = if r.is_signed() {
-        Vec::new()
-    } else {
-        r.sign_blockers()
-    };
-    let hash_ok = r.hash_matches();
-    let mut out = json!({
-        "id": r.row.id,
-        "patient_id": r.row.patient_id,
-        "practitioner_id": r.row.practitioner_id,
-        "practitioner_name": r.practitioner_name,
-        "visit_date": r.row.visit_date,
-        "status": r.row.status,
-        "version": r.row.version,
-        "created_at": r.row.created_at,
-        "updated_at": r.row.updated_at,
-        "signed_at": r.row.signed_at,
-        "signed_by": r.row.signed_by,
-        "signer_name": r.signer_name,
-        "content_hash": r.row.content_hash,
-        "content_hash_verified": hash_ok,
-        "part": part,
-        "flags": r.flags.iter().cloned().map(|f| {
-            let history = r.flag_history.get(&f.id).cloned().unwrap_or_default();
-            FlagJson::new(f, history, principal.role)
-        }).collect::<Vec<_>>(),
-        "conflicts": r.conflicts,
-        "sign_blockers": blockers,
-        "sign_reminders": r.sign_reminders(),
-        "carried_forward": r.stored.carried_forward().into_iter()
-            .map(|(s, f)| (s.as_str().to_owned(), json!(f)))
-            .collect::<serde_json::Map<_, _>>(),
-        "carry_offer": r.carry_offer.as_ref().map(|o| json!({
-            "assessment_id": o.from.assessment_id, "signed_at": o.from.signed_at,
-            "visit_date": o.visit_date,
-            "sections": o.sections.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        })),
-        "treatment_consent_on_file": r.has_consent,
-        "addenda": r.addenda.iter().map(|a| json!({
-            "id": a.id, "author_id": a.author_id, "author_name": r.name_of(&a.author_id),
-            "body": a.body, "created_at": a.created_at,
-        })).collect::<Vec<_>>(),
-        "names": r.names,
-        "history_items": r.history_items().into_iter().map(|h| json!({
-            "item": h.key, "label": h.label, "reported": h.reported,
-            "status": h.check.as_ref().map(|c| c.status.as_str()),
-            "correction": h.check.as_ref().and_then(|c| c.correction.clone()),
-        })).collect::<Vec<_>>(),
-        "history_notices": r.history_notices().into_iter().map(|n| n.text).collect::<Vec<_>>(),
-    });
-    if let Some(obj) = out.as_object_mut() {
-        obj.insert("history_review".into(), history_json(&r));
-        obj.insert(
-            "unreadable".into(),
-            r.stored
-                .unreadable
-                .iter()
-                .map(|u| json!({ "path": u.path, "stored": u.raw, "text": u.describe() }))
-                .collect(),
-        );
-        // The sections exactly as stored: what the signature covers, `null` for every
-        // finding nobody recorded.
-        obj.insert("schema".into(), json!(r.stored.schema));
-        for (k, v) in &r.stored.document {
-            if k != "schema" {
-                obj.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    out
-}
-
-/// Which form the history review reads, whether it is still the one pinned, and any
-/// newer one.
-fn history_json(r: &AssessmentRecord) -> Value {
-    let h = &r.history;
-    json!({
-        "basis": match h.basis {
-            ReviewBasis::Pinned => "pinned",
-            ReviewBasis::NotYetPinned => "not_yet_pinned",
-            ReviewBasis::SignedBeforePinning => "signed_before_pinning",
-        },
-        "intake_id": h.intake_id,
-        "submitted_at": h.submitted_at,
-        "answers_hash_verified": h.answers_match,
-        "newer_intake": h.newer.as_ref().map(|n| json!({
-            "intake_id": n.intake_id, "submitted_at": n.submitted_at,
-        })),
-    })
-}
+pub use super::assessment_json::{AssessmentJson, record_json};
 
 /// An optional JSON object body: empty is `{}`, anything else must be an object.
 pub(super) fn object_body(raw: &web::Bytes) -> Result<serde_json::Map<String, Value>, FieldErrors> {
@@ -160,8 +56,41 @@ fn version_in(body: &serde_json::Map<String, Value>) -> Result<i32, FieldErrors>
         .ok_or_else(|| FieldErrors::single("version", "Send the version you last read."))
 }
 
-/// Starts a first-visit assessment. 409 with `draft_id` when the patient has a draft,
-/// unless the body says `{"new_visit": true}`.
+/// The body of a start: `new_visit: true` starts another visit although the patient has
+/// a draft.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Documents the body, which is read key by key.
+pub struct StartBody {
+    new_visit: Option<bool>,
+}
+
+/// A draft just started.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StartedJson {
+    pub id: String,
+    pub version: i32,
+    pub status: String,
+    pub patient_id: String,
+    pub visit_date: chrono::NaiveDate,
+}
+
+/// Starts a first-visit assessment for today. 409 (`draft_open`) when the patient has a
+/// draft, unless the body says `{"new_visit": true}`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients/{id}/assessments",
+    tag = "assessments",
+    params(("id" = String, Path, description = "The patient's id")),
+    request_body(content = Option<StartBody>, description = "No body, `{}`, or `{\"new_visit\": true}`"),
+    responses(
+        (status = 201, description = "Started", body = StartedJson),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only", body = ErrorBody),
+        (status = 404, description = "No such patient", body = ErrorBody),
+        (status = 409, description = "A draft is open (`draft_open`), or archived patient", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn start(
     state: web::Data<AppState>,
     principal: Principal,
@@ -183,13 +112,40 @@ pub async fn start(
     let row = state
         .db(move |conn| assessments::start(conn, now, visit_date, &actor, &pid, if_open))
         .await?;
-    Ok(HttpResponse::Created().json(json!({
-        "id": row.id, "version": row.version, "status": row.status,
-        "patient_id": row.patient_id, "visit_date": row.visit_date,
-    })))
+    Ok(HttpResponse::Created().json(StartedJson {
+        id: row.id,
+        version: row.version,
+        status: row.status,
+        patient_id: row.patient_id,
+        visit_date: row.visit_date,
+    }))
+}
+
+/// The version a change was made from.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Documents the body, which is read key by key.
+pub struct VersionBody {
+    version: i32,
 }
 
 /// Moves a draft's history review to the patient's newest submitted form.
+#[utoipa::path(
+    post,
+    path = "/api/v1/assessments/{id}/history-source",
+    tag = "assessments",
+    params(("id" = String, Path, description = "The assessment's id")),
+    request_body = VersionBody,
+    responses(
+        (status = 200, description = "The record", body = AssessmentJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only (the record's own)", body = ErrorBody),
+        (status = 404, description = "No such assessment", body = ErrorBody),
+        (status = 409, description = "Signed, or someone saved first (`stale_version`)", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn pin_history(
     state: web::Data<AppState>,
     principal: Principal,
@@ -211,8 +167,35 @@ pub async fn pin_history(
     Ok(HttpResponse::Ok().json(record_json(record, &principal)))
 }
 
-/// "All normal" for one section (`{"version", "section", "set"}`; `set` names the
-/// screening set for the tests section). Fills only what is not yet recorded.
+/// "All normal" for one section.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Documents the body, which is read key by key.
+pub struct AllNormalBody {
+    version: i32,
+    /// `posture`, `rom`, `palpation`, `tests` or `neuro`.
+    section: String,
+    /// For `tests`: the screening set.
+    set: Option<String>,
+}
+
+/// "All normal" for one section: fills only what is not yet recorded.
+#[utoipa::path(
+    post,
+    path = "/api/v1/assessments/{id}/all-normal",
+    tag = "assessments",
+    params(("id" = String, Path, description = "The assessment's id")),
+    request_body = AllNormalBody,
+    responses(
+        (status = 200, description = "The record", body = AssessmentJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only (the record's own)", body = ErrorBody),
+        (status = 404, description = "No such assessment", body = ErrorBody),
+        (status = 409, description = "Signed, or someone saved first (`stale_version`)", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn all_normal(
     state: web::Data<AppState>,
     principal: Principal,
@@ -272,6 +255,36 @@ pub async fn all_normal(
     Ok(HttpResponse::Ok().json(record_json(record, &principal)))
 }
 
+/// One assessment in the patient's list.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AssessmentLine {
+    pub id: String,
+    pub visit_date: chrono::NaiveDate,
+    pub status: String,
+    pub version: i32,
+    pub practitioner_id: String,
+    pub signed_at: Option<chrono::NaiveDateTime>,
+}
+
+/// The patient's assessments, newest first.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AssessmentList {
+    pub items: Vec<AssessmentLine>,
+}
+
+/// The patient's assessments (practitioners and admins).
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}/assessments",
+    tag = "assessments",
+    params(("id" = String, Path, description = "The patient's id")),
+    responses(
+        (status = 200, description = "The list", body = AssessmentList),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners and admins only", body = ErrorBody),
+        (status = 404, description = "No such patient", body = ErrorBody),
+    ),
+)]
 pub async fn list_for_patient(
     state: web::Data<AppState>,
     principal: Principal,
@@ -284,19 +297,33 @@ pub async fn list_for_patient(
     let rows = state
         .db(move |conn| assessments::list(conn, now, &actor, &pid))
         .await?;
-    let items: Vec<Value> = rows
+    let items = rows
         .into_iter()
-        .map(|a| {
-            json!({
-                "id": a.id, "visit_date": a.visit_date, "status": a.status,
-                "version": a.version, "practitioner_id": a.practitioner_id,
-                "signed_at": a.signed_at,
-            })
+        .map(|a| AssessmentLine {
+            id: a.id,
+            visit_date: a.visit_date,
+            status: a.status,
+            version: a.version,
+            practitioner_id: a.practitioner_id,
+            signed_at: a.signed_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+    Ok(HttpResponse::Ok().json(AssessmentList { items }))
 }
 
+/// The whole record (audited as a read).
+#[utoipa::path(
+    get,
+    path = "/api/v1/assessments/{id}",
+    tag = "assessments",
+    params(("id" = String, Path, description = "The assessment's id")),
+    responses(
+        (status = 200, description = "The record", body = AssessmentJson),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners and admins only", body = ErrorBody),
+        (status = 404, description = "No such assessment", body = ErrorBody),
+    ),
+)]
 pub async fn get(
     state: web::Data<AppState>,
     principal: Principal,
@@ -351,6 +378,50 @@ pub fn parse_update(
     }
 }
 
+/// A save: `version` and the sections to replace, each by name (`posture`, `rom`,
+/// `palpation`, `tests`, `neuro`, `pain`, `diagnoses`, `plan`, `notes`), laid out as
+/// the record shows them; docs/assessments.md gives each section's fields.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Documents the body, which is read key by key.
+pub struct SaveBody {
+    version: i32,
+    #[schema(value_type = Option<Object>)]
+    posture: Option<Value>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    rom: Option<Value>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    palpation: Option<Value>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    tests: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    neuro: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    pain: Option<Value>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    diagnoses: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    plan: Option<Value>,
+    notes: Option<String>,
+}
+
+/// Replaces the sections sent; refused when the plan conflicts with a flag.
+#[utoipa::path(
+    put,
+    path = "/api/v1/assessments/{id}",
+    tag = "assessments",
+    params(("id" = String, Path, description = "The assessment's id")),
+    request_body = SaveBody,
+    responses(
+        (status = 200, description = "Saved", body = AssessmentJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only (the record's own)", body = ErrorBody),
+        (status = 404, description = "No such assessment", body = ErrorBody),
+        (status = 409, description = "Signed, or someone saved first (`stale_version`)", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Fields need attention, or the plan conflicts with a flag (`plan_refused`)", body = ErrorBody),
+    ),
+)]
 pub async fn update(
     state: web::Data<AppState>,
     principal: Principal,
@@ -368,7 +439,8 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(record_json(record, &principal)))
 }
 
-#[derive(Deserialize, Default)]
+/// The version signed (checked when sent).
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct SignBody {
     #[serde(default)]
     version: Option<i32>,
@@ -378,6 +450,24 @@ impl BodyFields for SignBody {
     const FIELDS: &'static [&'static str] = &["version"];
 }
 
+/// Signs the record: it never changes again (addenda only).
+#[utoipa::path(
+    post,
+    path = "/api/v1/assessments/{id}/sign",
+    tag = "assessments",
+    params(("id" = String, Path, description = "The assessment's id")),
+    request_body(content = Option<SignBody>, description = "No body, or the version read"),
+    responses(
+        (status = 200, description = "Signed", body = AssessmentJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only (the record's own)", body = ErrorBody),
+        (status = 404, description = "No such assessment", body = ErrorBody),
+        (status = 409, description = "Cannot sign yet (`sign_refused`), already signed, or stale version", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
+        (status = 422, description = "A field of the wrong type or unknown", body = ErrorBody),
+    ),
+)]
 pub async fn sign(
     state: web::Data<AppState>,
     principal: Principal,
@@ -395,12 +485,41 @@ pub async fn sign(
     Ok(HttpResponse::Ok().json(record_json(record, &principal)))
 }
 
-#[derive(Deserialize, Default)]
+/// The addendum's text.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct AddendumBody {
     #[serde(default)]
     body: String,
 }
 
+/// An addendum as recorded.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AddendumCreated {
+    pub id: String,
+    pub assessment_id: String,
+    pub author_id: String,
+    pub body: String,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// Adds an addendum to a signed record.
+#[utoipa::path(
+    post,
+    path = "/api/v1/assessments/{id}/addenda",
+    tag = "assessments",
+    params(("id" = String, Path, description = "The assessment's id")),
+    request_body = AddendumBody,
+    responses(
+        (status = 201, description = "Added", body = AddendumCreated),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only (the record's own)", body = ErrorBody),
+        (status = 404, description = "No such assessment", body = ErrorBody),
+        (status = 409, description = "Not signed yet", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn add_addendum(
     state: web::Data<AppState>,
     principal: Principal,
@@ -415,23 +534,54 @@ pub async fn add_addendum(
     let a = state
         .db(move |conn| assessments::add_addendum(conn, now, &actor, &aid, &text))
         .await?;
-    Ok(HttpResponse::Created().json(json!({
-        "id": a.id, "assessment_id": a.assessment_id, "author_id": a.author_id,
-        "body": a.body, "created_at": a.created_at,
-    })))
+    Ok(HttpResponse::Created().json(AddendumCreated {
+        id: a.id,
+        assessment_id: a.assessment_id,
+        author_id: a.author_id,
+        body: a.body,
+        created_at: a.created_at,
+    }))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
 pub struct CodeQuery {
+    /// A code or words.
     #[serde(default)]
     q: String,
 }
 
+/// An ICD-10-CM code.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DiagnosisCode {
+    pub code: &'static str,
+    pub description: &'static str,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DiagnosisCodeList {
+    pub items: Vec<DiagnosisCode>,
+}
+
 /// The shipped ICD-10 list, searched by code or words.
+#[utoipa::path(
+    get,
+    path = "/api/v1/diagnosis-codes",
+    tag = "assessments",
+    params(CodeQuery),
+    responses(
+        (status = 200, description = "Matching codes", body = DiagnosisCodeList),
+        (status = 400, description = "The query cannot be read", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners and admins only", body = ErrorBody),
+    ),
+)]
 pub async fn diagnosis_codes(query: web::Query<CodeQuery>) -> HttpResponse {
-    let items: Vec<Value> = icd10::search(&query.q)
+    let items = icd10::search(&query.q)
         .into_iter()
-        .map(|c| json!({ "code": c.code, "description": c.description }))
+        .map(|c| DiagnosisCode {
+            code: c.code,
+            description: c.description,
+        })
         .collect();
-    HttpResponse::Ok().json(json!({ "items": items }))
+    HttpResponse::Ok().json(DiagnosisCodeList { items })
 }

@@ -6,11 +6,12 @@
 use actix_web::{HttpResponse, web};
 use serde_json::Value;
 
-use super::assessments::{assessment_id, object_body, only_keys, record_json};
+use super::assessments::{AssessmentJson, assessment_id, object_body, only_keys, record_json};
 use crate::domain::assessment::Section;
 use crate::domain::{AssessmentId, FieldErrors};
 use crate::services::assessments::{self, CarryRequest};
 use crate::services::sessions::Principal;
+use crate::web::api_error::ErrorBody;
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
 use crate::web::state::AppState;
@@ -77,6 +78,37 @@ pub fn parse_carry(body: &serde_json::Map<String, Value>) -> Result<CarryRequest
     })
 }
 
+/// What to carry from the previous signed assessment.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Documents the body, which is read key by key.
+pub struct CarryBody {
+    /// A signed assessment of this patient; the latest when absent.
+    from: Option<String>,
+    /// `posture`, `rom`, `palpation`.
+    sections: Vec<String>,
+    /// Replace findings already recorded in the draft.
+    overwrite: Option<bool>,
+    version: Option<i32>,
+}
+
+/// Starts a draft's sections from the patient's previous signed assessment (the
+/// findings carried are marked with their source).
+#[utoipa::path(
+    post,
+    path = "/api/v1/assessments/{id}/carry-forward",
+    tag = "assessments",
+    params(("id" = String, Path, description = "The assessment's id")),
+    request_body = CarryBody,
+    responses(
+        (status = 200, description = "The record", body = AssessmentJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Practitioners only (the record's own)", body = ErrorBody),
+        (status = 404, description = "No such assessment", body = ErrorBody),
+        (status = 409, description = "Signed, findings already recorded, or stale version", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn carry_forward(
     state: web::Data<AppState>,
     principal: Principal,

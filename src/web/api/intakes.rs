@@ -2,8 +2,8 @@
 //! `POST /api/v1/patients/{id}/consents`.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::body::typed;
 use super::flags::FlagJson;
@@ -14,10 +14,40 @@ use crate::services::consents::{self, ConsentKind};
 use crate::services::intake_form::missing_history_answers;
 use crate::services::sessions::Principal;
 use crate::services::{flags, intakes};
+use crate::web::api_error::ErrorBody;
 use crate::web::error::ApiError;
 use crate::web::extract::ClientIp;
 use crate::web::state::AppState;
 
+/// A recorded paper intake and the patient's unresolved flags after it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PaperIntakeJson {
+    pub id: String,
+    /// `submitted`.
+    pub status: String,
+    /// UTC.
+    pub submitted_at: Option<chrono::NaiveDateTime>,
+    pub flags: Vec<FlagJson>,
+}
+
+/// Records a paper form typed in at the desk (every question answered, unless
+/// `partial`), raising its flags.
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients/{id}/intakes",
+    tag = "intake",
+    params(("id" = String, Path, description = "The patient's id")),
+    request_body(content = IntakeInput, description = "The answers, plus `\"partial\": true` when the paper form left some blank"),
+    responses(
+        (status = 201, description = "Recorded", body = PaperIntakeJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 404, description = "No such patient", body = ErrorBody),
+        (status = 409, description = "Archived patient", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Answers missing or wrong", body = ErrorBody),
+    ),
+)]
 pub async fn record_paper_intake(
     state: web::Data<AppState>,
     principal: Principal,
@@ -75,21 +105,51 @@ pub async fn record_paper_intake(
         .into_iter()
         .map(|f| FlagJson::from_record(f, principal.role))
         .collect();
-    Ok(HttpResponse::Created().json(json!({
-        "id": done.intake.id,
-        "status": done.intake.status,
-        "submitted_at": done.intake.submitted_at,
-        "flags": flags,
-    })))
+    Ok(HttpResponse::Created().json(PaperIntakeJson {
+        id: done.intake.id,
+        status: done.intake.status,
+        submitted_at: done.intake.submitted_at,
+        flags,
+    }))
 }
 
-#[derive(Deserialize, Default)]
+/// A consent signed on paper: `kind` is `treatment`, `signed_name` the name as signed.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ConsentBody {
     kind: String,
     signed_name: String,
 }
 
+/// A consent as recorded.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ConsentJson {
+    pub id: String,
+    pub kind: String,
+    /// The version of the consent text signed.
+    pub text_version: String,
+    pub signed_name: String,
+    /// UTC.
+    pub signed_at: chrono::NaiveDateTime,
+}
+
+/// Records a consent signed on paper in front of the staff member (the witness).
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients/{id}/consents",
+    tag = "intake",
+    params(("id" = String, Path, description = "The patient's id")),
+    request_body = ConsentBody,
+    responses(
+        (status = 201, description = "Recorded", body = ConsentJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 404, description = "No such patient", body = ErrorBody),
+        (status = 409, description = "Archived patient", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Fields need attention", body = ErrorBody),
+    ),
+)]
 pub async fn record_paper_consent(
     state: web::Data<AppState>,
     principal: Principal,
@@ -121,11 +181,11 @@ pub async fn record_paper_consent(
     let row = state
         .db(move |conn| consents::record_paper_consent(conn, now, &actor, &pid, kind, &signed))
         .await?;
-    Ok(HttpResponse::Created().json(json!({
-        "id": row.id,
-        "kind": row.kind,
-        "text_version": row.text_version,
-        "signed_name": row.signed_name,
-        "signed_at": row.signed_at,
-    })))
+    Ok(HttpResponse::Created().json(ConsentJson {
+        id: row.id,
+        kind: row.kind,
+        text_version: row.text_version,
+        signed_name: row.signed_name,
+        signed_at: row.signed_at,
+    }))
 }

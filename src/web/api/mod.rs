@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Bearer tokens only; errors as
 //! `{"error": "...", "errors": {"field": "..."}}`.
 
+mod assessment_json;
 pub mod assessments;
 pub mod auth;
 pub mod body;

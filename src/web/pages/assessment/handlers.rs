@@ -147,13 +147,13 @@ pub async fn save_section(
     let digest = super::section_digest::digest(&record, section);
     let full = record_json(record, &principal);
     Ok(HttpResponse::Ok().json(json!({
-        "version": full["version"],
-        "part": full["part"],
-        "rom": full["rom"],
-        "sign_blockers": full["sign_blockers"],
-        "sign_reminders": full["sign_reminders"],
-        "carried_forward": full["carried_forward"],
-        "conflicts": full["conflicts"],
+        "version": full.version,
+        "part": full.part,
+        "rom": full.sections.get("rom"),
+        "sign_blockers": full.sign_blockers,
+        "sign_reminders": full.sign_reminders,
+        "carried_forward": full.carried_forward,
+        "conflicts": full.conflicts,
         "flags_count": flags_count,
         // The section's line for when the workspace folds it.
         "digest": digest,
