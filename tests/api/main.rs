@@ -58,6 +58,7 @@ mod practitioner_day;
 mod raw_http;
 mod realistic_exam;
 mod schema;
+mod schemathesis;
 mod sessions;
 mod signed_records;
 mod trusted_devices;

@@ -123,6 +123,8 @@ async fn decided(
     request_body(content = Option<NoFields>, description = "No body, or `{}`"),
     responses(
         (status = 200, description = "The flag as it is now", body = FlagJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
         (status = 401, description = "No session", body = ErrorBody),
         (status = 403, description = "Practitioners only", body = ErrorBody),
         (status = 404, description = "No such flag", body = ErrorBody),
@@ -161,6 +163,8 @@ pub struct ReasonBody {
     request_body = ReasonBody,
     responses(
         (status = 200, description = "The flag as it is now", body = FlagJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
         (status = 401, description = "No session", body = ErrorBody),
         (status = 403, description = "Practitioners only", body = ErrorBody),
         (status = 404, description = "No such flag", body = ErrorBody),
@@ -192,6 +196,8 @@ pub async fn resolve(
     request_body = ReferralInput,
     responses(
         (status = 200, description = "The flag as it is now", body = FlagJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
         (status = 401, description = "No session", body = ErrorBody),
         (status = 403, description = "Practitioners only", body = ErrorBody),
         (status = 404, description = "No such flag", body = ErrorBody),
@@ -235,6 +241,8 @@ pub struct NarrowBody {
     request_body = NarrowBody,
     responses(
         (status = 200, description = "The flag as it is now", body = FlagJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
         (status = 401, description = "No session", body = ErrorBody),
         (status = 403, description = "Practitioners only", body = ErrorBody),
         (status = 404, description = "No such flag", body = ErrorBody),
@@ -266,6 +274,8 @@ pub async fn narrow(
     request_body(content = Option<NoFields>, description = "No body, or `{}`"),
     responses(
         (status = 200, description = "The flag as it is now", body = FlagJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
         (status = 401, description = "No session", body = ErrorBody),
         (status = 403, description = "Practitioners only", body = ErrorBody),
         (status = 404, description = "No such flag", body = ErrorBody),
@@ -296,6 +306,8 @@ pub async fn confirm(
     request_body = ReasonBody,
     responses(
         (status = 200, description = "The flag as it is now", body = FlagJson),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
         (status = 401, description = "No session", body = ErrorBody),
         (status = 403, description = "Practitioners only", body = ErrorBody),
         (status = 404, description = "No such flag", body = ErrorBody),

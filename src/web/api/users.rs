@@ -88,9 +88,11 @@ pub async fn create(
     request_body(content = Option<NoFields>, description = "No body, or `{}`"),
     responses(
         (status = 204, description = "Unlocked"),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "No session", body = ErrorBody),
         (status = 403, description = "Admins only", body = ErrorBody),
         (status = 404, description = "No such account", body = ErrorBody),
+        (status = 415, description = "Not sent as JSON", body = ErrorBody),
         (status = 422, description = "A body with fields", body = ErrorBody),
     ),
 )]
