@@ -159,9 +159,21 @@ async fn a_newer_form_on_the_tablet(backend: Backend) {
     fits_the_screen(c, "workspace offering a new visit").await;
     assert_accessible(c, "workspace offering a new visit").await;
     tap(c, "form.ws-new-visit button").await;
+    // The draft's page already says "Changes save as you go": wait for the address to
+    // leave the draft, then for the new visit's page.
+    let started = std::time::Instant::now();
+    loop {
+        let url = c.current_url().await.unwrap();
+        if !url.path().ends_with(&aid) {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "no second visit started: still at {url}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     wait_for_text(c, "Changes save as you go").await;
-    let url = c.current_url().await.unwrap();
-    assert!(!url.path().ends_with(&aid), "a second visit started: {url}");
     tablet.finish().await;
 }
 
