@@ -76,6 +76,32 @@ pub enum Command {
         #[arg(long, env = "CLINIC_IMPORT_ALLOW_DUPLICATES", default_value_t = false)]
         allow_duplicates: bool,
     },
+    /// Export records (a records request, a referral, a change of software).
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// As FHIR R4 (docs/fhir.md): one patient as a collection Bundle (`--patient`), or
+    /// every patient as NDJSON per resource type (`--all --out DIR`). Each patient's
+    /// export is audited.
+    Fhir {
+        /// The patient's id or chart number.
+        #[arg(long, conflicts_with = "all", required_unless_present = "all")]
+        patient: Option<String>,
+        /// Every patient, as NDJSON files in the folder `--out`.
+        #[arg(long, requires = "out")]
+        all: bool,
+        /// Where to write: a file that must not exist yet (one patient; standard output
+        /// without it), or a new empty folder (`--all`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The clinic's public base URL: the FHIR identifiers and code systems live under
+        /// it, so it must be the address the service is reached at.
+        #[arg(long, env = "CLINIC_PUBLIC_URL")]
+        public_url: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -169,6 +195,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             file,
             allow_duplicates,
         }) => data_tools::import(&url, &file, allow_duplicates),
+        Some(Command::Export(ExportCommand::Fhir {
+            patient,
+            all,
+            out,
+            public_url,
+        })) => match (patient, all, out) {
+            (_, true, Some(dir)) => {
+                crate::data_tools::export::all_patients(&url, &public_url, &dir)
+            }
+            (Some(who), false, out) => {
+                crate::data_tools::export::one_patient(&url, &public_url, &who, out.as_deref())
+            }
+            _ => anyhow::bail!("give --patient P, or --all with --out DIR"),
+        },
     }
 }
 

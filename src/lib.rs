@@ -12,6 +12,7 @@ pub mod config;
 pub mod data_tools;
 pub mod db;
 pub mod domain;
+pub mod fhir;
 pub mod mail;
 pub mod schema;
 pub mod services;

@@ -15,7 +15,7 @@ pub mod password_policy;
 pub mod patient;
 mod role;
 mod staff_name;
-mod vocabulary;
+pub(crate) mod vocabulary;
 pub mod written_reason;
 
 pub use email::EmailAddress;

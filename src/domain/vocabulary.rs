@@ -47,6 +47,33 @@ macro_rules! code_list {
         }
 
         $crate::domain::vocabulary::code_serde!($name);
+
+        impl $crate::domain::vocabulary::Vocabulary for $name {
+            fn every() -> &'static [Self] { Self::ALL }
+            fn code(self) -> &'static str { self.as_str() }
+            fn display(self) -> &'static str { self.label() }
+        }
     };
 }
 pub(crate) use code_list;
+
+/// Every code of a vocabulary with its label: what a published code system lists (the
+/// FHIR export's `CodeSystem`s are built from these, so they cannot drift from the API).
+pub trait Vocabulary: Copy + 'static {
+    fn every() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn display(self) -> &'static str;
+}
+
+/// [`Vocabulary`] for an enum of `vocabulary!` (in `clinical::codes`) that has a
+/// `label` beside it.
+macro_rules! labelled {
+    ($($name:ty),+ $(,)?) => {$(
+        impl $crate::domain::vocabulary::Vocabulary for $name {
+            fn every() -> &'static [Self] { <$name>::ALL }
+            fn code(self) -> &'static str { self.as_str() }
+            fn display(self) -> &'static str { self.label() }
+        }
+    )+};
+}
+pub(crate) use labelled;

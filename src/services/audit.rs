@@ -62,10 +62,14 @@ pub enum AuditAction {
     AssessmentPrinted,
     AddendumAdded,
     PlanOverride,
+    /// A patient's record left as FHIR (API download or `clinic export fhir`).
+    RecordExported,
+    /// One signed assessment left as a FHIR document.
+    AssessmentExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 51] = [
+    pub const ALL: [AuditAction; 53] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -117,6 +121,8 @@ impl AuditAction {
         AuditAction::AssessmentPrinted,
         AuditAction::AddendumAdded,
         AuditAction::PlanOverride,
+        AuditAction::RecordExported,
+        AuditAction::AssessmentExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -172,6 +178,8 @@ impl AuditAction {
             AuditAction::AssessmentPrinted => "assessment.printed",
             AuditAction::AddendumAdded => "addendum.added",
             AuditAction::PlanOverride => "plan.override",
+            AuditAction::RecordExported => "record.exported",
+            AuditAction::AssessmentExported => "assessment.exported",
         }
     }
 
@@ -195,7 +203,8 @@ impl AuditAction {
             | AuditAction::PatientUpdated
             | AuditAction::PatientArchived
             | AuditAction::PatientRestored
-            | AuditAction::PatientsSearched => "patient",
+            | AuditAction::PatientsSearched
+            | AuditAction::RecordExported => "patient",
             AuditAction::IntakeSubmitted
             | AuditAction::IntakeViewed
             | AuditAction::IntakeDraftSaved => "intake",
@@ -225,6 +234,7 @@ impl AuditAction {
             | AuditAction::AssessmentSaved
             | AuditAction::AssessmentSigned
             | AuditAction::AssessmentPrinted
+            | AuditAction::AssessmentExported
             | AuditAction::PlanOverride => "assessment",
             AuditAction::AddendumAdded => "addendum",
             _ => "user",

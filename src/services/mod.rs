@@ -13,6 +13,7 @@ pub mod assessments;
 pub mod audit;
 pub mod audit_anchor;
 pub mod consents;
+pub mod fhir_export;
 pub mod flag_raising;
 pub mod flags;
 pub mod housekeeping;
@@ -119,6 +120,11 @@ impl Actor {
             user: None,
             ip: Some("cli".into()),
         }
+    }
+
+    /// True for [`Actor::command_line`] (the operator at the server's shell).
+    pub fn is_command_line(&self) -> bool {
+        self.user.is_none() && self.ip.as_deref() == Some("cli")
     }
 
     pub fn user_id(&self) -> Option<&UserId> {

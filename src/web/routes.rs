@@ -106,6 +106,9 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Get "/static/plan.js", Infra, Public, assets::plan_script),
     route!(Get "/static/print.css", Infra, Public, assets::print_stylesheet),
     route!(Get "/static/print.js", Infra, Public, assets::print_script),
+    // FHIR conformance resources at their canonical URLs (no patient data).
+    route!(Get "/fhir/Questionnaire/{id}", Infra, Public, api::fhir::questionnaire),
+    route!(Get "/fhir/CodeSystem/{id}", Infra, Public, api::fhir::code_system),
     // The patient's pre-visit form: the token in the link is the only key.
     route!(Get "/intake/{token}", Page, Public, pages::intake_form::show),
     route!(Post "/intake/{token}", Page, Public, pages::intake_form::save),
@@ -210,6 +213,8 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/api/v1/assessments/{id}/history-source", Api, Staff(PRACTITIONER), api::assessments::pin_history),
     route!(Post "/api/v1/assessments/{id}/all-normal", Api, Staff(PRACTITIONER), api::assessments::all_normal),
     route!(Post "/api/v1/assessments/{id}/carry-forward", Api, Staff(PRACTITIONER), api::carry_forward::carry_forward),
+    route!(Get "/api/v1/patients/{id}/fhir", Api, Staff(CLINICAL_READ), api::fhir::patient_record),
+    route!(Get "/api/v1/assessments/{id}/fhir", Api, Staff(CLINICAL_READ), api::fhir::signed_assessment),
     route!(Get "/api/v1/diagnosis-codes", Api, Staff(CLINICAL_READ), api::assessments::diagnosis_codes),
 ];
 

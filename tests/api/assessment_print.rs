@@ -59,7 +59,7 @@ async fn patient_with_intake(app: &TestApp, desk: &TestUser) -> String {
     pid
 }
 
-fn every_section(re_exam: &str) -> Value {
+pub(crate) fn every_section(re_exam: &str) -> Value {
     json!({
         "history": [
             {"item": "chief_complaint", "status": "verified"},

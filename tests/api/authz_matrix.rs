@@ -57,6 +57,8 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/static/plan.js", PUBLIC),
     ("GET", "/static/print.css", PUBLIC),
     ("GET", "/static/print.js", PUBLIC),
+    ("GET", "/fhir/Questionnaire/{id}", PUBLIC),
+    ("GET", "/fhir/CodeSystem/{id}", PUBLIC),
     ("GET", "/intake/{token}", PUBLIC),
     ("POST", "/intake/{token}", PUBLIC),
     ("GET", "/login", PUBLIC),
@@ -189,6 +191,8 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
         PRACTITIONER_ONLY,
     ),
     ("GET", "/api/v1/diagnosis-codes", CLINICAL_READ),
+    ("GET", "/api/v1/patients/{id}/fhir", CLINICAL_READ),
+    ("GET", "/api/v1/assessments/{id}/fhir", CLINICAL_READ),
 ];
 
 /// The objects `{id}` stands for.

@@ -34,6 +34,8 @@ mod dates;
 mod denied_access;
 mod emergency_alerts;
 mod emergency_browser;
+mod fhir;
+mod fhir_validator;
 mod finger;
 mod flag_browser;
 mod flag_sources;

@@ -272,6 +272,19 @@ pub fn latest_submitted_before(
         .optional()
 }
 
+/// Every submitted intake of a patient, oldest first (the FHIR export).
+pub fn submitted_for_patient(
+    conn: &mut DbConnection,
+    patient_id: &str,
+) -> QueryResult<Vec<IntakeRow>> {
+    intakes::table
+        .filter(intakes::patient_id.eq(patient_id))
+        .filter(intakes::status.eq("submitted"))
+        .order((intakes::submitted_at.asc(), intakes::id.asc()))
+        .select(IntakeRow::as_select())
+        .load(conn)
+}
+
 /// The draft an invitation's patient is filling in, if any.
 pub fn draft_for_invitation(
     conn: &mut DbConnection,

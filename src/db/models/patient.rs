@@ -165,6 +165,14 @@ pub fn find_by_chart_number(
 }
 
 /// The patients with these ids (the audit trail names the patient of each row).
+/// Every patient's id, oldest registration first (`clinic export fhir --all`).
+pub fn all_ids(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    patients::table
+        .order((patients::created_at.asc(), patients::id.asc()))
+        .select(patients::id)
+        .load(conn)
+}
+
 pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<PatientRow>> {
     patients::table
         .filter(patients::id.eq_any(ids))

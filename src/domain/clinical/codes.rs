@@ -307,3 +307,5 @@ impl Answer {
         !matches!(self, Answer::No)
     }
 }
+
+crate::domain::vocabulary::labelled!(Region, Technique, FlagLevel, FlagBasis, ReferralMethod);

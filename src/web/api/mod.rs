@@ -6,6 +6,7 @@ pub mod assessments;
 pub mod auth;
 pub mod body;
 pub mod carry_forward;
+pub mod fhir;
 mod flag_json;
 pub mod flags;
 pub mod front_desk;

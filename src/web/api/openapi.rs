@@ -8,7 +8,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{assessments, auth, carry_forward, flags, front_desk, intakes, patients, users};
+use super::{assessments, auth, carry_forward, fhir, flags, front_desk, intakes, patients, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -55,6 +55,8 @@ use super::{assessments, auth, carry_forward, flags, front_desk, intakes, patien
         assessments::all_normal,
         carry_forward::carry_forward,
         assessments::diagnosis_codes,
+        fhir::patient_record,
+        fhir::signed_assessment,
     ),
     modifiers(&BearerToken),
     security(("bearer" = [])),
@@ -67,6 +69,7 @@ use super::{assessments, auth, carry_forward, flags, front_desk, intakes, patien
         (name = "intake", description = "Paper forms and consents entered by staff"),
         (name = "assessments", description = "First-visit assessments: charting, signing, addenda"),
         (name = "flags", description = "Contraindications and red flags, and the practitioner's decisions on them"),
+        (name = "fhir", description = "FHIR R4 export of a patient's record and of signed assessments"),
     ),
 )]
 pub struct ApiDoc;
