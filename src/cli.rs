@@ -75,6 +75,10 @@ pub enum Command {
         /// Import rows that look like an existing patient (same name and birth date).
         #[arg(long, env = "CLINIC_IMPORT_ALLOW_DUPLICATES", default_value_t = false)]
         allow_duplicates: bool,
+        /// FILE is one patient's FHIR collection Bundle of our export (`clinic export
+        /// fhir --patient`): the patient, the forms and the flags come back as they left.
+        #[arg(long, conflicts_with = "allow_duplicates")]
+        fhir: bool,
     },
     /// Export records (a records request, a referral, a change of software).
     #[command(subcommand)]
@@ -192,8 +196,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Demo) => data_tools::demo(&url),
         Some(Command::Seed { patients, seed }) => data_tools::seed(&url, patients, seed),
         Some(Command::Import {
+            file, fhir: true, ..
+        }) => crate::data_tools::fhir::import_bundle(&url, &file),
+        Some(Command::Import {
             file,
             allow_duplicates,
+            fhir: false,
         }) => data_tools::import(&url, &file, allow_duplicates),
         Some(Command::Export(ExportCommand::Fhir {
             patient,
@@ -201,11 +209,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             public_url,
         })) => match (patient, all, out) {
-            (_, true, Some(dir)) => {
-                crate::data_tools::export::all_patients(&url, &public_url, &dir)
-            }
+            (_, true, Some(dir)) => crate::data_tools::fhir::all_patients(&url, &public_url, &dir),
             (Some(who), false, out) => {
-                crate::data_tools::export::one_patient(&url, &public_url, &who, out.as_deref())
+                crate::data_tools::fhir::one_patient(&url, &public_url, &who, out.as_deref())
             }
             _ => anyhow::bail!("give --patient P, or --all with --out DIR"),
         },

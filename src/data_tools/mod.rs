@@ -13,7 +13,7 @@
 pub mod commands;
 pub mod demo;
 pub mod demo_patients;
-pub mod export;
+pub mod fhir;
 pub mod import;
 pub mod lists;
 pub mod seed;

@@ -65,6 +65,10 @@ pub fn flag(base: &FhirBase, f: &FlagRow) -> Value {
         json!({"valueCoding": base.coding(OurCodeSystem::FlagBasis, &f.basis)}),
     ));
     extensions.push(ext("origin", json!({"valueCode": f.source})));
+    if let Some(record) = f.source_id.as_deref() {
+        // The intake or assessment (its id) whose facts raised the flag.
+        extensions.push(ext("source-record", json!({"valueString": record})));
+    }
     if !f.evidence.is_empty() {
         extensions.push(ext("evidence", json!({"valueString": f.evidence})));
     }

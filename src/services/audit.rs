@@ -66,10 +66,12 @@ pub enum AuditAction {
     RecordExported,
     /// One signed assessment left as a FHIR document.
     AssessmentExported,
+    /// A patient's record read in from a FHIR export (`clinic import --fhir`).
+    RecordImported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 53] = [
+    pub const ALL: [AuditAction; 54] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -123,6 +125,7 @@ impl AuditAction {
         AuditAction::PlanOverride,
         AuditAction::RecordExported,
         AuditAction::AssessmentExported,
+        AuditAction::RecordImported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -180,6 +183,7 @@ impl AuditAction {
             AuditAction::PlanOverride => "plan.override",
             AuditAction::RecordExported => "record.exported",
             AuditAction::AssessmentExported => "assessment.exported",
+            AuditAction::RecordImported => "record.imported",
         }
     }
 
@@ -204,7 +208,8 @@ impl AuditAction {
             | AuditAction::PatientArchived
             | AuditAction::PatientRestored
             | AuditAction::PatientsSearched
-            | AuditAction::RecordExported => "patient",
+            | AuditAction::RecordExported
+            | AuditAction::RecordImported => "patient",
             AuditAction::IntakeSubmitted
             | AuditAction::IntakeViewed
             | AuditAction::IntakeDraftSaved => "intake",

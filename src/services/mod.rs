@@ -14,6 +14,7 @@ pub mod audit;
 pub mod audit_anchor;
 pub mod consents;
 pub mod fhir_export;
+pub mod fhir_import;
 pub mod flag_raising;
 pub mod flags;
 pub mod housekeeping;

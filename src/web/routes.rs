@@ -165,6 +165,8 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/flags/{id}/dismiss", Page, Staff(PRACTITIONER), pages::flags::dismiss_flag),
     // The letter that goes with a referral (a practitioner prints it; an admin reads it for audit).
     route!(Get "/patients/{id}/referral-letter", Page, Staff(CLINICAL_READ), pages::referral_letter::show),
+    // The patient's record as FHIR, for a records request (practitioners and admins).
+    route!(Get "/patients/{id}/fhir", Page, Staff(CLINICAL_READ), pages::record_download::download),
     // Administration.
     route!(Get "/admin/users", Page, Staff(ADMIN), pages::admin_users::list),
     route!(Get "/admin/users/new", Page, Staff(ADMIN), pages::admin_users::new_form),

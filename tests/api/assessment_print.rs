@@ -121,6 +121,59 @@ pub(crate) fn every_section(re_exam: &str) -> Value {
     })
 }
 
+/// Starts an assessment, charts [`every_section`] (re-exam four weeks after the
+/// visit), acknowledges the patient's red flags and signs; returns the assessment's
+/// id, its content hash and the re-exam date.
+pub(crate) async fn chart_every_section_and_sign(
+    app: &TestApp,
+    pid: &str,
+    token: &str,
+) -> (String, String, String) {
+    let (s, a) = app
+        .post_json(
+            &format!("/api/v1/patients/{pid}/assessments"),
+            Some(token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let aid = a["id"].as_str().unwrap().to_owned();
+    let visit: chrono::NaiveDate = a["visit_date"].as_str().unwrap().parse().unwrap();
+    let re_exam = (visit + chrono::Days::new(28)).to_string();
+    let mut body = every_section(&re_exam);
+    body["version"] = a["version"].clone();
+    let (s, saved) = app
+        .put_json(&format!("/api/v1/assessments/{aid}"), token, &body)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{saved}");
+    let (_, listed) = app
+        .get_json(&format!("/api/v1/patients/{pid}/flags"), token)
+        .await;
+    for f in listed["items"].as_array().unwrap() {
+        if f["kind"] == "red_flag" && f["status"] == "open" {
+            let fid = f["id"].as_str().unwrap();
+            let (s, v) = app
+                .post_json(
+                    &format!("/api/v1/flags/{fid}/acknowledge"),
+                    Some(token),
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+        }
+    }
+    let (s, signed) = app
+        .post_json(
+            &format!("/api/v1/assessments/{aid}/sign"),
+            Some(token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{signed}");
+    let hash = signed["content_hash"].as_str().unwrap().to_owned();
+    (aid, hash, re_exam)
+}
+
 const HEADINGS: &[&str] = &[
     "History review",
     "Posture",
@@ -143,32 +196,7 @@ async fn the_print_view_shows_the_whole_signed_record(app: TestApp) {
     let pid = patient_with_intake(&app, &desk).await;
     let token = app.api_token(&pr).await;
 
-    let (s, a) = app
-        .post_json(
-            &format!("/api/v1/patients/{pid}/assessments"),
-            Some(&token),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{a}");
-    let aid = a["id"].as_str().unwrap().to_owned();
-    let visit: chrono::NaiveDate = a["visit_date"].as_str().unwrap().parse().unwrap();
-    let re_exam = (visit + chrono::Days::new(28)).to_string();
-    let mut body = every_section(&re_exam);
-    body["version"] = a["version"].clone();
-    let (s, saved) = app
-        .put_json(&format!("/api/v1/assessments/{aid}"), &token, &body)
-        .await;
-    assert_eq!(s, StatusCode::OK, "{saved}");
-    let (s, signed) = app
-        .post_json(
-            &format!("/api/v1/assessments/{aid}/sign"),
-            Some(&token),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{signed}");
-    let hash = signed["content_hash"].as_str().unwrap().to_owned();
+    let (aid, hash, re_exam) = chart_every_section_and_sign(&app, &pid, &token).await;
     let addendum = "Patient phoned on day 2: soreness settled, no new leg symptoms.";
     let (s, ad) = app
         .post_json(

@@ -124,6 +124,7 @@ const EXPECTED: &[(&str, &str, [Outcome; 5])] = &[
     ("POST", "/flags/{id}/confirm", PRACTITIONER_ONLY),
     ("POST", "/flags/{id}/dismiss", PRACTITIONER_ONLY),
     ("GET", "/patients/{id}/referral-letter", CLINICAL_READ),
+    ("GET", "/patients/{id}/fhir", CLINICAL_READ),
     ("GET", "/admin/users", ADMIN_ONLY),
     ("GET", "/admin/mail", ADMIN_ONLY),
     ("GET", "/admin/users/new", ADMIN_ONLY),

@@ -13,7 +13,7 @@ use clinic::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::assessment_print::every_section;
+use crate::assessment_print::chart_every_section_and_sign;
 use crate::cli::{clinic, clinic_with};
 use crate::fhir_validator::validate;
 use crate::helpers::{TestApp, TestDatabase};
@@ -75,47 +75,8 @@ async fn a_patient_with_a_signed_record(app: &TestApp) -> (String, String, Strin
         .await;
     assert_eq!(s, StatusCode::CREATED, "{c}");
 
-    let (s, a) = app
-        .post_json(
-            &format!("/api/v1/patients/{pid}/assessments"),
-            Some(&token),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{a}");
-    let aid = a["id"].as_str().unwrap().to_owned();
-    let visit: chrono::NaiveDate = a["visit_date"].as_str().unwrap().parse().unwrap();
-    let mut body = every_section(&(visit + chrono::Days::new(28)).to_string());
-    body["version"] = a["version"].clone();
-    let (s, saved) = app
-        .put_json(&format!("/api/v1/assessments/{aid}"), &token, &body)
-        .await;
-    assert_eq!(s, StatusCode::OK, "{saved}");
-    // The practitioner acknowledges the red flags before signing.
-    let (_, listed) = app
-        .get_json(&format!("/api/v1/patients/{pid}/flags"), &token)
-        .await;
-    for f in listed["items"].as_array().unwrap() {
-        if f["kind"] == "red_flag" {
-            let (s, v) = app
-                .post_json(
-                    &format!("/api/v1/flags/{}/acknowledge", f["id"].as_str().unwrap()),
-                    Some(&token),
-                    &json!({}),
-                )
-                .await;
-            assert_eq!(s, StatusCode::OK, "{v}");
-        }
-    }
-    let (s, signed) = app
-        .post_json(
-            &format!("/api/v1/assessments/{aid}/sign"),
-            Some(&token),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{signed}");
-    let hash = signed["content_hash"].as_str().unwrap().to_owned();
+    // Charted, the red flags acknowledged, signed.
+    let (aid, hash, _) = chart_every_section_and_sign(app, &pid, &token).await;
     let (s, ad) = app
         .post_json(
             &format!("/api/v1/assessments/{aid}/addenda"),
@@ -175,6 +136,26 @@ async fn get_fhir(app: &TestApp, path: &str, token: &str) -> (StatusCode, String
         .unwrap_or_default()
         .to_owned();
     (status, ct, res.json().await.unwrap_or(Value::Null))
+}
+
+/// What a journey test ends with: the patient's record (and a signed assessment) as a
+/// practitioner downloads them, through the independent validator.
+pub(crate) async fn the_exports_validate(
+    app: &TestApp,
+    token: &str,
+    pid: &str,
+    aid: Option<&str>,
+    what: &str,
+) {
+    let (s, _, bundle) = get_fhir(app, &format!("/api/v1/patients/{pid}/fhir"), token).await;
+    assert_eq!(s, StatusCode::OK, "{what}: {bundle}");
+    let mut exported = vec![bundle];
+    if let Some(aid) = aid {
+        let (s, _, doc) = get_fhir(app, &format!("/api/v1/assessments/{aid}/fhir"), token).await;
+        assert_eq!(s, StatusCode::OK, "{what}: {doc}");
+        exported.push(doc);
+    }
+    validate(what, &exported);
 }
 
 async fn a_practitioner_downloads_the_record_as_valid_fhir(app: TestApp) {
@@ -657,8 +638,153 @@ async fn the_command_line_answers_a_records_request(app: TestApp) {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no patient"));
 }
 
+/// The Patient, QuestionnaireResponse and Flag resources of a bundle, keyed by type and
+/// id, without what does not travel: staff references (accounts are the new clinic's
+/// own) and the time of the last change.
+fn what_travels(bundle: &Value) -> std::collections::BTreeMap<String, Value> {
+    resources(bundle)
+        .into_iter()
+        .filter(|r| {
+            matches!(
+                r["resourceType"].as_str(),
+                Some("Patient" | "QuestionnaireResponse" | "Flag")
+            )
+        })
+        .map(|mut r| {
+            let m = r.as_object_mut().unwrap();
+            m.remove("meta");
+            m.remove("author");
+            (
+                format!(
+                    "{}/{}",
+                    m["resourceType"].as_str().unwrap(),
+                    m["id"].as_str().unwrap()
+                ),
+                r,
+            )
+        })
+        .collect()
+}
+
+/// A patient's flags (every field but who decided, times to the second as FHIR keeps
+/// them) and the hashes of their forms' answers.
+fn rows_of(conn: &mut clinic::db::DbConnection, pid: &str) -> (Vec<Vec<String>>, Vec<String>) {
+    use clinic::db::models::{flag, intake};
+    let t = |v: Option<chrono::NaiveDateTime>| {
+        v.map(|t| t.format("%FT%T").to_string()).unwrap_or_default()
+    };
+    let mut flags: Vec<Vec<String>> = flag::for_patient(conn, pid)
+        .unwrap()
+        .into_iter()
+        .map(|f| {
+            vec![
+                f.id,
+                f.code,
+                f.kind,
+                f.level,
+                f.techniques,
+                f.regions,
+                f.source,
+                f.reason,
+                f.rule_source,
+                f.status,
+                f.basis,
+                f.evidence,
+                f.region_unknown.to_string(),
+                f.source_id.unwrap_or_default(),
+                t(Some(f.raised_at)),
+                t(f.acknowledged_at),
+                t(f.confirmed_at),
+                t(f.resolved_at),
+                f.resolution.unwrap_or_default(),
+                f.resolved_as.unwrap_or_default(),
+            ]
+        })
+        .collect();
+    flags.sort();
+    let answers = intake::submitted_for_patient(conn, pid)
+        .unwrap()
+        .iter()
+        .map(|row| clinic::services::intakes::answers_hash(&intake::load_input(conn, row).unwrap()))
+        .collect();
+    (flags, answers)
+}
+
+/// Export → `clinic import --fhir` into a fresh database → export again: the same
+/// patient, answers and flags (nothing lost on the way out), in the resources and in
+/// the rows themselves; the new database's audit chain holds. Importing it twice is
+/// refused and writes nothing.
+async fn the_record_survives_the_round_trip(app: TestApp) {
+    let (pid, _, token, _, _) = a_patient_with_a_signed_record(&app).await;
+    let (s, _, first) = get_fhir(&app, &format!("/api/v1/patients/{pid}/fhir"), &token).await;
+    assert_eq!(s, StatusCode::OK);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("record.json");
+    std::fs::write(&file, first.to_string()).unwrap();
+    let file = file.to_str().unwrap();
+
+    let fresh = TestDatabase::create(app.db.backend).unwrap();
+    let o = clinic(&fresh.url, &["import", "--fhir", file], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let said = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(said.contains("1 forms, 5 flags"), "{said}");
+    let again = clinic(&fresh.url, &["import", "--fhir", file], None);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already in this database"));
+
+    // The same public URL, so identifiers and code systems are the same names.
+    let public_url = app.url("");
+    let public_url = public_url.trim_end_matches('/');
+    let (_, p) = app
+        .get_json(&format!("/api/v1/patients/{pid}"), &token)
+        .await;
+    let chart = p["chart_number"].as_str().unwrap();
+    let o = clinic_with(
+        &fresh.url,
+        &["export", "fhir", "--patient", chart],
+        None,
+        &[("CLINIC_PUBLIC_URL", public_url)],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let second: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (before, after) = (what_travels(&first), what_travels(&second));
+    assert_eq!(
+        before.len(),
+        7,
+        "1 patient, 1 form, 5 flags: {:?}",
+        before.keys()
+    );
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    for (key, was) in &before {
+        assert_eq!(&after[key], was, "{key} changed on the round trip");
+    }
+    validate("the re-exported record", std::slice::from_ref(&second));
+
+    // The rows: every flag field but who decided, and the form's answers by their hash.
+    let original = {
+        let pid = pid.clone();
+        app.with_db(move |conn| rows_of(conn, &pid)).await
+    };
+    let imported = rows_of(&mut fresh.connect(), &pid);
+    assert_eq!(original, imported, "the rows came back as they left");
+    let audit = std::process::Command::new(env!("CARGO_BIN_EXE_clinic"))
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &fresh.url)
+        .output()
+        .unwrap();
+    assert!(
+        audit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&audit.stdout)
+    );
+}
+
 on_both_backends!(
     a_practitioner_downloads_the_record_as_valid_fhir,
+    the_record_survives_the_round_trip,
     the_questionnaire_and_code_systems_are_published,
     the_command_line_answers_a_records_request,
 );

@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::axe::assert_accessible;
 use crate::browser::{chromium, screenshot};
 use crate::emergency_browser::{fits_the_screen, js, sign_in};
-use crate::finger::tap;
+use crate::finger::{aim, tap};
 use crate::helpers::{Backend, TestApp};
 use crate::intake_answers::every_question_answered;
 
@@ -148,6 +148,32 @@ async fn a_newer_form_on_the_tablet(backend: Backend) {
 
     // "Start first-visit assessment" again: the open draft, and a way to a new visit.
     c.goto(&app.url(&format!("/patients/{pid}"))).await.unwrap();
+    // The records-request button: where a finger lands, and what it downloads with the
+    // practitioner's session (fetched in the page, as the browser's download would).
+    let download = "#assessments a[download][href$='/fhir']";
+    aim(c, download).await;
+    let got = js(
+        c,
+        &format!(
+            "return fetch(document.querySelector(\"{download}\").href).then(r => r.json().then(b => [r.status, r.headers.get('content-disposition'), b.resourceType, b.type, b.entry.length]));"
+        ),
+    )
+    .await;
+    assert_eq!(got[0], 200, "{got}");
+    assert!(
+        got[1]
+            .as_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"P-"),
+        "{got}"
+    );
+    assert_eq!(
+        (&got[2], &got[3]),
+        (&json!("Bundle"), &json!("collection")),
+        "{got}"
+    );
+    assert_accessible(c, "patient page with the record download").await;
+    screenshot(c, "patient-record-download").await;
     tap(
         c,
         &format!("form[action='/patients/{pid}/assessments'] button"),

@@ -404,6 +404,15 @@ async fn the_pre_visit_journey(backend: Backend) {
     ] {
         assert!(actions.iter().any(|x| x == a), "{a} audited");
     }
+    let dr_token = app.api_token(&dr).await;
+    crate::fhir::the_exports_validate(
+        &app,
+        &dr_token,
+        &pid,
+        None,
+        "the pre-visit journey's export",
+    )
+    .await;
 }
 
 async fn post_step_raw(b: &Browser, link: &str) -> StatusCode {

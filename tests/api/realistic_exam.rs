@@ -511,6 +511,14 @@ async fn the_realistic_exam_on_a_tablet(backend: Backend) {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(a["status"], "signed", "{a}");
+    crate::fhir::the_exports_validate(
+        &app,
+        &dr_token,
+        &pid,
+        Some(&aid),
+        "the realistic exam's export",
+    )
+    .await;
     // What the panel's three taps recorded, and nothing it did not: unset stays null.
     let l4 = a["palpation"]
         .as_array()

@@ -153,6 +153,31 @@ pub fn resolve(
     .execute(conn)
 }
 
+/// The practitioners' decisions on an imported flag, as the export carried them (who
+/// decided is not: staff accounts do not travel).
+pub struct Decisions<'a> {
+    pub status: &'a str,
+    pub acknowledged_at: Option<NaiveDateTime>,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub resolution: Option<&'a str>,
+    pub resolved_as: Option<&'a str>,
+}
+
+pub fn restore_decisions(conn: &mut DbConnection, id: &str, d: &Decisions<'_>) -> QueryResult<()> {
+    diesel::update(flags::table.filter(flags::id.eq(id)))
+        .set((
+            flags::status.eq(d.status),
+            flags::acknowledged_at.eq(d.acknowledged_at),
+            flags::confirmed_at.eq(d.confirmed_at),
+            flags::resolved_at.eq(d.resolved_at),
+            flags::resolution.eq(d.resolution),
+            flags::resolved_as.eq(d.resolved_as),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Sets the regions of an unresolved flag of unknown region; from then on the region
 /// is known.
 pub fn narrow(conn: &mut DbConnection, id: &str, regions: &str) -> QueryResult<usize> {

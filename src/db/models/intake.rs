@@ -272,6 +272,18 @@ pub fn latest_submitted_before(
         .optional()
 }
 
+/// Puts an imported form back at the time it was submitted (the FHIR round trip).
+pub fn set_submitted_at(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(intakes::table.filter(intakes::id.eq(id)))
+        .set((
+            intakes::created_at.eq(at),
+            intakes::updated_at.eq(at),
+            intakes::submitted_at.eq(Some(at)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Every submitted intake of a patient, oldest first (the FHIR export).
 pub fn submitted_for_patient(
     conn: &mut DbConnection,

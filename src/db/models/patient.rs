@@ -85,6 +85,19 @@ pub fn next_chart_number(conn: &mut DbConnection) -> QueryResult<i64> {
         .first(conn)
 }
 
+/// Moves the chart-number counter up to `n` when it is lower, so that a patient
+/// imported with chart number `n` is not given to the next registration too.
+pub fn raise_chart_counter(conn: &mut DbConnection, n: i64) -> QueryResult<()> {
+    diesel::update(
+        counters::table
+            .filter(counters::name.eq("chart_number"))
+            .filter(counters::value.lt(n)),
+    )
+    .set(counters::value.eq(n))
+    .execute(conn)
+    .map(|_| ())
+}
+
 pub fn insert(
     conn: &mut DbConnection,
     id: &str,

@@ -32,7 +32,7 @@ pub struct FhirBundle {
     entry: Vec<Value>,
 }
 
-fn base(state: &AppState) -> FhirBase {
+pub(crate) fn base(state: &AppState) -> FhirBase {
     FhirBase::new(&state.mail.public_url)
 }
 

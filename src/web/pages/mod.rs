@@ -17,6 +17,7 @@ mod intake_summary;
 pub mod login;
 pub mod password_reset;
 pub mod patients;
+pub mod record_download;
 pub mod referral_letter;
 pub mod setup;
 

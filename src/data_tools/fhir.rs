@@ -1,8 +1,13 @@
-//! `clinic export fhir`: a records request answered from the server's shell. One
+//! `clinic export fhir` and `clinic import --fhir`.
+//!
+//! The export answers a records request from the server's shell: one
 //! patient (by id or chart number) as a FHIR `collection` bundle, to a file or
 //! standard output; or every patient as NDJSON files, one per resource type, the FHIR
 //! bulk data format (`Patient.ndjson`, `Observation.ndjson`…), with a progress bar.
 //! Each patient's export is audited as `record.exported` by `cli`.
+//!
+//! The import reads one patient's collection bundle of our export back into this
+//! database (`services::fhir_import`): the patient, the forms, the flags.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -99,6 +104,35 @@ pub fn all_patients(url: &DatabaseUrl, public_url: &str, dir: &Path) -> anyhow::
         "Exported {} patients, {total} resources, to {}.",
         ids.len(),
         dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `clinic import --fhir FILE`: one patient's collection bundle into this database.
+/// Exit 0 imported; 2 not (unreadable file, not our export, already here, or a value
+/// the checks refuse, each named).
+pub fn import_bundle(url: &DatabaseUrl, file: &Path) -> anyhow::Result<ExitCode> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bundle: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
+    let record = crate::fhir::import::read_bundle(&bundle)?;
+    let mut conn = open(url)?;
+    let report = crate::services::fhir_import::import_record(
+        &mut conn,
+        Clock::system().now(),
+        &Actor::command_line(),
+        &record,
+    )
+    .map_err(|e| match e {
+        crate::services::ServiceError::Invalid(errors) => {
+            anyhow::anyhow!("the record was not imported: {errors:?}")
+        }
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    println!(
+        "Imported patient {} ({}): {} forms, {} flags.",
+        report.chart_number, report.patient_id, report.forms, report.flags
     );
     Ok(ExitCode::SUCCESS)
 }
