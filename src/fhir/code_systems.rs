@@ -3,6 +3,9 @@
 //! Each is built from the enum the API and the database use, so the published list is
 //! the list the service accepts.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use serde_json::{Value, json};
 
 use super::FhirBase;
@@ -128,6 +131,18 @@ fn flag_codes() -> Vec<(String, String)> {
     out
 }
 
+/// Every (system, code) → display, built on first use.
+static DISPLAYS: LazyLock<HashMap<(OurCodeSystem, String), String>> = LazyLock::new(|| {
+    OurCodeSystem::ALL
+        .iter()
+        .flat_map(|cs| {
+            cs.concepts()
+                .into_iter()
+                .map(move |(code, display)| ((*cs, code), display))
+        })
+        .collect()
+});
+
 impl OurCodeSystem {
     /// Every concept as (code, display). Empty for `manual-flag`, whose codes
     /// practitioners choose (published with `content` `not-present`).
@@ -193,12 +208,10 @@ impl OurCodeSystem {
         }
     }
 
-    /// The display of a code, when the system knows it.
+    /// The display of a code, when the system knows it. Every coding of an export asks
+    /// this, so the displays of all systems are built once and looked up by code.
     pub fn display(self, code: &str) -> Option<String> {
-        self.concepts()
-            .into_iter()
-            .find(|(c, _)| c == code)
-            .map(|(_, d)| d)
+        DISPLAYS.get(&(self, code.to_owned())).cloned()
     }
 
     /// The `CodeSystem` resource.
@@ -255,6 +268,16 @@ mod tests {
             codes.sort();
             codes.dedup();
             assert_eq!(codes.len(), concepts.len(), "{cs} repeats a code");
+        }
+    }
+
+    #[test]
+    fn displays_are_those_the_systems_publish() {
+        for cs in OurCodeSystem::ALL {
+            for (code, display) in cs.concepts() {
+                assert_eq!(cs.display(&code), Some(display), "{cs} {code}");
+            }
+            assert_eq!(cs.display("no-such-code"), None);
         }
     }
 
