@@ -11,7 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Context;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Notify;
 
 use crate::auth::signed_value::SigningKey;
 use crate::clinic_time::{ClinicZone, OpeningHours};
@@ -21,10 +21,12 @@ use crate::db::{self, DatabaseUrl, DbPool};
 use crate::domain::EmailAddress;
 use crate::mail::sender::Sender;
 use crate::mail::{MailContext, MailTransport};
+use crate::services::audit_queue::AuditQueue;
 use crate::services::{server_secrets, setup};
 use crate::web::access::{self, BODY_LIMIT};
 use crate::web::api_error::{ErrorCode, json_error};
 use crate::web::error::error_page;
+use crate::web::hashing_pool::HashingPool;
 use crate::web::state::AppState;
 use crate::web::{headers, logging, routes};
 
@@ -45,8 +47,8 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let url = database_url.clone();
         let setup_clock = clock.clone();
-        let (pool, setup_token, csrf_key) = tokio::task::spawn_blocking(
-            move || -> anyhow::Result<(DbPool, Option<String>, [u8; 32])> {
+        let (pool, audit_queue, setup_token, csrf_key) = tokio::task::spawn_blocking(
+            move || -> anyhow::Result<(DbPool, AuditQueue, Option<String>, [u8; 32])> {
                 let pool_size = match url.backend() {
                     db::Backend::Sqlite => 8,
                     db::Backend::Postgres => 16,
@@ -65,7 +67,8 @@ impl Application {
                     setup_clock.now(),
                 )
                 .map_err(|e| anyhow::anyhow!("could not load the CSRF cookie key: {e}"))?;
-                Ok((pool, token, csrf_key))
+                let audit_queue = AuditQueue::start(&url)?;
+                Ok((pool, audit_queue, token, csrf_key))
             },
         )
         .await??;
@@ -107,19 +110,24 @@ impl Application {
         let hours = OpeningHours::parse(&args.clinic_hours)
             .map_err(|e| anyhow::anyhow!("CLINIC_HOURS: {e}"))?;
         let wakeup = Arc::new(Notify::new());
-        let hash_permits = std::thread::available_parallelism()
+        // One hashing thread per CPU (at least two): more would only queue for the CPU
+        // and each keeps up to one hash's memory.
+        let hashing_threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2)
             .max(2);
+        let hashing = HashingPool::start(hashing_threads)
+            .context("could not start the password hashing threads")?;
         let state = AppState {
             pool: pool.clone(),
+            audit_queue,
             clock: clock.clone(),
             zone,
             hours,
             policy: args.session_policy(),
             mail: mail.clone(),
             mail_wakeup: wakeup.clone(),
-            hash_permits: Arc::new(Semaphore::new(hash_permits)),
+            hashing,
             secure_cookies: args.secure_cookies,
             trust_proxy_headers: args.trust_proxy_headers,
             forwarded_but_untrusted: Arc::default(),

@@ -16,10 +16,11 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
+use super::audit_queue::audited_read;
 use super::{Actor, ServiceError, ServiceResult};
+use crate::db::DbConnection;
 use crate::db::models::flag::{self, FlagRow};
 use crate::db::models::patient;
-use crate::db::{DbConnection, write_transaction};
 use crate::domain::clinical::FlagLevel;
 use crate::domain::clinical::patient_advice::PatientAdvice;
 use crate::domain::clinical::review::ReviewUrgency;
@@ -92,21 +93,19 @@ pub fn needs_review(
     actor: &Actor,
 ) -> ServiceResult<Vec<WaitingForm>> {
     let levels = ALARM_LEVELS.map(FlagLevel::as_str);
-    write_transaction(conn, |conn| {
+    audited_read(conn, now, actor, |conn| {
         let rows = flag::open_from_intakes(conn, &levels)?;
         let mut waiting: Vec<WaitingForm> = Vec::new();
+        let mut viewed = Vec::new();
         for (patient_id, (urgency, form_in_at, flag_id)) in most_pressing_per_patient(&rows) {
             let Some(p) = patient::find(conn, patient_id)? else {
                 continue;
             };
-            audit::record(
-                conn,
-                now,
-                actor,
+            viewed.push(
                 AuditEntry::new(AuditAction::AlertsViewed, Outcome::Success)
                     .entity(flag_id)
                     .patient(&p.id),
-            )?;
+            );
             waiting.push(WaitingForm {
                 patient_id: p.id,
                 patient_name: format!("{}, {}", p.family_name, p.given_name),
@@ -122,7 +121,7 @@ pub fn needs_review(
                 &b.chart_number,
             ))
         });
-        Ok(waiting)
+        Ok((waiting, viewed))
     })
 }
 

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Deserialize;
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
+use super::audit_queue::audited_read;
 use super::invitations::{self, FormStatus};
 use super::{Actor, ServiceError, ServiceResult, flags};
 use crate::clinic_time::OpeningHours;
@@ -271,7 +272,7 @@ pub fn day(
     actor: &Actor,
     day: NaiveDate,
 ) -> ServiceResult<Vec<DayLine>> {
-    write_transaction(conn, |conn| {
+    audited_read(conn, now, actor, |conn| {
         let rows = appointment::on_day(conn, day)?;
         let mut out = Vec::with_capacity(rows.len());
         for a in rows {
@@ -301,14 +302,9 @@ pub fn day(
                 appointment: a,
             });
         }
-        audit::record(
-            conn,
-            now,
-            actor,
-            AuditEntry::new(AuditAction::AppointmentsViewed, Outcome::Success)
-                .detail(format!("{day}: {} appointments", out.len())),
-        )?;
-        Ok(out)
+        let viewed = AuditEntry::new(AuditAction::AppointmentsViewed, Outcome::Success)
+            .detail(format!("{day}: {} appointments", out.len()));
+        Ok((out, vec![viewed]))
     })
 }
 

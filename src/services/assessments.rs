@@ -18,6 +18,7 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
+use super::audit_queue::audited_read;
 use super::{Actor, ServiceError, ServiceResult};
 use crate::db::models::assessment::{self, AddendumRow, AssessmentRow, NewAssessment};
 use crate::db::models::patient;
@@ -66,14 +67,18 @@ fn audit_row(
     row: &AssessmentRow,
     detail: Option<String>,
 ) -> ServiceResult<()> {
-    let mut e = AuditEntry::new(action, Outcome::Success)
+    audit::record(conn, now, actor, entry_for(action, row, detail))?;
+    Ok(())
+}
+
+fn entry_for(action: AuditAction, row: &AssessmentRow, detail: Option<String>) -> AuditEntry {
+    let e = AuditEntry::new(action, Outcome::Success)
         .entity(&row.id)
         .patient(&row.patient_id);
-    if let Some(d) = detail {
-        e = e.detail(d);
+    match detail {
+        Some(d) => e.detail(d),
+        None => e,
     }
-    audit::record(conn, now, actor, e)?;
-    Ok(())
 }
 
 /// What starting an assessment should do when the patient already has a draft.
@@ -151,21 +156,18 @@ pub fn get(
     action: AuditAction,
 ) -> ServiceResult<AssessmentRecord> {
     reader(actor)?;
-    write_transaction(conn, |conn| {
+    audited_read(conn, now, actor, |conn| {
         let row = assessment::find(conn, id.as_str())?.ok_or(ServiceError::NotFound)?;
-        audit_row(conn, now, actor, action, &row, None)?;
+        let mut read = vec![entry_for(action, &row, None)];
         let record = load_record(conn, row)?;
         if record.intake.is_some() {
-            audit::record(
-                conn,
-                now,
-                actor,
+            read.push(
                 AuditEntry::new(AuditAction::IntakeViewed, Outcome::Success)
                     .patient(&record.row.patient_id)
                     .detail("history review"),
-            )?;
+            );
         }
-        Ok(record)
+        Ok((record, read))
     })
 }
 
@@ -195,20 +197,15 @@ pub fn list(
     patient_id: &PatientId,
 ) -> ServiceResult<Vec<AssessmentRow>> {
     reader(actor)?;
-    write_transaction(conn, |conn| {
+    audited_read(conn, now, actor, |conn| {
         if patient::find(conn, patient_id.as_str())?.is_none() {
             return Err(ServiceError::NotFound);
         }
         let rows = assessment::for_patient(conn, patient_id.as_str())?;
-        audit::record(
-            conn,
-            now,
-            actor,
-            AuditEntry::new(AuditAction::AssessmentViewed, Outcome::Success)
-                .patient(patient_id.as_str())
-                .detail("list"),
-        )?;
-        Ok(rows)
+        let listed = AuditEntry::new(AuditAction::AssessmentViewed, Outcome::Success)
+            .patient(patient_id.as_str())
+            .detail("list");
+        Ok((rows, vec![listed]))
     })
 }
 

@@ -308,24 +308,70 @@ pub fn record(
     actor: &Actor,
     entry: AuditEntry,
 ) -> Result<(), diesel::result::Error> {
-    let (seq, prev_hash) = audit::head(conn)?;
-    let mut row = AuditRow {
-        seq: seq + 1,
-        at: now,
-        actor_id: actor.user.as_ref().map(|(id, _)| id.to_string()),
-        actor_role: actor.user.as_ref().map(|(_, r)| r.as_str().to_owned()),
-        action: entry.action.as_str().to_owned(),
-        entity: entry.action.entity().to_owned(),
-        entity_id: entry.entity_id,
-        patient_id: entry.patient_id,
-        outcome: entry.outcome.as_str().to_owned(),
-        ip: actor.ip.clone(),
-        detail: entry.detail,
-        prev_hash: prev_hash.clone(),
-        hash: String::new(),
-    };
-    row.hash = row.compute_hash(&prev_hash);
-    audit::append(conn, &row)
+    append_chained(conn, vec![Unsealed::new(now, actor, entry)])
+}
+
+/// An audit row before it has its place in the chain: everything but its sequence
+/// number and hashes, which only the holder of the head may give it.
+#[derive(Debug, Clone)]
+pub struct Unsealed {
+    at: NaiveDateTime,
+    actor_id: Option<String>,
+    actor_role: Option<String>,
+    action: AuditAction,
+    outcome: Outcome,
+    entity_id: Option<String>,
+    patient_id: Option<String>,
+    ip: Option<String>,
+    detail: Option<String>,
+}
+
+impl Unsealed {
+    pub fn new(now: NaiveDateTime, actor: &Actor, entry: AuditEntry) -> Self {
+        Self {
+            at: now,
+            actor_id: actor.user.as_ref().map(|(id, _)| id.to_string()),
+            actor_role: actor.user.as_ref().map(|(_, r)| r.as_str().to_owned()),
+            action: entry.action,
+            outcome: entry.outcome,
+            entity_id: entry.entity_id,
+            patient_id: entry.patient_id,
+            ip: actor.ip.clone(),
+            detail: entry.detail,
+        }
+    }
+}
+
+/// Chains `rows`, in order, onto the head and appends them with one head update.
+/// Must run inside a [`crate::db::write_transaction`] (which holds the head).
+pub fn append_chained(
+    conn: &mut DbConnection,
+    rows: Vec<Unsealed>,
+) -> Result<(), diesel::result::Error> {
+    let (mut seq, mut prev_hash) = audit::head(conn)?;
+    let mut sealed = Vec::with_capacity(rows.len());
+    for u in rows {
+        seq += 1;
+        let mut row = AuditRow {
+            seq,
+            at: u.at,
+            actor_id: u.actor_id,
+            actor_role: u.actor_role,
+            action: u.action.as_str().to_owned(),
+            entity: u.action.entity().to_owned(),
+            entity_id: u.entity_id,
+            patient_id: u.patient_id,
+            outcome: u.outcome.as_str().to_owned(),
+            ip: u.ip,
+            detail: u.detail,
+            prev_hash: std::mem::take(&mut prev_hash),
+            hash: String::new(),
+        };
+        row.hash = row.compute_hash(&row.prev_hash);
+        prev_hash.clone_from(&row.hash);
+        sealed.push(row);
+    }
+    audit::append_all(conn, &sealed)
 }
 
 /// The result of checking the whole chain.

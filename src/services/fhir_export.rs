@@ -7,14 +7,15 @@
 use chrono::NaiveDateTime;
 
 use super::assessments::{AssessmentRecord, load_record};
-use super::audit::{self, AuditAction, AuditEntry, Outcome};
+use super::audit::{AuditAction, AuditEntry, Outcome};
+use super::audit_queue::audited_read;
 use super::{Actor, ServiceError, ServiceResult};
+use crate::db::DbConnection;
 use crate::db::models::consent::{self, ConsentRow};
 use crate::db::models::flag::{self, FlagRow};
 use crate::db::models::patient::{self, PatientRow};
 use crate::db::models::user::{self, UserRow};
 use crate::db::models::{assessment, intake};
-use crate::db::{DbConnection, write_transaction};
 use crate::domain::intake::IntakeInput;
 use crate::domain::{AssessmentId, PatientId, Role};
 
@@ -118,24 +119,19 @@ pub fn patient_record(
     id: &PatientId,
 ) -> ServiceResult<PatientExport> {
     exporter(actor)?;
-    write_transaction(conn, |conn| {
+    audited_read(conn, now, actor, |conn| {
         let export = read(conn, id.as_str())?;
-        audit::record(
-            conn,
-            now,
-            actor,
-            AuditEntry::new(AuditAction::RecordExported, Outcome::Success)
-                .entity(id.as_str())
-                .patient(id.as_str())
-                .detail(format!(
-                    "FHIR: {} forms, {} flags, {} consents, {} signed assessments",
-                    export.forms.len(),
-                    export.flags.len(),
-                    export.consents.len(),
-                    export.assessments.len()
-                )),
-        )?;
-        Ok(export)
+        let exported = AuditEntry::new(AuditAction::RecordExported, Outcome::Success)
+            .entity(id.as_str())
+            .patient(id.as_str())
+            .detail(format!(
+                "FHIR: {} forms, {} flags, {} consents, {} signed assessments",
+                export.forms.len(),
+                export.flags.len(),
+                export.consents.len(),
+                export.assessments.len()
+            ));
+        Ok((export, vec![exported]))
     })
 }
 
@@ -148,7 +144,7 @@ pub fn signed_assessment(
     id: &AssessmentId,
 ) -> ServiceResult<(AssessmentRecord, PatientExport)> {
     exporter(actor)?;
-    write_transaction(conn, |conn| {
+    audited_read(conn, now, actor, |conn| {
         let row = assessment::find(conn, id.as_str())?.ok_or(ServiceError::NotFound)?;
         if row.status != "signed" {
             return Err(ServiceError::Conflict(
@@ -156,22 +152,17 @@ pub fn signed_assessment(
             ));
         }
         let mut export = read(conn, &row.patient_id)?;
-        audit::record(
-            conn,
-            now,
-            actor,
-            AuditEntry::new(AuditAction::AssessmentExported, Outcome::Success)
-                .entity(id.as_str())
-                .patient(&row.patient_id)
-                .detail("FHIR document"),
-        )?;
+        let exported = AuditEntry::new(AuditAction::AssessmentExported, Outcome::Success)
+            .entity(id.as_str())
+            .patient(&row.patient_id)
+            .detail("FHIR document");
         let pos = export
             .assessments
             .iter()
             .position(|a| a.row.id == id.as_str())
             .ok_or(ServiceError::NotFound)?;
         let record = export.assessments.swap_remove(pos);
-        Ok((record, export))
+        Ok(((record, export), vec![exported]))
     })
 }
 

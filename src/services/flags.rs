@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
+use super::audit_queue::audited_read;
 use super::{Actor, ServiceError, ServiceResult};
 use crate::db::models::flag::{self, FlagRow};
 use crate::db::models::flag_narrowing::{self, NarrowingRow};
@@ -113,20 +114,15 @@ pub fn list(
     actor: &Actor,
     patient_id: &PatientId,
 ) -> ServiceResult<Vec<FlagRecord>> {
-    write_transaction(conn, |conn| {
+    audited_read(conn, now, actor, |conn| {
         if patient::find(conn, patient_id.as_str())?.is_none() {
             return Err(ServiceError::NotFound);
         }
         let mut rows = flag::for_patient(conn, patient_id.as_str())?;
         rows.sort_by_key(sort_key);
-        audit::record(
-            conn,
-            now,
-            actor,
-            AuditEntry::new(AuditAction::FlagsViewed, Outcome::Success)
-                .patient(patient_id.as_str()),
-        )?;
-        with_history(conn, rows)
+        let viewed = AuditEntry::new(AuditAction::FlagsViewed, Outcome::Success)
+            .patient(patient_id.as_str());
+        Ok((with_history(conn, rows)?, vec![viewed]))
     })
 }
 
@@ -139,19 +135,14 @@ pub fn get(
     flag_id: &FlagId,
 ) -> ServiceResult<FlagRecord> {
     practitioner(actor)?;
-    write_transaction(conn, |conn| {
+    audited_read(conn, now, actor, |conn| {
         let row = flag::find(conn, flag_id.as_str())?.ok_or(ServiceError::NotFound)?;
-        audit::record(
-            conn,
-            now,
-            actor,
-            AuditEntry::new(AuditAction::FlagsViewed, Outcome::Success)
-                .entity(flag_id.as_str())
-                .patient(&row.patient_id)
-                .detail("form returned"),
-        )?;
+        let viewed = AuditEntry::new(AuditAction::FlagsViewed, Outcome::Success)
+            .entity(flag_id.as_str())
+            .patient(&row.patient_id)
+            .detail("form returned");
         let mut records = with_history(conn, vec![row])?;
-        records.pop().ok_or(ServiceError::NotFound)
+        Ok((records.pop().ok_or(ServiceError::NotFound)?, vec![viewed]))
     })
 }
 

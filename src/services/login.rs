@@ -211,6 +211,7 @@ pub fn login(
                 .ok()
                 .map(|r| (UserId::from_db(u.id.clone()), r)),
             ip: attempt.ip.map(str::to_owned),
+            audit_queue: None,
         },
         None => Actor::anonymous(attempt.ip.map(str::to_owned)),
     };

@@ -12,6 +12,7 @@ pub mod appointments;
 pub mod assessments;
 pub mod audit;
 pub mod audit_anchor;
+pub mod audit_queue;
 pub mod consents;
 pub mod fhir_export;
 pub mod fhir_import;
@@ -101,18 +102,32 @@ pub struct DuplicateMatch {
 pub struct Actor {
     pub user: Option<(UserId, Role)>,
     pub ip: Option<String>,
+    /// Where the audit rows of this actor's reads are group committed: the running
+    /// service's queue. `None` (the command line) writes each read's row on its own.
+    pub audit_queue: Option<audit_queue::AuditQueue>,
 }
 
 impl Actor {
     pub fn anonymous(ip: Option<String>) -> Self {
-        Self { user: None, ip }
+        Self {
+            user: None,
+            ip,
+            audit_queue: None,
+        }
     }
 
     pub fn staff(id: UserId, role: Role, ip: Option<String>) -> Self {
         Self {
             user: Some((id, role)),
             ip,
+            audit_queue: None,
         }
+    }
+
+    /// The same actor, its reads group committed through `queue`.
+    pub fn with_audit_queue(mut self, queue: Option<audit_queue::AuditQueue>) -> Self {
+        self.audit_queue = queue;
+        self
     }
 
     /// The command line acts as nobody in particular; the audit row says "cli".
@@ -120,6 +135,7 @@ impl Actor {
         Self {
             user: None,
             ip: Some("cli".into()),
+            audit_queue: None,
         }
     }
 

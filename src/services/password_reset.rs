@@ -185,10 +185,7 @@ pub fn complete(
         }
         user::set_password(conn, &user.id, &hash, now)?;
         session::delete_for_user(conn, &user.id)?;
-        let actor = Actor {
-            user: None,
-            ip: actor.ip.clone(),
-        };
+        let actor = Actor::anonymous(actor.ip.clone());
         audit::record(
             conn,
             now,

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::audit::{self, AuditAction, AuditEntry, Outcome};
+use super::audit_queue::audited_read;
 use super::{Actor, DuplicateMatch, ServiceError, ServiceResult};
 use crate::db::models::patient::{self, PatientFields, PatientRow};
 use crate::db::{DbConnection, write_transaction};
@@ -95,17 +96,12 @@ pub fn get(
     actor: &Actor,
     id: &PatientId,
 ) -> ServiceResult<PatientRow> {
-    write_transaction(conn, |conn| {
+    audited_read(conn, now, actor, |conn| {
         let row = patient::find(conn, id.as_str())?.ok_or(ServiceError::NotFound)?;
-        audit::record(
-            conn,
-            now,
-            actor,
-            AuditEntry::new(AuditAction::PatientViewed, Outcome::Success)
-                .entity(id.as_str())
-                .patient(id.as_str()),
-        )?;
-        Ok(row)
+        let viewed = AuditEntry::new(AuditAction::PatientViewed, Outcome::Success)
+            .entity(id.as_str())
+            .patient(id.as_str());
+        Ok((row, vec![viewed]))
     })
 }
 
@@ -181,15 +177,10 @@ pub fn search(
     let Some(what) = parse_search(q) else {
         return Ok(Vec::new());
     };
-    write_transaction(conn, |conn| {
+    audited_read(conn, now, actor, |conn| {
         let rows = patient::search(conn, &what, include_archived, SEARCH_LIMIT)?;
-        audit::record(
-            conn,
-            now,
-            actor,
-            AuditEntry::new(AuditAction::PatientsSearched, Outcome::Success)
-                .detail(format!("{} results", rows.len())),
-        )?;
-        Ok(rows)
+        let searched = AuditEntry::new(AuditAction::PatientsSearched, Outcome::Success)
+            .detail(format!("{} results", rows.len()));
+        Ok((rows, vec![searched]))
     })
 }

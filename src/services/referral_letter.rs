@@ -8,13 +8,14 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::audit::{self, AuditAction, AuditEntry, Outcome};
+use super::audit::{AuditAction, AuditEntry, Outcome};
+use super::audit_queue::audited_read;
 use super::flags::{self, FlagRecord};
 use super::{Actor, ServiceError, ServiceResult};
+use crate::db::DbConnection;
 use crate::db::models::assessment::{self, AssessmentRow};
 use crate::db::models::intake;
 use crate::db::models::patient::{self, PatientRow};
-use crate::db::{DbConnection, write_transaction};
 use crate::domain::assessment::AssessmentContent;
 use crate::domain::assessment::exam_tests::{
     ReflexGrade, SensationGrade, StrengthGrade, TestResult,
@@ -136,7 +137,7 @@ pub fn letter(
     patient_id: &PatientId,
 ) -> ServiceResult<ReferralLetter> {
     reader(actor)?;
-    write_transaction(conn, |conn| {
+    audited_read(conn, now, actor, |conn| {
         let patient = patient::find(conn, patient_id.as_str())?.ok_or(ServiceError::NotFound)?;
         let red: Vec<_> = flags::unresolved(conn, &patient.id)?
             .into_iter()
@@ -171,22 +172,18 @@ pub fn letter(
             ),
             None => (None, Vec::new()),
         };
-        audit::record(
-            conn,
-            now,
-            actor,
-            AuditEntry::new(AuditAction::ReferralLetterPrinted, Outcome::Success)
-                .entity(&patient.id)
-                .patient(&patient.id),
-        )?;
-        Ok(ReferralLetter {
+        let printed = AuditEntry::new(AuditAction::ReferralLetterPrinted, Outcome::Success)
+            .entity(&patient.id)
+            .patient(&patient.id);
+        let letter = ReferralLetter {
             patient,
             flags,
             red_flag_answers,
             intake_submitted_at,
             assessment,
             findings,
-        })
+        };
+        Ok((letter, vec![printed]))
     })
 }
 

@@ -4,10 +4,11 @@
 
 use chrono::NaiveDateTime;
 
-use super::audit::{self, AuditAction, AuditEntry, Outcome};
+use super::audit::{AuditAction, AuditEntry, Outcome};
+use super::audit_queue::audited_read;
 use super::{Actor, ServiceResult};
+use crate::db::DbConnection;
 use crate::db::models::outbox::{self, OutboxRow};
-use crate::db::{DbConnection, write_transaction};
 
 /// At most this many are listed (newest first).
 pub const LIST_LIMIT: i64 = 200;
@@ -17,16 +18,11 @@ pub fn list(
     now: NaiveDateTime,
     actor: &Actor,
 ) -> ServiceResult<Vec<OutboxRow>> {
-    write_transaction(conn, |conn| {
+    audited_read(conn, now, actor, |conn| {
         let rows = outbox::undelivered(conn, LIST_LIMIT)?;
-        audit::record(
-            conn,
-            now,
-            actor,
-            AuditEntry::new(AuditAction::OutboxViewed, Outcome::Success)
-                .detail(format!("{} undelivered", rows.len())),
-        )?;
-        Ok(rows)
+        let viewed = AuditEntry::new(AuditAction::OutboxViewed, Outcome::Success)
+            .detail(format!("{} undelivered", rows.len()));
+        Ok((rows, vec![viewed]))
     })
 }
 

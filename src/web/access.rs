@@ -47,7 +47,10 @@ pub async fn guard(
         state.saw_forwarded_header();
     }
     let ip = client_ip(&req, state.trust_proxy_headers);
-    req.extensions_mut().insert(ClientIp(ip.clone()));
+    req.extensions_mut().insert(ClientIp {
+        ip: ip.clone(),
+        audit_queue: Some(state.audit_queue.clone()),
+    });
 
     let spec = req
         .match_pattern()

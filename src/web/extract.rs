@@ -7,6 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
 use crate::services::Actor;
+use crate::services::audit_queue::AuditQueue;
 use crate::services::sessions::Principal;
 
 use super::error::ApiError;
@@ -63,7 +64,12 @@ impl FromRequest for CsrfToken {
 /// The client's address, as the access layer worked it out (peer address, or the
 /// proxy's forwarded address when `--trust-proxy-headers` is on).
 #[derive(Debug, Clone, Default)]
-pub struct ClientIp(pub Option<String>);
+pub struct ClientIp {
+    pub ip: Option<String>,
+    /// The service's audit queue, handed on to every actor built here so the audit
+    /// rows of their reads are group committed.
+    pub audit_queue: Option<AuditQueue>,
+}
 
 impl FromRequest for ClientIp {
     type Error = actix_web::Error;
@@ -81,9 +87,10 @@ impl FromRequest for ClientIp {
 impl ClientIp {
     pub fn actor(&self, principal: Option<&Principal>) -> Actor {
         match principal {
-            Some(p) => Actor::staff(p.user_id.clone(), p.role, self.0.clone()),
-            None => Actor::anonymous(self.0.clone()),
+            Some(p) => Actor::staff(p.user_id.clone(), p.role, self.ip.clone()),
+            None => Actor::anonymous(self.ip.clone()),
         }
+        .with_audit_queue(self.audit_queue.clone())
     }
 }
 

@@ -12,6 +12,7 @@ pub mod denials;
 pub mod device_cookie;
 pub mod error;
 pub mod extract;
+pub mod hashing_pool;
 pub mod headers;
 pub mod health;
 pub mod logging;

@@ -4,20 +4,24 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use actix_web::web;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Notify;
 
 use chrono::NaiveDate;
 
+use super::hashing_pool::HashingPool;
 use crate::auth::signed_value::SigningKey;
 use crate::clinic_time::{ClinicZone, OpeningHours};
 use crate::clock::Clock;
 use crate::db::{DbConnection, DbPool};
 use crate::mail::MailContext;
+use crate::services::audit_queue::AuditQueue;
 use crate::services::{ServiceError, SessionPolicy};
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
+    /// Group commits the audit rows of reads (see [`crate::services::audit_queue`]).
+    pub audit_queue: AuditQueue,
     pub clock: Clock,
     /// The clinic's wall clock (`CLINIC_TIMEZONE`): which day today is, how times read.
     pub zone: ClinicZone,
@@ -27,8 +31,8 @@ pub struct AppState {
     pub mail: MailContext,
     /// Wakes the mail sender as soon as a message is queued.
     pub mail_wakeup: Arc<Notify>,
-    /// Bounds concurrent argon2 hashes (~19 MiB each).
-    pub hash_permits: Arc<Semaphore>,
+    /// The few threads that run every job that hashes a password (~19 MiB each).
+    pub hashing: HashingPool,
     pub secure_cookies: bool,
     pub trust_proxy_headers: bool,
     /// A request carried `X-Forwarded-For` while proxy headers are not trusted: most
@@ -64,18 +68,21 @@ impl AppState {
         .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 
-    /// Like [`AppState::db`], for work that hashes a password: waits for a hashing permit
-    /// first so a burst of logins cannot exhaust memory.
+    /// Like [`AppState::db`], for work that hashes a password: it runs on the hashing
+    /// threads ([`HashingPool`]), so a burst of sign-ins queues there and argon2's
+    /// memory stays with those few threads.
     pub async fn db_with_hashing<T, F>(&self, f: F) -> Result<T, ServiceError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ServiceError> + Send + 'static,
         T: Send + 'static,
     {
-        let _permit =
-            self.hash_permits.acquire().await.map_err(|e| {
-                ServiceError::Unexpected(anyhow::anyhow!("hash limiter closed: {e}"))
-            })?;
-        self.db(f).await
+        let pool = self.pool.clone();
+        self.hashing
+            .run(move || {
+                let mut conn = pool.get().map_err(|e| ServiceError::Unexpected(e.into()))?;
+                f(&mut conn)
+            })
+            .await
     }
 
     /// Notes a request with `X-Forwarded-For`; warns once, the first time, when proxy

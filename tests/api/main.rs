@@ -28,6 +28,7 @@ mod cli;
 mod clinic_time;
 mod clinical_rules;
 mod crash;
+mod crash_reads;
 mod csrf;
 mod data_tools;
 mod dates;

@@ -75,12 +75,34 @@ pub fn head(conn: &mut DbConnection) -> QueryResult<(i64, String)> {
         .first(conn)
 }
 
-pub fn append(conn: &mut DbConnection, row: &AuditRow) -> QueryResult<()> {
-    diesel::insert_into(audit_events::table)
-        .values(row)
-        .execute(conn)?;
+/// Appends rows already chained onto the head (oldest first) and moves the head to the
+/// last of them.
+pub fn append_all(conn: &mut DbConnection, rows: &[AuditRow]) -> QueryResult<()> {
+    let Some(last) = rows.last() else {
+        return Ok(());
+    };
+    match conn {
+        // One statement for the batch: on PostgreSQL each statement is a round trip.
+        DbConnection::Pg(pg) => {
+            diesel::insert_into(audit_events::table)
+                .values(rows)
+                .execute(pg)?;
+        }
+        // SQLite runs in this process: a statement per row costs no round trip, and
+        // diesel has no multi-row insert for rows with NULL columns there.
+        DbConnection::Sqlite(_) => {
+            for row in rows {
+                diesel::insert_into(audit_events::table)
+                    .values(row)
+                    .execute(conn)?;
+            }
+        }
+    }
     diesel::update(audit_head::table.filter(audit_head::id.eq(1)))
-        .set((audit_head::seq.eq(row.seq), audit_head::hash.eq(&row.hash)))
+        .set((
+            audit_head::seq.eq(last.seq),
+            audit_head::hash.eq(&last.hash),
+        ))
         .execute(conn)?;
     Ok(())
 }

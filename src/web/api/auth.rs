@@ -71,7 +71,7 @@ pub async fn login(
                 email: &body.email,
                 password: &body.password,
                 kind: SessionKind::Api,
-                ip: ip.0.as_deref(),
+                ip: ip.ip.as_deref(),
                 devices: &held,
             };
             login::login(conn, || clock.now(), &attempt, &policy)

@@ -11,10 +11,10 @@ use chrono::{NaiveDate, NaiveTime};
 use super::{Page, render};
 use crate::db::models::audit::{self, AuditFilter, AuditRow};
 use crate::db::models::{patient, user};
-use crate::db::write_transaction;
 use crate::domain::calendar;
 use crate::domain::patient::{PatientSearch, parse_search};
-use crate::services::audit::{self as audit_service, AuditAction, AuditEntry, Outcome};
+use crate::services::audit::{AuditAction, AuditEntry, Outcome};
+use crate::services::audit_queue;
 use crate::services::sessions::Principal;
 use crate::web::error::PageError;
 use crate::web::extract::{ClientIp, CsrfToken};
@@ -232,14 +232,12 @@ pub async fn show(
                         )
                     })
                     .collect();
-            write_transaction(conn, |conn| {
-                audit_service::record(
-                    conn,
-                    now,
-                    &actor,
-                    AuditEntry::new(AuditAction::AuditViewed, Outcome::Success),
-                )
-            })?;
+            audit_queue::record_read(
+                conn,
+                now,
+                &actor,
+                [AuditEntry::new(AuditAction::AuditViewed, Outcome::Success)],
+            )?;
             Ok((
                 rows.into_iter()
                     .map(|r| line(r, &names, &patients))

@@ -246,7 +246,7 @@ fn next_unfinished(progress: &FormProgress, after: u8) -> u8 {
 
 fn form_caller(ip: &ClientIp, who: &MaybePrincipal) -> FormCaller {
     FormCaller {
-        ip: ip.0.clone(),
+        ip: ip.ip.clone(),
         staff: who
             .0
             .as_ref()

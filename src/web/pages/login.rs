@@ -92,7 +92,7 @@ pub async fn submit(
                 email: &email,
                 password: &password,
                 kind: SessionKind::Browser,
-                ip: ip.0.as_deref(),
+                ip: ip.ip.as_deref(),
                 devices: &held,
             };
             login::login(conn, || clock.now(), &attempt, &policy)
