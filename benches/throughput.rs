@@ -22,6 +22,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::io::Write as _;
+use std::net::ToSocketAddrs as _;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -104,6 +105,84 @@ fn fsync_rate(dir: &std::path::Path) -> f64 {
     drop(f);
     let _ = std::fs::remove_file(path);
     rate
+}
+
+/// A TCP relay between `clinic serve` and PostgreSQL that counts round trips: each
+/// ReadyForQuery message ('Z') the server sends ends one exchange the client had to
+/// wait for. Needs `sslmode=disable` (the relay reads the plain protocol).
+struct RoundTrips {
+    port: u16,
+    count: Arc<AtomicU64>,
+}
+
+impl RoundTrips {
+    fn start(upstream: std::net::SocketAddr) -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let count = Arc::new(AtomicU64::new(0));
+        let counted = count.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = std::net::TcpStream::connect(upstream) else {
+                    continue;
+                };
+                let _ = client.set_nodelay(true);
+                let _ = server.set_nodelay(true);
+                let (mut c_in, mut s_out) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut c_in, &mut s_out);
+                    let _ = s_out.shutdown(std::net::Shutdown::Write);
+                });
+                let counted = counted.clone();
+                std::thread::spawn(move || relay_counting(server, client, &counted));
+            }
+        });
+        Self { port, count }
+    }
+
+    fn now(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
+    }
+}
+
+/// Copies server → client, counting 'Z' messages (type byte, then a big-endian length
+/// that includes itself).
+fn relay_counting(mut from: std::net::TcpStream, mut to: std::net::TcpStream, count: &AtomicU64) {
+    use std::io::Read as _;
+    let mut buf = vec![0_u8; 64 * 1024];
+    // Bytes still to skip of the message being passed through, and a partial header.
+    let mut skip: usize = 0;
+    let mut header: Vec<u8> = Vec::with_capacity(5);
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let mut i = 0;
+        while i < n {
+            if skip > 0 {
+                let k = skip.min(n - i);
+                skip -= k;
+                i += k;
+                continue;
+            }
+            header.push(buf[i]);
+            i += 1;
+            if header.len() == 5 {
+                if header[0] == b'Z' {
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+                let len = u32::from_be_bytes([header[1], header[2], header[3], header[4]]) as usize;
+                skip = len.saturating_sub(4);
+                header.clear();
+            }
+        }
+        if to.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown(std::net::Shutdown::Write);
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -273,6 +352,32 @@ async fn first_visit(http: &reqwest::Client, base: &str, desk: &str, dr: &str, n
         && get_ok(http, &format!("{base}/api/v1/assessments/{aid}"), Some(dr)).await
 }
 
+/// Starts this build's `clinic serve` on `db` and waits until it answers.
+async fn serve(
+    db: &str,
+    dir: &std::path::Path,
+    http: &reqwest::Client,
+) -> anyhow::Result<(Child, String)> {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let server = clinic(db)
+        .arg("serve")
+        .env("CLINIC_BIND", format!("127.0.0.1:{port}"))
+        .env("CLINIC_MAIL_DIR", dir.join("mail"))
+        .env("CLINIC_TIMEZONE", "UTC")
+        .stdout(Stdio::null())
+        .spawn()?;
+    let started = Instant::now();
+    while !get_ok(http, &format!("{base}/healthz"), None).await {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok((server, base))
+}
+
 fn line(what: &str, conns: usize, f: Figures, base: Option<Figures>) {
     let ratio = base
         .map(|b| format!("{:.3}×", f.per_sec / b.per_sec))
@@ -292,7 +397,7 @@ async fn main() -> anyhow::Result<()> {
     let repeats: usize = std::env::var("BENCH_REPEATS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(3);
+        .unwrap_or(10);
     let dir = tempfile::tempdir()?;
     let db = std::env::args()
         .skip(1)
@@ -340,25 +445,28 @@ async fn main() -> anyhow::Result<()> {
         assert!(add.wait()?.success(), "user add {email}");
     }
 
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server: Child = clinic(&db)
-        .arg("serve")
-        .env("CLINIC_BIND", format!("127.0.0.1:{port}"))
-        .env("CLINIC_MAIL_DIR", dir.path().join("mail"))
-        .env("CLINIC_TIMEZONE", "UTC")
-        .stdout(Stdio::null())
-        .spawn()?;
-    let pid = server.id();
+    // On PostgreSQL a second server, used only to count round trips, talks to the
+    // database through a relay (the relay's own hops would slow the measured runs).
+    let relay = if backend == "PostgreSQL" {
+        let mut u = url::Url::parse(&db)?;
+        let upstream = (
+            u.host_str().unwrap_or("127.0.0.1"),
+            u.port().unwrap_or(5432),
+        )
+            .to_socket_addrs()?
+            .next()
+            .expect("the database's address");
+        let relay = RoundTrips::start(upstream);
+        u.set_host(Some("127.0.0.1"))?;
+        u.set_port(Some(relay.port)).expect("a port");
+        u.query_pairs_mut().append_pair("sslmode", "disable");
+        Some((relay, u.to_string()))
+    } else {
+        None
+    };
     let http = client(64);
-    let started = Instant::now();
-    while !get_ok(&http, &format!("{base}/healthz"), None).await {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (mut server, base) = serve(&db, dir.path(), &http).await?;
+    let pid = server.id();
     let token = |email: &'static str| {
         let http = http.clone();
         let base = base.clone();
@@ -497,11 +605,59 @@ async fn main() -> anyhow::Result<()> {
             line(what, conns, f, Some(baselines[i]));
         }
     }
+    if let Some((relay, relayed_db)) = &relay {
+        let (mut counted, base) = serve(relayed_db, dir.path(), &http).await?;
+        println!("\nPostgreSQL round trips per request (one connection, 200 requests each):\n");
+        println!("| request | round trips |");
+        println!("|---|---|");
+        let c = client(1);
+        for (what, url, tok) in [
+            (
+                "`GET /api/v1/patients/{id}`",
+                format!("{base}/api/v1/patients/{read_pid}"),
+                &desk,
+            ),
+            (
+                "`GET /api/v1/assessments/{id}`",
+                format!("{base}/api/v1/assessments/{read_aid}"),
+                &dr,
+            ),
+            (
+                "search `GET /api/v1/patients?q=mar`",
+                format!("{base}/api/v1/patients?q=mar"),
+                &desk,
+            ),
+        ] {
+            let before = relay.now();
+            for _ in 0..200 {
+                assert!(get_ok(&c, &url, Some(tok)).await, "{what}");
+            }
+            println!("| {what} | {:.1} |", (relay.now() - before) as f64 / 200.0);
+        }
+        let before = relay.now();
+        for _ in 0..200 {
+            assert!(get_ok(&page, &format!("{base}/patients/{read_pid}"), None).await);
+        }
+        println!(
+            "| patient page `GET /patients/{{id}}` | {:.1} |",
+            (relay.now() - before) as f64 / 200.0
+        );
+        let before = relay.now();
+        for n in 0..50 {
+            assert!(first_visit(&c, &base, &desk, &dr, 500_000 + n).await);
+        }
+        println!(
+            "| one first-visit scenario (7 requests) | {:.1} |",
+            (relay.now() - before) as f64 / 50.0
+        );
+        let _ = counted.kill();
+        let _ = counted.wait();
+    }
     println!(
         "\nFirst-visit write scenario (register, start, save history/ROM/palpation/pain, open patient, open assessment), scenarios/s:\n"
     );
     println!(
-        "| run | clients | scenarios/s | p50 ms | p95 ms | p99 ms | errors | RSS after (MB) | peak RSS (MB) |"
+        "| run | clients | scenarios/s | p50 ms | p95 ms | p99 ms | errors | RSS after (MB; at 16 clients after 16 sign-ins too) | peak RSS (MB) |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     let next = Arc::new(AtomicU64::new(1_000_000));
@@ -515,6 +671,23 @@ async fn main() -> anyhow::Result<()> {
                 async move { first_visit(&c, &b, &d, &r, n).await }
             })
             .await;
+            if clients == 16 {
+                // 16 sign-ins at once: each hashes with argon2 (19 MiB).
+                let mut signins = Vec::new();
+                for _ in 0..16 {
+                    let (c, b) = (client(1), base.clone());
+                    signins.push(tokio::spawn(async move {
+                        c.post(format!("{b}/api/v1/auth/login"))
+                            .json(&json!({"email": "desk@bench.example", "password": password}))
+                            .send()
+                            .await
+                            .is_ok_and(|r| r.status().is_success())
+                    }));
+                }
+                for s in signins {
+                    assert!(s.await.unwrap(), "a sign-in failed");
+                }
+            }
             let (rss, peak) = rss_kb(pid);
             println!(
                 "| {run} | {clients} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {:.0} | {:.0} |",

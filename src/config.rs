@@ -108,6 +108,12 @@ pub struct ServeArgs {
     /// Web worker threads (default: one per CPU).
     #[arg(long, env = "CLINIC_WORKERS")]
     pub workers: Option<usize>,
+
+    /// Threads that hash passwords. Each keeps 19 MiB of argon2 memory once it has
+    /// hashed; one signs a clinic's staff in at ~40 a second (25 ms each), more only
+    /// help a site where many people sign in in the same second.
+    #[arg(long, env = "CLINIC_HASHING_THREADS", default_value_t = 1)]
+    pub hashing_threads: usize,
 }
 
 impl ServeArgs {

@@ -49,11 +49,7 @@ impl Application {
         let setup_clock = clock.clone();
         let (pool, audit_queue, setup_token, csrf_key) = tokio::task::spawn_blocking(
             move || -> anyhow::Result<(DbPool, AuditQueue, Option<String>, [u8; 32])> {
-                let pool_size = match url.backend() {
-                    db::Backend::Sqlite => 8,
-                    db::Backend::Postgres => 16,
-                };
-                let pool = db::connect_pool(&url, pool_size)?;
+                let pool = db::connect_pool(&url, pool_size(url.backend()))?;
                 let mut conn = pool.get()?;
                 let applied = db::run_migrations(&mut conn)?;
                 for m in &applied {
@@ -110,13 +106,7 @@ impl Application {
         let hours = OpeningHours::parse(&args.clinic_hours)
             .map_err(|e| anyhow::anyhow!("CLINIC_HOURS: {e}"))?;
         let wakeup = Arc::new(Notify::new());
-        // One hashing thread per CPU (at least two): more would only queue for the CPU
-        // and each keeps up to one hash's memory.
-        let hashing_threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
-            .max(2);
-        let hashing = HashingPool::start(hashing_threads)
+        let hashing = HashingPool::start(args.hashing_threads)
             .context("could not start the password hashing threads")?;
         let state = AppState {
             pool: pool.clone(),
@@ -227,12 +217,32 @@ async fn housekeeping(state: AppState) {
     }
 }
 
+/// Database connections in the pool. SQLite has one writer at a time and readers that
+/// do not wait for it (WAL), so a few connections keep both CPUs busy; PostgreSQL runs
+/// each connection's work in its own server process, so more overlap pays.
+fn pool_size(backend: db::Backend) -> u32 {
+    match backend {
+        db::Backend::Sqlite => 8,
+        db::Backend::Postgres => 16,
+    }
+}
+
+/// Blocking threads per worker: as many as can hold a pool connection at once, and a
+/// few more for work waiting on one (each blocking job takes a connection first). Not
+/// actix's default of 512 / workers: every thread that ran keeps its own malloc arena,
+/// and a 32-connection burst otherwise left ~60 MB of them behind.
+fn blocking_threads_per_worker(pool: u32, workers: usize) -> usize {
+    let pool = usize::try_from(pool).unwrap_or(16);
+    pool.div_ceil(workers.max(1)) + 2
+}
+
 fn build_server(
     listener: TcpListener,
     state: AppState,
     args: &ServeArgs,
 ) -> anyhow::Result<Server> {
     let tls = args.secure_cookies;
+    let pool = state.pool.max_size();
     let data = web::Data::new(state);
     let mut server =
         HttpServer::new(move || {
@@ -258,9 +268,13 @@ fn build_server(
         })
         .listen(listener)?
         .shutdown_timeout(10);
-    if let Some(w) = args.workers {
-        server = server.workers(w.max(1));
-    }
+    let workers = match args.workers {
+        Some(w) => w.max(1),
+        None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+    };
+    server = server
+        .workers(workers)
+        .worker_max_blocking_threads(blocking_threads_per_worker(pool, workers));
     Ok(server.run())
 }
 

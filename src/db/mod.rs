@@ -11,7 +11,7 @@ mod write;
 
 pub use pool::{DbPool, PooledConnection, connect_pool};
 pub use url::{Backend, DatabaseUrl};
-pub use write::write_transaction;
+pub use write::{in_transaction, write_transaction};
 
 use diesel::Connection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -76,7 +76,12 @@ pub fn ping(conn: &mut DbConnection) -> Result<(), diesel::result::Error> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
 }
 
-/// Runs `f` in an ordinary (read) transaction.
+/// Runs the reads of `f` as consistently as the backend gives them without locks. On
+/// SQLite that is a read transaction: one snapshot from its first query to its last. On
+/// PostgreSQL a transaction at the default READ COMMITTED gives each statement its own
+/// snapshot anyway, so `BEGIN` and `COMMIT` would only add two round trips to every
+/// read; `f` runs as plain statements (reads that need one snapshot use
+/// [`read_snapshot`]).
 pub fn read_transaction<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -84,7 +89,10 @@ pub fn read_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    conn.transaction(f)
+    match conn.backend() {
+        Backend::Sqlite => conn.transaction(f),
+        Backend::Postgres => f(conn),
+    }
 }
 
 /// Runs `f` in a read-only transaction that sees one snapshot of the database from its

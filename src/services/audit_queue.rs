@@ -18,11 +18,9 @@
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
 use std::time::Duration;
 
-use diesel::connection::{Connection, TransactionManager};
-
 use super::audit::{self, AuditEntry, Unsealed};
 use super::{Actor, ServiceError, ServiceResult};
-use crate::db::{self, DatabaseUrl, DbConnection, write_transaction};
+use crate::db::{self, DatabaseUrl, DbConnection, in_transaction, write_transaction};
 
 /// The most rows one batch commits (bounds the transaction and its statement).
 const MAX_BATCH_ROWS: usize = 512;
@@ -102,6 +100,7 @@ pub fn record_read(
         return Ok(());
     }
     match &actor.audit_queue {
+        // Inside a transaction this connection may hold the head the committer needs.
         Some(queue) if !in_transaction(conn) => queue.append(rows),
         _ => write_transaction(conn, |conn| {
             audit::append_chained(conn, rows)?;
@@ -121,16 +120,6 @@ pub fn audited_read<T>(
     let (value, entries) = db::read_transaction(conn, read)?;
     record_read(conn, now, actor, entries)?;
     Ok(value)
-}
-
-/// True when `conn` has an open transaction: the committer would then wait for the
-/// head lock this very connection may hold.
-fn in_transaction(conn: &mut DbConnection) -> bool {
-    let status =
-        <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn);
-    // An unknown state (a broken transaction) counts as inside one: never risk waiting
-    // on ourselves.
-    !matches!(status.transaction_depth(), Ok(None))
 }
 
 /// The committer's loop: one batch after another until every handle is gone.

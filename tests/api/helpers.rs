@@ -330,6 +330,7 @@ impl TestApp {
             secure_cookies: false,
             trust_proxy_headers: false,
             workers: Some(2),
+            hashing_threads: 1,
         };
         adjust(&mut args);
         let clock = Clock::system();
