@@ -13,41 +13,46 @@ use crate::audit::verify_cli;
 use crate::cli::clinic;
 use crate::helpers::{Backend, TestDatabase, free_port, wait_for_port};
 
-fn start_server(db_url: &str, port: u16, mail_dir: &std::path::Path) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_clinic"))
-        .arg("serve")
-        .env("DATABASE_URL", db_url)
-        .env("CLINIC_BIND", format!("127.0.0.1:{port}"))
-        .env("CLINIC_MAIL_DIR", mail_dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start clinic serve");
-    wait_for_port(port, Duration::from_secs(30));
-    child
+pub const PASSWORD: &str = "cobalt harbor willow";
+
+/// A `clinic serve` child, killed with SIGKILL when dropped, so a failing test leaves
+/// no process behind.
+pub struct Server(Child);
+
+impl Server {
+    pub fn start(db_url: &str, port: u16, mail_dir: &std::path::Path) -> Self {
+        let child = Command::new(env!("CARGO_BIN_EXE_clinic"))
+            .arg("serve")
+            .env("DATABASE_URL", db_url)
+            .env("CLINIC_BIND", format!("127.0.0.1:{port}"))
+            .env("CLINIC_MAIL_DIR", mail_dir)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start clinic serve");
+        let server = Server(child);
+        wait_for_port(port, Duration::from_secs(30));
+        server
+    }
+
+    /// SIGKILL, and wait for the process to be gone.
+    pub fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
-async fn token(http: &reqwest::Client, base: &str) -> String {
-    let r = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "owner@clinic.example", "password": "cobalt harbor willow"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    r.json::<serde_json::Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
 }
 
-async fn acknowledged_writes_survive_sigkill(backend: Backend) {
-    let Some(db) = TestDatabase::create(backend) else {
-        return;
-    };
+/// The admin `owner@clinic.example`, added with the command line.
+pub fn add_owner(db_url: &str) {
     let o = clinic(
-        &db.url,
+        db_url,
         &[
             "user",
             "add",
@@ -59,9 +64,31 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
             "admin",
             "--password-stdin",
         ],
-        Some("cobalt harbor willow\n"),
+        Some(&format!("{PASSWORD}\n")),
     );
-    assert!(o.status.success());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// An API token for `email` (password [`PASSWORD`]).
+pub async fn sign_in(http: &reqwest::Client, base: &str, email: &str) -> String {
+    let r = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{email}");
+    r.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn acknowledged_writes_survive_sigkill(backend: Backend) {
+    let Some(db) = TestDatabase::create(backend) else {
+        return;
+    };
+    add_owner(&db.url);
     let mail_dir = tempfile::tempdir().unwrap();
     let http = reqwest::Client::new();
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -69,8 +96,8 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
     for round in 0..3 {
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
-        let mut server = start_server(&db.url, port, mail_dir.path());
-        let tok = token(&http, &base).await;
+        let mut server = Server::start(&db.url, port, mail_dir.path());
+        let tok = sign_in(&http, &base, "owner@clinic.example").await;
         let mut writers = Vec::new();
         for w in 0..4 {
             let (http, base, tok, acked) = (
@@ -85,7 +112,7 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
                     let r = http
                         .post(format!("{base}/api/v1/users"))
                         .bearer_auth(&tok)
-                        .json(&json!({"email": email, "name": "Crash Test", "role": "front_desk", "password": "cobalt harbor willow"}))
+                        .json(&json!({"email": email, "name": "Crash Test", "role": "front_desk", "password": PASSWORD}))
                         .send()
                         .await;
                     match r {
@@ -102,8 +129,7 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
         {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        server.kill().expect("SIGKILL");
-        server.wait().unwrap();
+        server.kill();
         for w in writers {
             let _ = w.await;
         }
@@ -112,8 +138,8 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
     // Restart and compare.
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = start_server(&db.url, port, mail_dir.path());
-    let tok = token(&http, &base).await;
+    let mut server = Server::start(&db.url, port, mail_dir.path());
+    let tok = sign_in(&http, &base, "owner@clinic.example").await;
     let list: serde_json::Value = http
         .get(format!("{base}/api/v1/users"))
         .bearer_auth(&tok)
@@ -140,8 +166,7 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
         lost.is_empty(),
         "acknowledged but lost after SIGKILL: {lost:?}"
     );
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
 
     let (code, out) = verify_cli(&db.url);
     assert_eq!(code, 0, "audit chain after crashes: {out}");

@@ -7,7 +7,6 @@
 //! patient and the connection's staff member.
 
 use std::collections::{HashMap, HashSet};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,44 +15,11 @@ use serde_json::json;
 
 use crate::audit::verify_cli;
 use crate::cli::clinic;
-use crate::helpers::{Backend, TestDatabase, free_port, wait_for_port};
+use crate::crash::{PASSWORD, Server, add_owner, sign_in};
+use crate::helpers::{Backend, TestDatabase, free_port};
 
 const CONNECTIONS: usize = 32;
 const PATIENTS_PER_CONNECTION: usize = 100;
-const PASSWORD: &str = "cobalt harbor willow";
-
-/// The server child, killed when dropped so a failing test leaves no process behind.
-struct Server(Child);
-
-impl Server {
-    fn start(db_url: &str, port: u16, mail_dir: &std::path::Path) -> Self {
-        let child = Command::new(env!("CARGO_BIN_EXE_clinic"))
-            .arg("serve")
-            .env("DATABASE_URL", db_url)
-            .env("CLINIC_BIND", format!("127.0.0.1:{port}"))
-            .env("CLINIC_MAIL_DIR", mail_dir)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start clinic serve");
-        let server = Server(child);
-        wait_for_port(port, Duration::from_secs(30));
-        server
-    }
-
-    fn kill(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
 #[derive(QueryableByName)]
 struct IdRow {
     #[diesel(sql_type = diesel::sql_types::Text)]
@@ -68,20 +34,6 @@ struct ViewRow {
     entity_id: String,
 }
 
-async fn sign_in(http: &reqwest::Client, base: &str, email: &str) -> String {
-    let r = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{email}");
-    r.json::<serde_json::Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn answered_reads_keep_their_audit_rows(backend: Backend) {
     let Some(db) = TestDatabase::create(backend) else {
         return;
@@ -89,22 +41,7 @@ async fn answered_reads_keep_their_audit_rows(backend: Backend) {
     let n = (CONNECTIONS * PATIENTS_PER_CONNECTION).to_string();
     let o = clinic(&db.url, &["seed", "--patients", &n, "--seed", "7"], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = clinic(
-        &db.url,
-        &[
-            "user",
-            "add",
-            "--email",
-            "owner@clinic.example",
-            "--name",
-            "Owner",
-            "--role",
-            "admin",
-            "--password-stdin",
-        ],
-        Some(&format!("{PASSWORD}\n")),
-    );
-    assert!(o.status.success());
+    add_owner(&db.url);
     let mut patients: Vec<String> = diesel::sql_query("SELECT id FROM patients ORDER BY id")
         .load::<IdRow>(&mut db.connect())
         .unwrap()
