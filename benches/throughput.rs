@@ -23,6 +23,9 @@
 // A benchmark may stop at the first surprise.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+#[path = "throughput/cpu.rs"]
+mod cpu;
+
 use std::io::Write as _;
 use std::net::ToSocketAddrs as _;
 use std::process::{Child, Command, Stdio};
@@ -194,6 +197,8 @@ struct Figures {
     p95: f64,
     p99: f64,
     errors: u64,
+    /// Units of work done (requests or scenarios).
+    done: u64,
 }
 
 fn pct(sorted: &[Duration], p: f64) -> f64 {
@@ -247,6 +252,7 @@ where
         p95: pct(&all, 0.95),
         p99: pct(&all, 0.99),
         errors: errors.load(Ordering::Relaxed),
+        done: all.len() as u64,
     }
 }
 
@@ -380,13 +386,62 @@ async fn serve(
     Ok((server, base))
 }
 
-fn line(what: &str, conns: usize, f: Figures, base: Option<Figures>) {
+/// `drive`, with the CPU the run cost.
+async fn metered<F, Fut>(
+    meter: &cpu::Meter,
+    conns: usize,
+    secs: f64,
+    one: F,
+) -> (Figures, cpu::Cost)
+where
+    F: Fn(u64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let before = meter.read();
+    let f = drive(conns, secs, one).await;
+    let cost = meter.cost_since(before, f.done.max(1) as f64);
+    (f, cost)
+}
+
+/// The CPU columns: ms per unit for the server, the database (PostgreSQL's processes;
+/// inside the server on SQLite) and the bench process, the cores' busy share, and the
+/// ceiling those costs allow (`None` for the baseline, which runs in the bench process).
+fn cpu_cells(c: cpu::Cost, postgres: bool, ceiling: bool) -> String {
+    let db = if postgres {
+        format!("{:.2}", c.database_ms)
+    } else {
+        "—".into()
+    };
+    let ceiling = if ceiling {
+        format!("{:.0}", c.ceiling_per_sec(cpu::cores()))
+    } else {
+        "—".into()
+    };
+    format!(
+        "{:.2} | {db} | {:.2} | {:.0}% | {ceiling}",
+        c.server_ms, c.bench_ms, c.machine_busy_pct
+    )
+}
+
+fn line(
+    what: &str,
+    conns: usize,
+    f: Figures,
+    base: Option<Figures>,
+    cost: cpu::Cost,
+    postgres: bool,
+) {
     let ratio = base
         .map(|b| format!("{:.3}×", f.per_sec / b.per_sec))
         .unwrap_or_else(|| "—".into());
     println!(
-        "| {what} | {conns} | {:.0} | {:.1} | {:.1} | {:.1} | {} | {ratio} |",
-        f.per_sec, f.p50, f.p95, f.p99, f.errors
+        "| {what} | {conns} | {:.0} | {:.1} | {:.1} | {:.1} | {} | {ratio} | {} |",
+        f.per_sec,
+        f.p50,
+        f.p95,
+        f.p99,
+        f.errors,
+        cpu_cells(cost, postgres, base.is_some())
     );
 }
 
@@ -552,17 +607,35 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "\n## {backend}: {secs} s per run, `clinic serve` pid {pid}; fsync rate of the database's disk {fsync:.0}/s\n"
     );
-    println!("| route | connections | req/s | p50 ms | p95 ms | p99 ms | errors | × baseline |");
-    println!("|---|---|---|---|---|---|---|---|");
+    let meter = cpu::Meter::new(pid);
+    let postgres = backend == "PostgreSQL";
+    println!(
+        "CPU columns: milliseconds of CPU per request (server; PostgreSQL's processes; the bench \
+         process, which is the load generator and, on baseline rows, the baseline route too), \
+         the share of the machine's {} cores that were busy, and the requests/s those costs \
+         allow with every core given to the server and the database.\n",
+        cpu::cores()
+    );
+    println!(
+        "| route | connections | req/s | p50 ms | p95 ms | p99 ms | errors | × baseline | CPU ms server | CPU ms database | CPU ms bench | cores busy | CPU ceiling /s |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut baselines = Vec::new();
     for conns in [1, 8, 32] {
         let (c, u) = (client(conns), baseline_url.clone());
-        let f = drive(conns, secs, move |_| {
+        let (f, cost) = metered(&meter, conns, secs, move |_| {
             let (c, u) = (c.clone(), u.clone());
             async move { get_ok(&c, &u, None).await }
         })
         .await;
-        line("baseline (12 rows, askama, no audit)", conns, f, None);
+        line(
+            "baseline (12 rows, askama, no audit)",
+            conns,
+            f,
+            None,
+            cost,
+            postgres,
+        );
         baselines.push(f);
     }
     let reads: [(&str, String, Option<String>, bool); 4] = [
@@ -599,12 +672,12 @@ async fn main() -> anyhow::Result<()> {
                 client(conns)
             };
             let (u, t) = (url.clone(), tok.clone());
-            let f = drive(conns, secs, move |_| {
+            let (f, cost) = metered(&meter, conns, secs, move |_| {
                 let (c, u, t) = (c.clone(), u.clone(), t.clone());
                 async move { get_ok(&c, &u, t.as_deref()).await }
             })
             .await;
-            line(what, conns, f, Some(baselines[i]));
+            line(what, conns, f, Some(baselines[i]), cost, postgres);
         }
     }
     if let Some((relay, relayed_db)) = &relay {
@@ -659,15 +732,15 @@ async fn main() -> anyhow::Result<()> {
         "\nFirst-visit write scenario (register, start, save history/ROM/palpation/pain, open patient, open assessment), scenarios/s:\n"
     );
     println!(
-        "| run | clients | scenarios/s | p50 ms | p95 ms | p99 ms | errors | RSS after (MB; at 16 clients after 16 sign-ins too) | peak RSS (MB) |"
+        "| run | clients | scenarios/s | p50 ms | p95 ms | p99 ms | errors | RSS after (MB; at 16 clients after 16 sign-ins too) | peak RSS (MB) | CPU ms server | CPU ms database | CPU ms bench | cores busy | CPU ceiling /s |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let next = Arc::new(AtomicU64::new(1_000_000));
     for run in 1..=repeats {
         for clients in [1, 4, 16] {
             let c = client(clients);
             let (b, d, r, next) = (base.clone(), desk.clone(), dr.clone(), next.clone());
-            let f = drive(clients, secs, move |_| {
+            let (f, cost) = metered(&meter, clients, secs, move |_| {
                 let (c, b, d, r) = (c.clone(), b.clone(), d.clone(), r.clone());
                 let n = next.fetch_add(1, Ordering::Relaxed);
                 async move { first_visit(&c, &b, &d, &r, n).await }
@@ -692,14 +765,15 @@ async fn main() -> anyhow::Result<()> {
             }
             let (rss, peak) = rss_kb(pid);
             println!(
-                "| {run} | {clients} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {:.0} | {:.0} |",
+                "| {run} | {clients} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {:.0} | {:.0} | {} |",
                 f.per_sec,
                 f.p50,
                 f.p95,
                 f.p99,
                 f.errors,
                 rss as f64 / 1024.0,
-                peak as f64 / 1024.0
+                peak as f64 / 1024.0,
+                cpu_cells(cost, postgres, true)
             );
         }
     }

@@ -14,9 +14,18 @@
 //! therefore commits at once, and under load batches grow by themselves.
 //!
 //! Writes do not come here: a write's audit row stays in the write's own transaction.
+//!
+//! A request need not hold its pool connection and blocking thread while its batch
+//! commits: inside [`deferring`] (the web layer's `AppState::db` runs every handler's
+//! database work so) a read queues its rows and goes on, and the caller gets the
+//! [`Committed`] waits to finish before it may serve what was read. Elsewhere (the
+//! command line, services called directly) the read waits where it stands.
 
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
+use std::cell::RefCell;
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::time::Duration;
+
+use tokio::sync::oneshot;
 
 use super::audit::{self, AuditEntry, Unsealed};
 use super::{Actor, ServiceError, ServiceResult};
@@ -44,7 +53,57 @@ impl std::fmt::Debug for AuditQueue {
 /// One request's rows and where to say they are committed.
 struct Pending {
     rows: Vec<Unsealed>,
-    committed: SyncSender<Result<(), String>>,
+    committed: oneshot::Sender<Result<(), String>>,
+}
+
+/// The committer's word that one read's audit rows are durable; what was read may be
+/// served only after [`Committed::wait`] returned `Ok`.
+#[must_use = "what was read may not be served before its audit rows are committed"]
+pub struct Committed(oneshot::Receiver<Result<(), String>>);
+
+impl Committed {
+    pub async fn wait(self) -> ServiceResult<()> {
+        settled(self.0.await)
+    }
+
+    fn wait_here(self) -> ServiceResult<()> {
+        settled(self.0.blocking_recv())
+    }
+}
+
+fn settled(answer: Result<Result<(), String>, oneshot::error::RecvError>) -> ServiceResult<()> {
+    match answer {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(cause)) => Err(unexpected(cause)),
+        Err(_) => Err(unexpected(
+            "the audit committer stopped before committing".into(),
+        )),
+    }
+}
+
+thread_local! {
+    /// The waits of reads made inside [`deferring`] on this thread.
+    static DEFERRED: RefCell<Option<Vec<Committed>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the audit commits of its reads deferred: each read queues its rows and
+/// `f` goes on. The caller must finish every returned wait before serving anything `f`
+/// read (and may drop them when it serves nothing of it, after an error).
+pub fn deferring<T>(f: impl FnOnce() -> T) -> (T, Vec<Committed>) {
+    /// Puts back what was there, also when `f` panics.
+    struct Restore(Option<Vec<Committed>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let outer = self.0.take();
+            DEFERRED.with(|d| *d.borrow_mut() = outer);
+        }
+    }
+    let outer = DEFERRED.with(|d| d.borrow_mut().replace(Vec::new()));
+    let restore = Restore(outer);
+    let value = f();
+    let waits = DEFERRED.with(|d| d.borrow_mut().take()).unwrap_or_default();
+    drop(restore);
+    (value, waits)
 }
 
 impl AuditQueue {
@@ -60,18 +119,24 @@ impl AuditQueue {
         Ok(Self { to_committer })
     }
 
-    /// Queues `rows` and blocks until the batch holding them has committed.
+    /// Queues `rows`; blocks until the batch holding them has committed, unless this
+    /// thread is inside [`deferring`], which then holds the wait.
     fn append(&self, rows: Vec<Unsealed>) -> ServiceResult<()> {
-        let (committed, wait) = mpsc::sync_channel(1);
+        let (committed, wait) = oneshot::channel();
         self.to_committer
             .send(Pending { rows, committed })
             .map_err(|_| unexpected("the audit committer has stopped".into()))?;
-        match wait.recv() {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(cause)) => Err(unexpected(cause)),
-            Err(_) => Err(unexpected(
-                "the audit committer stopped before committing".into(),
-            )),
+        let wait = Committed(wait);
+        let not_deferred = DEFERRED.with(|d| match d.borrow_mut().as_mut() {
+            Some(waits) => {
+                waits.push(wait);
+                None
+            }
+            None => Some(wait),
+        });
+        match not_deferred {
+            Some(wait) => wait.wait_here(),
+            None => Ok(()),
         }
     }
 }
@@ -171,4 +236,64 @@ fn commit(
         *conn = None;
         e.to_string()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::{QueryDsl, RunQueryDsl};
+
+    use super::*;
+    use crate::schema::audit_events;
+    use crate::services::audit::{AuditAction, Outcome};
+
+    fn rows(conn: &mut DbConnection) -> i64 {
+        audit_events::table.count().get_result(conn).unwrap()
+    }
+
+    fn viewed() -> AuditEntry {
+        AuditEntry::new(AuditAction::PatientViewed, Outcome::Success).entity("p-1")
+    }
+
+    #[test]
+    fn a_read_waits_for_its_batch_unless_deferred_and_then_its_caller_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let url =
+            DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("q.db").display())).unwrap();
+        let mut conn = db::connect_once(&url).unwrap();
+        db::run_migrations(&mut conn).unwrap();
+        let actor = Actor::anonymous(None).with_audit_queue(Some(AuditQueue::start(&url).unwrap()));
+        let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
+        let start = rows(&mut conn);
+
+        // Not deferred: committed when the call returns.
+        record_read(&mut conn, now, &actor, [viewed()]).unwrap();
+        assert_eq!(rows(&mut conn), start + 1);
+
+        // Deferred: one wait per read, and the rows are in once it is done.
+        let (done, waits) = deferring(|| {
+            record_read(&mut conn, now, &actor, [viewed(), viewed()])?;
+            record_read(&mut conn, now, &actor, [viewed()])
+        });
+        done.unwrap();
+        assert_eq!(waits.len(), 2);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            for w in waits {
+                w.wait().await.unwrap();
+            }
+        });
+        assert_eq!(rows(&mut conn), start + 4);
+
+        // The deferral ends with its scope, also after a panic inside it.
+        let caught = std::panic::catch_unwind(|| deferring(|| panic!("inside")));
+        assert!(caught.is_err());
+        record_read(&mut conn, now, &actor, [viewed()]).unwrap();
+        assert_eq!(rows(&mut conn), start + 5);
+        assert!(matches!(
+            audit::verify_chain(&mut conn, None).unwrap(),
+            audit::ChainCheck::Intact { .. }
+        ));
+    }
 }

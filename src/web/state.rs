@@ -14,7 +14,7 @@ use crate::clinic_time::{ClinicZone, OpeningHours};
 use crate::clock::Clock;
 use crate::db::{DbConnection, DbPool};
 use crate::mail::MailContext;
-use crate::services::audit_queue::AuditQueue;
+use crate::services::audit_queue::{self, AuditQueue};
 use crate::services::{ServiceError, SessionPolicy};
 
 #[derive(Clone)]
@@ -60,12 +60,22 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get().map_err(|e| ServiceError::Unexpected(e.into()))?;
-            f(&mut conn)
+        // The connection goes back to the pool, and the thread to other requests, as
+        // soon as `f` is done; the request then waits here for its audit batch.
+        let (value, committed) = web::block(move || {
+            let mut conn = match pool.get() {
+                Ok(c) => c,
+                Err(e) => return (Err(ServiceError::Unexpected(e.into())), Vec::new()),
+            };
+            audit_queue::deferring(|| f(&mut conn))
         })
         .await
-        .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
+        .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?;
+        let value = value?;
+        for c in committed {
+            c.wait().await?;
+        }
+        Ok(value)
     }
 
     /// Like [`AppState::db`], for work that hashes a password: it runs on the hashing
