@@ -81,3 +81,33 @@ pub fn connect_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, DbSetupE
         .build(Manager { url: url.clone() })?;
     Ok(pool)
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        compile_options: String,
+    }
+
+    /// `.cargo/config.toml` builds SQLite with the planner stability guarantee; without it
+    /// every cached statement with `LIMIT ?` is compiled again on each run.
+    #[test]
+    fn the_bundled_sqlite_keeps_its_plans() {
+        let dir = tempfile::tempdir().unwrap();
+        let url =
+            DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("o.db").display())).unwrap();
+        let mut conn = establish(&url).unwrap();
+        let options: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options")
+            .load(&mut conn)
+            .unwrap();
+        assert!(
+            options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            "SQLite was built without SQLITE_ENABLE_QPSG (LIBSQLITE3_FLAGS)"
+        );
+    }
+}

@@ -52,9 +52,11 @@ pub async fn guard(
         audit_queue: Some(state.audit_queue.clone()),
     });
 
-    let spec = req
-        .match_pattern()
-        .and_then(|p| routes::find(req.method(), &p));
+    let pattern = match req.extensions().get::<super::logging::RoutePattern>() {
+        Some(found) => found.0.clone(),
+        None => req.match_pattern(),
+    };
+    let spec = pattern.and_then(|p| routes::find(req.method(), &p));
     let Some(spec) = spec else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };

@@ -4,10 +4,16 @@
 
 use std::time::Instant;
 
+use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
+
+/// The request's route pattern, found once here (actix matches it against every route's
+/// regex) and read again by the access guard behind this middleware.
+#[derive(Clone)]
+pub struct RoutePattern(pub Option<String>);
 
 pub async fn log_request(
     req: ServiceRequest,
@@ -15,7 +21,9 @@ pub async fn log_request(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = req.method().clone();
-    let pattern = req.match_pattern().unwrap_or_else(|| "(no route)".into());
+    let matched = req.match_pattern();
+    req.extensions_mut().insert(RoutePattern(matched.clone()));
+    let pattern = matched.unwrap_or_else(|| "(no route)".into());
     let request_id = uuid::Uuid::new_v4().to_string();
     let mut res = next.call(req).await?;
     let status = res.status().as_u16();
