@@ -722,7 +722,7 @@ async fn main() -> anyhow::Result<()> {
             assert!(first_visit(&c, &base, &desk, &dr, 500_000 + n).await);
         }
         println!(
-            "| one first-visit scenario (7 requests) | {:.1} |",
+            "| one first-visit scenario (5 requests) | {:.1} |",
             (relay.now() - before) as f64 / 50.0
         );
         let _ = counted.kill();

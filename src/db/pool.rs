@@ -77,6 +77,10 @@ pub fn connect_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, DbSetupE
     drop(establish(url)?);
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
+        // A PostgreSQL connection can die with its server or the network, so each one
+        // is pinged as it leaves the pool; a SQLite connection is a file this process
+        // holds open, and the ping was only a statement to parse on every request.
+        .test_on_check_out(url.backend() == Backend::Postgres)
         .connection_timeout(Duration::from_secs(10))
         .build(Manager { url: url.clone() })?;
     Ok(pool)
