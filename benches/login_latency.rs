@@ -57,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
         trust_proxy_headers: false,
         workers: Some(2),
         hashing_threads: 1,
+        db_connections: None,
     };
     let app = Application::build(&db, &args, Clock::system()).await?;
     let base = format!("http://127.0.0.1:{}", app.port());

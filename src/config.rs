@@ -114,6 +114,12 @@ pub struct ServeArgs {
     /// help a site where many people sign in in the same second.
     #[arg(long, env = "CLINIC_HASHING_THREADS", default_value_t = 1)]
     pub hashing_threads: usize,
+
+    /// Database connections in the pool (default: 8 on SQLite, 16 on PostgreSQL; see
+    /// docs/benchmarks.md before changing it). The audit committer has one more.
+    #[arg(long, env = "CLINIC_DB_CONNECTIONS",
+          value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub db_connections: Option<u32>,
 }
 
 impl ServeArgs {

@@ -47,9 +47,13 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let url = database_url.clone();
         let setup_clock = clock.clone();
+        let db_connections = args.db_connections;
         let (pool, audit_queue, setup_token, csrf_key) = tokio::task::spawn_blocking(
             move || -> anyhow::Result<(DbPool, AuditQueue, Option<String>, [u8; 32])> {
-                let pool = db::connect_pool(&url, pool_size(url.backend()))?;
+                let pool = db::connect_pool(
+                    &url,
+                    db_connections.unwrap_or_else(|| pool_size(url.backend())),
+                )?;
                 let mut conn = pool.get()?;
                 let applied = db::run_migrations(&mut conn)?;
                 for m in &applied {
@@ -217,7 +221,7 @@ async fn housekeeping(state: AppState) {
     }
 }
 
-/// Database connections in the pool. SQLite has one writer at a time and readers that
+/// Database connections in the pool unless `--db-connections` says otherwise. SQLite has one writer at a time and readers that
 /// do not wait for it (WAL), so a few connections keep both CPUs busy; PostgreSQL runs
 /// each connection's work in its own server process, so more overlap pays.
 fn pool_size(backend: db::Backend) -> u32 {

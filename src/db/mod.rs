@@ -9,7 +9,7 @@ mod pool;
 mod url;
 mod write;
 
-pub use pool::{DbPool, PooledConnection, connect_pool};
+pub use pool::{DbPool, LastAnswer, PooledConnection, connect_pool};
 pub use url::{Backend, DatabaseUrl};
 pub use write::{in_transaction, write_transaction};
 
@@ -70,7 +70,7 @@ pub fn connect_once(url: &DatabaseUrl) -> Result<DbConnection, DbSetupError> {
     pool::establish(url)
 }
 
-/// `SELECT 1`, for the readiness probe.
+/// `SELECT 1`: the readiness probe, and the check of a connection idle for a while.
 pub fn ping(conn: &mut DbConnection) -> Result<(), diesel::result::Error> {
     use diesel::RunQueryDsl;
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())

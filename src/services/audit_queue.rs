@@ -29,7 +29,7 @@ use tokio::sync::oneshot;
 
 use super::audit::{self, AuditEntry, Unsealed};
 use super::{Actor, ServiceError, ServiceResult};
-use crate::db::{self, DatabaseUrl, DbConnection, in_transaction, write_transaction};
+use crate::db::{self, DatabaseUrl, DbConnection, LastAnswer, in_transaction, write_transaction};
 
 /// The most rows one batch commits (bounds the transaction and its statement).
 const MAX_BATCH_ROWS: usize = 512;
@@ -189,6 +189,7 @@ pub fn audited_read<T>(
 
 /// The committer's loop: one batch after another until every handle is gone.
 fn commit_batches(queue: Receiver<Pending>, mut conn: Option<DbConnection>, url: &DatabaseUrl) {
+    let mut answered = LastAnswer::now();
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
         let mut rows = batch[0].rows.len();
@@ -201,7 +202,19 @@ fn commit_batches(queue: Receiver<Pending>, mut conn: Option<DbConnection>, url:
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
+        // Like the pool's connections: one idle for a while may have been ended by the
+        // server (a restart, a proxy's idle timeout); finding out now costs a round trip,
+        // finding out by failing would cost the batch's requests.
+        if !answered.recent()
+            && let Some(c) = conn.as_mut()
+            && db::ping(c).is_err()
+        {
+            conn = None;
+        }
         let result = commit(&mut conn, url, &batch);
+        if result.is_ok() {
+            answered = LastAnswer::now();
+        }
         if let Err(cause) = &result {
             tracing::error!(rows, %cause, "audit batch not committed; its requests fail");
         }

@@ -76,8 +76,12 @@ pub fn histories(
     conn: &mut DbConnection,
     rows: &[FlagRow],
 ) -> ServiceResult<BTreeMap<String, FlagHistory>> {
-    let ids: Vec<String> = rows.iter().map(|f| f.id.clone()).collect();
     let mut out: BTreeMap<String, FlagHistory> = BTreeMap::new();
+    // Most patients carry no flag: three queries for nothing on each of their pages.
+    if rows.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<String> = rows.iter().map(|f| f.id.clone()).collect();
     for r in flag_referral::for_flags(conn, &ids)? {
         let name = user::find(conn, &r.referred_by)?.map(|u| u.name);
         let h = out.entry(r.flag_id.clone()).or_default();

@@ -12,7 +12,7 @@ use super::hashing_pool::HashingPool;
 use crate::auth::signed_value::SigningKey;
 use crate::clinic_time::{ClinicZone, OpeningHours};
 use crate::clock::Clock;
-use crate::db::{DbConnection, DbPool};
+use crate::db::{DbConnection, DbPool, PooledConnection};
 use crate::mail::MailContext;
 use crate::services::audit_queue::{self, AuditQueue};
 use crate::services::{ServiceError, SessionPolicy};
@@ -67,7 +67,9 @@ impl AppState {
                 Ok(c) => c,
                 Err(e) => return (Err(ServiceError::Unexpected(e.into())), Vec::new()),
             };
-            audit_queue::deferring(|| f(&mut conn))
+            let (value, committed) = audit_queue::deferring(|| f(&mut conn));
+            vouch_for(&mut conn, &value);
+            (value, committed)
         })
         .await
         .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?;
@@ -90,7 +92,9 @@ impl AppState {
         self.hashing
             .run(move || {
                 let mut conn = pool.get().map_err(|e| ServiceError::Unexpected(e.into()))?;
-                f(&mut conn)
+                let value = f(&mut conn);
+                vouch_for(&mut conn, &value);
+                value
             })
             .await
     }
@@ -117,5 +121,18 @@ impl AppState {
 
     pub fn wake_mailer(&self) {
         self.mail_wakeup.notify_one();
+    }
+}
+
+/// Tells the pool the connection worked unless the database itself failed the work, so
+/// the next request may take it without a ping (see `db::pool`). Work refused before
+/// any query vouches only for the check the connection passed as it left the pool,
+/// moments before.
+fn vouch_for<T>(conn: &mut PooledConnection, outcome: &Result<T, ServiceError>) {
+    if !matches!(
+        outcome,
+        Err(ServiceError::Database(_) | ServiceError::Unexpected(_))
+    ) {
+        conn.answered();
     }
 }

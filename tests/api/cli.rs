@@ -191,9 +191,25 @@ fn help_explains_every_setting() {
         "CLINIC_SESSION_IDLE_MINUTES",
         "CLINIC_SESSION_ABSOLUTE_HOURS",
         "CLINIC_SECURE_COOKIES",
+        "CLINIC_DB_CONNECTIONS",
     ] {
         assert!(t.contains(env), "serve --help mentions {env}");
     }
+}
+
+#[test]
+fn a_pool_of_no_connections_is_refused_at_start() {
+    let o = clinic(
+        "sqlite://unused.db",
+        &["serve", "--db-connections", "0"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("--db-connections") && text(&o).contains("1..=256"),
+        "{}",
+        text(&o)
+    );
 }
 
 on_both_backends!(

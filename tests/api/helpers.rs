@@ -331,6 +331,7 @@ impl TestApp {
             trust_proxy_headers: false,
             workers: Some(2),
             hashing_threads: 1,
+            db_connections: None,
         };
         adjust(&mut args);
         let clock = Clock::system();

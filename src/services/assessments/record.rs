@@ -379,14 +379,19 @@ fn history_review(
             .as_ref()
             .is_some_and(|i| answers_hash(i) == src.answers_hash)
     });
-    let newest = intake::latest_submitted(conn, &row.patient_id)?;
+    // Not yet pinned, the review shows the newest form already: nothing can be newer.
+    let newest = match basis {
+        ReviewBasis::NotYetPinned => None,
+        ReviewBasis::Pinned | ReviewBasis::SignedBeforePinning => {
+            intake::latest_submitted(conn, &row.patient_id)?
+        }
+    };
     let newer = newest
         .filter(|n| {
             shown
                 .as_ref()
                 .is_none_or(|s| s.id != n.id && n.submitted_at > s.submitted_at)
         })
-        .filter(|_| basis != ReviewBasis::NotYetPinned)
         .map(|n| NewerIntake {
             intake_id: n.id,
             submitted_at: n.submitted_at,
