@@ -314,17 +314,14 @@ pub fn search(
             q.limit(limit).select(PatientRow::as_select()).load(conn)?
         }
     };
-    rows.sort_by(|a, b| {
+    // Each row's key once: lower-casing inside the comparison did it for every pair
+    // compared (3% of a search's CPU). The id makes every key distinct.
+    rows.sort_by_cached_key(|p| {
         (
-            a.family_name.to_lowercase(),
-            a.given_name.to_lowercase(),
-            &a.id,
+            p.family_name.to_lowercase(),
+            p.given_name.to_lowercase(),
+            p.id.clone(),
         )
-            .cmp(&(
-                b.family_name.to_lowercase(),
-                b.given_name.to_lowercase(),
-                &b.id,
-            ))
     });
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     Ok(rows)
