@@ -15,12 +15,7 @@ async fn readyz_is_503_when_the_postgres_database_is_gone() {
     let Some(app) = TestApp::spawn(crate::helpers::Backend::Postgres).await else {
         return;
     };
-    let name = url::Url::parse(&app.db.url)
-        .unwrap()
-        .path()
-        .trim_start_matches('/')
-        .to_owned();
-    let admin = std::env::var("TEST_DATABASE_URL").unwrap();
+    let (admin, name) = app.db.pg_admin().expect("a PostgreSQL test database");
     tokio::task::spawn_blocking(move || {
         use diesel::Connection;
         use diesel::connection::SimpleConnection;
@@ -44,12 +39,7 @@ on_both_backends!(probes_answer);
 /// Ends every connection the service holds, as a PostgreSQL restart or a proxy's idle
 /// timeout would, and waits until each server process is gone (the `5000` ms).
 async fn end_service_connections(app: &TestApp) {
-    let name = url::Url::parse(&app.db.url)
-        .unwrap()
-        .path()
-        .trim_start_matches('/')
-        .to_owned();
-    let admin = std::env::var("TEST_DATABASE_URL").unwrap();
+    let (admin, name) = app.db.pg_admin().expect("a PostgreSQL test database");
     let ended = tokio::task::spawn_blocking(move || {
         use diesel::{Connection, QueryableByName, RunQueryDsl};
         #[derive(QueryableByName)]

@@ -112,6 +112,12 @@ impl TestDatabase {
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         self.url.strip_prefix("sqlite://").map(PathBuf::from)
     }
+
+    /// PostgreSQL: the administrator's URL and this test's database name, for tests
+    /// that act on the database from outside the service.
+    pub fn pg_admin(&self) -> Option<(String, String)> {
+        self.pg_admin.clone()
+    }
 }
 
 impl Drop for TestDatabase {
